@@ -1,0 +1,170 @@
+"""The index folder on disk: a JSON manifest beside FAISS, passages and BM25 tokens. No pickle anywhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from index.bm25 import BM25
+from index.chunk import Passage, Span
+from index.errors import IndexMismatchError, IndexNotBuiltError
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+DOCUMENTS = "documents.jsonl"
+DENSE_INDEX = "dense.faiss"
+BM25_TOKENS = "bm25_tokens.json"
+SENTENCES = "sentences.jsonl"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+
+
+@dataclass
+class Manifest:
+    """What an index was built from; a loader compares it with the configuration."""
+
+    format_version: int
+    embedding_model: str
+    embedding_fingerprint: str
+    dimension: int
+    normalised: bool
+    faiss_index_type: str
+    chunking: dict[str, Any]
+    tokenizer: str
+    corpus: dict[str, str]  # doc_id -> sha256 of the source file
+    build_seconds: float
+    built_at: str
+    passages: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StoredDocument:
+    doc_id: str
+    title: str
+    source: str
+    text: str
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval and answering need, loaded in memory."""
+
+    manifest: Manifest
+    documents: dict[str, StoredDocument]
+    passages: list[Passage]
+    dense: faiss.Index
+    bm25: BM25
+    sentences: list[tuple[str, Span]]  # (doc_id, span), in the order of sentence_vectors
+    sentence_vectors: np.ndarray
+
+    def passage_by_id(self, passage_id: str) -> Passage | None:
+        return self._by_id.get(passage_id)
+
+    def __post_init__(self) -> None:
+        self._by_id = {p.passage_id: p for p in self.passages}
+        self.sentence_row = {(doc_id, span.start, span.end): row for row, (doc_id, span) in enumerate(self.sentences)}
+
+
+def build_faiss_index(vectors: np.ndarray, index_type: str) -> faiss.Index:
+    """Inner product over normalised vectors; flat is exact and right for small corpora, HNSW for large ones."""
+    dimension = vectors.shape[1]
+    if index_type == "flat":
+        index = faiss.IndexFlatIP(dimension)
+    elif index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+    else:
+        raise ValueError(f"faiss index type must be 'flat' or 'hnsw', got {index_type!r}")
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def write_index(target: Path, manifest: Manifest, documents: list[StoredDocument], passages: list[Passage],
+                dense: faiss.Index, bm25_tokens: list[list[str]], sentences: list[tuple[str, Span]],
+                sentence_vectors: np.ndarray) -> None:
+    """Write into a fresh sibling folder, then swap it into place: a crash never leaves half an index."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    with (staging / DOCUMENTS).open("w", encoding="utf-8") as handle:
+        for document in documents:
+            handle.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
+    with (staging / PASSAGES).open("w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
+    with (staging / SENTENCES).open("w", encoding="utf-8") as handle:
+        for doc_id, span in sentences:
+            handle.write(json.dumps({"doc_id": doc_id, "start": span.start, "end": span.end}) + "\n")
+    np.save(staging / SENTENCE_VECTORS, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
+    (staging / BM25_TOKENS).write_text(json.dumps(bm25_tokens, ensure_ascii=False), encoding="utf-8")
+    faiss.write_index(dense, str(staging / DENSE_INDEX))
+    (staging / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise IndexNotBuiltError(f"no index at {folder}; run `bluebook-qa index` to build it")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Manifest(**data)
+    except (ValueError, TypeError) as exc:
+        raise IndexMismatchError(f"the index manifest at {path} is unreadable ({exc}); "
+                                 "run `bluebook-qa index --force` to rebuild it") from exc
+
+
+def check_manifest(manifest: Manifest, *, embedding_model: str, embedding_fingerprint: str | None) -> None:
+    """Refuse an index built with another format or model, saying how to rebuild."""
+    rebuild = "run `bluebook-qa index --force` to rebuild it"
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatchError(f"the index has format version {manifest.format_version}, this program reads "
+                                 f"{FORMAT_VERSION}; {rebuild}")
+    if manifest.embedding_model != embedding_model:
+        raise IndexMismatchError(f"the index was built with embedding model {manifest.embedding_model!r} but "
+                                 f"{embedding_model!r} is configured; {rebuild}")
+    if embedding_fingerprint is not None and manifest.embedding_fingerprint != embedding_fingerprint:
+        raise IndexMismatchError(f"the index was built with other weights of {embedding_model!r} "
+                                 f"({manifest.embedding_fingerprint[:16]}… vs {embedding_fingerprint[:16]}…); {rebuild}")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_index(folder: Path, *, embedding_model: str, embedding_fingerprint: str | None) -> SearchIndex:
+    """Load and check an index folder."""
+    manifest = read_manifest(folder)
+    check_manifest(manifest, embedding_model=embedding_model, embedding_fingerprint=embedding_fingerprint)
+    try:
+        documents = {row["doc_id"]: StoredDocument(**row) for row in _read_jsonl(folder / DOCUMENTS)}
+        passages = [Passage(**{**row, "section_path": tuple(row["section_path"])})
+                    for row in _read_jsonl(folder / PASSAGES)]
+        sentences = [(row["doc_id"], Span(row["start"], row["end"])) for row in _read_jsonl(folder / SENTENCES)]
+        sentence_vectors = np.load(folder / SENTENCE_VECTORS, allow_pickle=False)
+        tokens = json.loads((folder / BM25_TOKENS).read_text(encoding="utf-8"))
+        dense = faiss.read_index(str(folder / DENSE_INDEX))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexMismatchError(f"the index at {folder} is incomplete or corrupt ({exc}); "
+                                 "run `bluebook-qa index --force` to rebuild it") from exc
+    if dense.ntotal != len(passages) or len(tokens) != len(passages) or len(sentences) != len(sentence_vectors):
+        raise IndexMismatchError(f"the index at {folder} is inconsistent (vectors, passages and tokens differ "
+                                 "in number); run `bluebook-qa index --force` to rebuild it")
+    return SearchIndex(manifest=manifest, documents=documents, passages=passages, dense=dense, bm25=BM25(tokens),
+                       sentences=sentences, sentence_vectors=sentence_vectors)

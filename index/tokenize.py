@@ -1,0 +1,61 @@
+"""Japanese tokenisation for BM25 and lexical overlap: content-word lemmas from fugashi + unidic-lite."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "代名詞"}
+# Words so common in this genre (or in questions) that matching them says nothing about relevance.
+STOP_LEMMAS = {
+    "為る", "有る", "居る", "成る", "言う", "こと", "もの", "ため", "よう", "何", "誰", "いつ", "どこ", "どう",
+    "どれ", "どの", "どんな", "幾ら", "幾つ", "教える", "下さる", "知る", "其れ", "此れ", "其の", "等", "的",
+    "について", "ついて", "中", "上", "際", "方", "的", "れる", "られる", "する", "ある", "いる", "なる",
+}
+LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _tagger():  # type: ignore[no-untyped-def]
+    import fugashi  # imported lazily: MeCab's dictionary is loaded once, on first use
+
+    return fugashi.Tagger()
+
+
+def normalise(text: str) -> str:
+    """NFKC and lower case: full-width and half-width forms compare equal."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def content_tokens(text: str) -> list[str]:
+    """Lemmas of the content words of `text` (nouns, verbs, adjectives, names, numbers)."""
+    tokens: list[str] = []
+    for word in _tagger()(normalise(text)):
+        feature = word.feature
+        pos = getattr(feature, "pos1", None)
+        if pos not in CONTENT_POS:
+            continue
+        if getattr(feature, "pos2", None) == "非自立可能":
+            continue
+        lemma = getattr(feature, "lemma", None) or word.surface
+        lemma = lemma.split("-", 1)[0] if not lemma.startswith("-") else lemma
+        lemma = normalise(lemma)
+        if lemma in STOP_LEMMAS or not lemma.strip():
+            continue
+        tokens.append(lemma)
+    return tokens
+
+
+JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """'ja' when Japanese script makes up a fair share of the letters, else 'en'."""
+    japanese = len(JAPANESE_CHAR.findall(text))
+    latin = len(LATIN_LETTER.findall(text))
+    if japanese == 0 and latin == 0:
+        return "ja"
+    # Japanese characters carry several Latin letters' worth of meaning each.
+    return "ja" if japanese * 3 >= latin else "en"

@@ -1,0 +1,1 @@
+"""Questions -> cited answers, and every way people reach them (HTTP, CLI, evaluation)."""

@@ -1,0 +1,185 @@
+"""The default answerer: extractive, offline, no LLM. Picks the sentences that answer, cites them verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.chunk import Span, sentences_of
+from index.retrieve import RetrievedPassage
+from index.store import SearchIndex
+from index.tokenize import content_tokens
+
+ABSTAIN_MESSAGES = {
+    "ja": "資料には該当する記述が見当たりません。",
+    "en": "The documents do not contain information that answers this question.",
+}
+# Questions that ask for a figure; an answer without a digit does not answer them.
+NUMERIC_QUESTION = re.compile(
+    r"(いくら|何人|何か国|何カ国|何ヶ国|何%|何パーセント|何倍|何年|何月|何回|何万|何億|どのくらい|どれくらい|どれほど|"
+    r"金額|割合|人数|規模|how many|how much|what percentage|what share|how long|what year|which year|when)",
+    re.IGNORECASE)
+DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    doc_id: str
+    title: str
+    section_path: tuple[str, ...]
+    passage_id: str
+    quote: str
+    start: int  # character span of the quote in the cleaned document text
+    end: int
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[Citation]
+    abstained: bool
+    language: str
+    passages: list[RetrievedPassage] = field(default_factory=list)
+    abstain_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    passage_rank: int
+    retrieved: RetrievedPassage
+    span: Span
+    text: str
+    similarity: float
+    coverage: float
+    score: float
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    passages: int = 4
+    max_sentences: int = 2
+    min_similarity: float = 0.44
+    max_unknown_terms: float = 0.5
+    coverage_weight: float = 0.3
+    rank_weight: float = 0.05
+    second_sentence_margin: float = 0.04
+
+    def __post_init__(self) -> None:
+        if self.passages < 1:
+            raise ValueError(f"passages must be >= 1, got {self.passages}")
+        if self.max_sentences < 1:
+            raise ValueError(f"max_sentences must be >= 1, got {self.max_sentences}")
+
+
+def verify_citation(index: SearchIndex, citation: Citation) -> bool:
+    """A citation stands only if its quote is verbatim in its passage and at its span in the document."""
+    passage = index.passage_by_id(citation.passage_id)
+    document = index.documents.get(citation.doc_id)
+    if passage is None or document is None or not citation.quote:
+        return False
+    return (citation.quote in passage.text and passage.start <= citation.start < citation.end <= passage.end
+            and document.text[citation.start:citation.end] == citation.quote)
+
+
+class ExtractiveAnswerer:
+    """Composes a short answer from the retrieved passages' best sentences, with [n] markers."""
+
+    def __init__(self, index: SearchIndex, params: AnswerParams | None = None) -> None:
+        self.index = index
+        self.params = params or AnswerParams()
+        idf = index.bm25.idf
+        self._max_idf = max(idf.values()) if idf else 1.0
+
+    def _idf(self, term: str) -> float:
+        return self.index.bm25.idf.get(term, self._max_idf)
+
+    def unknown_term_share(self, question_terms: list[str]) -> float:
+        """Idf-weighted share of the question's content words that occur nowhere in the corpus."""
+        if not question_terms:
+            return 0.0
+        vocabulary = self.index.bm25.idf
+        total = sum(self._idf(t) for t in set(question_terms))
+        missing = sum(self._idf(t) for t in set(question_terms) if t not in vocabulary)
+        return missing / total if total else 0.0
+
+    def score_sentences(self, question_terms: list[str], query_vector: np.ndarray,
+                        retrieved: list[RetrievedPassage]) -> list[ScoredSentence]:
+        params = self.params
+        terms = set(question_terms)
+        weight_total = sum(self._idf(t) for t in terms)
+        scored = []
+        for rank, item in enumerate(retrieved[: params.passages], start=1):
+            document = self.index.documents[item.passage.doc_id]
+            for span in sentences_of(item.passage):
+                row = self.index.sentence_row.get((item.passage.doc_id, span.start, span.end))
+                if row is None:
+                    continue
+                similarity = float(np.dot(self.index.sentence_vectors[row], query_vector))
+                text = document.text[span.start:span.end]
+                if terms and weight_total:
+                    present = set(content_tokens(f"{' '.join(item.passage.section_path)} {text}"))
+                    coverage = sum(self._idf(t) for t in terms & present) / weight_total
+                else:
+                    coverage = 0.0
+                score = similarity + params.coverage_weight * coverage + params.rank_weight / rank
+                scored.append(ScoredSentence(rank, item, span, text, similarity, coverage, score))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def answer(self, question: str, language: str, query_vector: np.ndarray,
+               retrieved: list[RetrievedPassage], *, context: str = "") -> Answer:
+        """Answer `question` from `retrieved`; `context` (earlier turns) helps judge what a follow-up asks."""
+        params = self.params
+        question_terms = content_tokens(f"{context} {question}") if language == "ja" else []
+        scored = self.score_sentences(question_terms, query_vector, retrieved)
+        if not scored:
+            return self.abstain(language, retrieved, "no passage was retrieved")
+        best = scored[0]
+        if best.similarity < params.min_similarity:
+            return self.abstain(language, retrieved, f"best sentence similarity {best.similarity:.2f} "
+                                                     f"is below {params.min_similarity:.2f}")
+        unknown = self.unknown_term_share(question_terms)
+        if unknown > params.max_unknown_terms:
+            return self.abstain(language, retrieved, f"{unknown:.0%} of the question's key words occur nowhere "
+                                                     "in the documents")
+        chosen = [best]
+        for candidate in scored[1:]:
+            if len(chosen) >= params.max_sentences:
+                break
+            if candidate.score < best.score - params.second_sentence_margin:
+                break
+            if any(candidate.text == c.text for c in chosen):
+                continue
+            chosen.append(candidate)
+        if NUMERIC_QUESTION.search(question) and not any(DIGIT.search(c.text) for c in chosen):
+            return self.abstain(language, retrieved, "the question asks for a figure and no retrieved sentence "
+                                                     "gives one")
+        chosen.sort(key=lambda s: (s.retrieved.passage.doc_id, s.span.start))
+        citations = []
+        for number, sentence in enumerate(chosen, start=1):
+            passage = sentence.retrieved.passage
+            citation = Citation(number=number, doc_id=passage.doc_id, title=passage.title,
+                                section_path=passage.section_path, passage_id=passage.passage_id,
+                                quote=sentence.text, start=sentence.span.start, end=sentence.span.end)
+            if verify_citation(self.index, citation):
+                citations.append(citation)
+        if not citations:
+            return self.abstain(language, retrieved, "no quote could be verified against its passage")
+        citations = [Citation(**{**c.__dict__, "number": n}) for n, c in enumerate(citations, start=1)]
+        return Answer(answer=compose_answer(language, citations), citations=citations, abstained=False,
+                      language=language, passages=retrieved)
+
+    def abstain(self, language: str, retrieved: list[RetrievedPassage], reason: str) -> Answer:
+        return Answer(answer=ABSTAIN_MESSAGES.get(language, ABSTAIN_MESSAGES["en"]), citations=[], abstained=True,
+                      language=language, passages=retrieved, abstain_reason=reason)
+
+
+def compose_answer(language: str, citations: list[Citation]) -> str:
+    """The answer text: the quoted sentences, each followed by its [n] marker."""
+    if language == "ja":
+        return "".join(f"{c.quote}[{c.number}]" for c in citations)
+    quoted = " ".join(f"「{c.quote}」[{c.number}]" for c in citations)
+    return f"The documents say (quoted in the original Japanese): {quoted}"

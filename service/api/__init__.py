@@ -1,0 +1,1 @@
+"""HTTP API: app factory, routes, schemas and dependencies."""

@@ -1,0 +1,59 @@
+"""The app factory: the model and index are loaded once, in the lifespan, and errors are mapped here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from service.api.routes import router
+from service.chain import QuestionAnswerer
+from service.config import Settings, get_settings
+from service.errors import BluebookError, PassageNotFoundError, ServiceNotReadyError
+
+logger = logging.getLogger("bluebook_qa")
+
+Loader = Callable[[Settings], QuestionAnswerer]
+
+
+def default_loader(settings: Settings) -> QuestionAnswerer:
+    from service.loading import load_question_answerer  # keeps importing the app free of torch
+
+    return load_question_answerer(settings)
+
+
+def create_app(settings: Settings | None = None, loader: Loader | None = None) -> FastAPI:
+    """Build the app. `loader` makes the question answerer; tests pass one built on fakes."""
+    settings = settings or get_settings()
+    load = loader or default_loader
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.question_answerer = None
+        app.state.load_error = None
+        try:
+            app.state.question_answerer = load(settings)
+        except BluebookError as exc:
+            # Stay up so /healthz answers and /readyz and /v1/ask say what is wrong.
+            app.state.load_error = str(exc)
+            logger.error("could not load the index: %s", exc)
+        yield
+        app.state.question_answerer = None
+
+    app = FastAPI(title="bluebook-qa", version="0.1.0", lifespan=lifespan,
+                  description="Questions about the Diplomatic Bluebook, answered with verifiable citations.")
+    app.state.settings = settings
+    app.include_router(router)
+
+    @app.exception_handler(PassageNotFoundError)
+    async def _not_found(_: Request, exc: PassageNotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(ServiceNotReadyError)
+    async def _not_ready(_: Request, exc: ServiceNotReadyError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
+
+    return app

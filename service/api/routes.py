@@ -1,0 +1,84 @@
+"""HTTP routes: ask, open a cited passage, health and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from index.chunk import Passage
+from index.retrieve import RetrievedPassage
+from service.api.deps import AnswererDep, SettingsDep
+from service.api.schemas import AskRequest, AskResponse, CitationOut, HealthResponse, PassageOut
+from service.chain import TimedAnswer, Turn
+from service.errors import PassageNotFoundError
+
+router = APIRouter()
+
+
+def unprocessable(field: str, message: str) -> JSONResponse:
+    """A 422 in FastAPI's own shape, naming the field at fault."""
+    return JSONResponse(status_code=422, content={"detail": [
+        {"type": "value_error", "loc": ["body", field], "msg": message}]})
+
+
+def passage_out(passage: Passage, score: float | None = None) -> PassageOut:
+    return PassageOut(passage_id=passage.passage_id, doc_id=passage.doc_id, title=passage.title,
+                      section_path=list(passage.section_path), section=passage.section, kind=passage.kind,
+                      text=passage.text, start=passage.start, end=passage.end, score=score)
+
+
+def ask_response(result: TimedAnswer) -> AskResponse:
+    answer = result.answer
+    return AskResponse(
+        answer=answer.answer,
+        citations=[CitationOut(number=c.number, doc_id=c.doc_id, title=c.title, section_path=list(c.section_path),
+                               section=" > ".join(c.section_path), passage_id=c.passage_id, quote=c.quote,
+                               start=c.start, end=c.end) for c in answer.citations],
+        abstained=answer.abstained, language=answer.language,  # type: ignore[arg-type]
+        passages=[passage_out(item.passage, round(item.score, 5)) for item in answer.passages],
+        timings_ms=result.timings_ms)
+
+
+@router.post("/v1/ask", response_model=AskResponse, tags=["answers"])
+def ask(body: AskRequest, settings: SettingsDep, answerer: AnswererDep) -> AskResponse | JSONResponse:
+    """Answer a question from the chapters, with verified citations."""
+    if len(body.question) > settings.max_question_chars:
+        return unprocessable("question", f"question is {len(body.question)} characters long; "
+                                         f"the limit is {settings.max_question_chars}")
+    top_k = body.top_k if body.top_k is not None else settings.default_top_k
+    if top_k > settings.max_top_k:
+        return unprocessable("top_k", f"top_k must be between 1 and {settings.max_top_k}, got {top_k}")
+    if len(body.history) > settings.max_history_turns:
+        return unprocessable("history", f"history has {len(body.history)} turns; the limit is "
+                                        f"{settings.max_history_turns}")
+    history = [Turn(role=turn.role, content=turn.content) for turn in body.history]
+    return ask_response(answerer.ask(body.question, history, top_k))
+
+
+@router.get("/v1/passages/{passage_id}", response_model=PassageOut, tags=["answers"])
+def get_passage(passage_id: str, answerer: AnswererDep) -> PassageOut:
+    """The passage a citation points at: text, section path and span in the cleaned document."""
+    passage = answerer.index.passage_by_id(passage_id)
+    if passage is None:
+        raise PassageNotFoundError(f"unknown passage id: {passage_id}")
+    return passage_out(passage)
+
+
+@router.get("/healthz", response_model=HealthResponse, tags=["health"])
+def healthz() -> HealthResponse:
+    """The process is up."""
+    return HealthResponse(status="ok")
+
+
+@router.get("/readyz", response_model=HealthResponse, tags=["health"],
+            responses={503: {"model": HealthResponse}})
+def readyz(request: Request) -> HealthResponse | JSONResponse:
+    """The model and index are loaded and questions can be answered."""
+    if getattr(request.app.state, "question_answerer", None) is None:
+        reason = getattr(request.app.state, "load_error", None) or "still loading"
+        return JSONResponse(status_code=503, content={"status": "not ready", "detail": f"index not loaded: {reason}"})
+    return HealthResponse(status="ready")
+
+
+def retrieved_out(items: list[RetrievedPassage]) -> list[PassageOut]:
+    return [passage_out(item.passage, item.score) for item in items]

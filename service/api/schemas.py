@@ -1,0 +1,64 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class HistoryTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="the question, in Japanese or English")
+    history: list[HistoryTurn] = Field(default_factory=list, description="earlier turns of the conversation")
+    top_k: int | None = Field(None, ge=1, le=100, description="how many passages to retrieve")
+
+    @field_validator("question")
+    @classmethod
+    def _question_has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("question must not be empty or only whitespace")
+        return value.strip()
+
+
+class CitationOut(BaseModel):
+    number: int
+    doc_id: str
+    title: str
+    section_path: list[str]
+    section: str
+    passage_id: str
+    quote: str = Field(description="verbatim text of the cited passage")
+    start: int = Field(description="start of the quote in the cleaned document text")
+    end: int
+
+
+class PassageOut(BaseModel):
+    passage_id: str
+    doc_id: str
+    title: str
+    section_path: list[str]
+    section: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    score: float | None = None
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    abstained: bool
+    language: Literal["ja", "en"]
+    passages: list[PassageOut]
+    timings_ms: dict[str, float]
+
+
+class HealthResponse(BaseModel):
+    status: str
+    detail: str | None = None

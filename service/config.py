@@ -1,0 +1,73 @@
+"""The one settings object: every knob, read from BLUEBOOK_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.chunk import ChunkingParams
+from index.retrieve import RetrievalParams
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BLUEBOOK_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    models_dir: Path = PROJECT_ROOT / "models"
+    index_dir: Path = PROJECT_ROOT / "var" / "index"
+    data_dir: Path = Field(PROJECT_ROOT / "var" / "data", description="what the service writes at run time")
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    embedding_model: str = Field("embeddinggemma-300m", description=(
+        "a provisioned model name (see `bluebook-qa models`), a local sentence-transformers folder, "
+        "or a model name already in the local Hugging Face cache"))
+    embedding_batch_size: int = Field(16, ge=1, le=512)
+
+    chunk_target_chars: int = Field(300, ge=50, le=4000)
+    chunk_overlap_sentences: int = Field(1, ge=0, le=10)
+    faiss_index_type: Literal["flat", "hnsw"] = "flat"
+
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    bm25_weight: float = Field(1.0, ge=0)
+    cross_lingual_bm25_factor: float = Field(0.0, ge=0, le=1)
+
+    default_top_k: int = Field(5, ge=1, le=50)
+    max_top_k: int = Field(20, ge=1, le=100)
+    max_question_chars: int = Field(1000, ge=10)
+    max_history_turns: int = Field(20, ge=0)
+
+    answer_passages: int = Field(4, ge=1, le=20, description="how many retrieved passages the answerer reads")
+    answer_max_sentences: int = Field(2, ge=1, le=5)
+    answer_min_similarity: float = Field(0.44, description="below this best sentence similarity, abstain")
+    answer_max_unknown_terms: float = Field(0.5, ge=0, le=1, description=(
+        "abstain when this share (idf-weighted) of a Japanese question's content words occurs nowhere in the corpus"))
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("embedding_model must not be empty")
+        return value.strip()
+
+    def chunking(self) -> ChunkingParams:
+        return ChunkingParams(target_chars=self.chunk_target_chars, overlap_sentences=self.chunk_overlap_sentences)
+
+    def retrieval(self) -> RetrievalParams:
+        return RetrievalParams(mode=self.retrieval_mode, rrf_k=self.rrf_k, dense_weight=self.dense_weight,
+                               bm25_weight=self.bm25_weight, cross_lingual_bm25_factor=self.cross_lingual_bm25_factor)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

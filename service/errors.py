@@ -1,0 +1,15 @@
+"""Errors the service maps to HTTP statuses and CLI exit codes (the index package's errors, plus ours)."""
+
+from index.errors import (  # noqa: F401  re-exported: the edges map all domain errors from here
+    BluebookError,
+    ChecksumMismatchError,
+    CorpusError,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    ModelError,
+    PassageNotFoundError,
+)
+
+
+class ServiceNotReadyError(BluebookError):
+    """The model or index is not loaded (yet, or it failed to load)."""
