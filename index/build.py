@@ -18,7 +18,7 @@ from index.errors import BluebookError
 from index.store import FORMAT_VERSION, Manifest, StoredDocument, build_faiss_index, read_manifest, write_index
 from index.tokenize import content_tokens
 
-TOKENIZER_ID = "fugashi+unidic-lite:content-lemmas:v1"
+TOKENIZER_ID = "fugashi+unidic-lite:content-lemmas:v2"
 Reporter = Callable[[str], None]
 
 

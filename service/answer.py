@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ NUMERIC_QUESTION = re.compile(
     r"(いくら|何人|何か国|何カ国|何ヶ国|何%|何パーセント|何倍|何年|何月|何回|何万|何億|どのくらい|どれくらい|どれほど|"
     r"金額|割合|人数|規模|how many|how much|what percentage|what share|how long|what year|which year|when)",
     re.IGNORECASE)
-DIGIT = re.compile(r"[0-9０-９]")
+NUMBER = re.compile(r"[0-9][0-9,.]*")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class AnswerParams:
     coverage_weight: float = 0.3
     rank_weight: float = 0.05
     second_sentence_margin: float = 0.04
+    full_coverage: float = 0.8
+    coverage_slack: float = 0.12
 
     def __post_init__(self) -> None:
         if self.passages < 1:
@@ -138,9 +141,12 @@ class ExtractiveAnswerer:
         if not scored:
             return self.abstain(language, retrieved, "no passage was retrieved")
         best = scored[0]
-        if best.similarity < params.min_similarity:
+        # A long sentence about several things scores low on similarity even when it names exactly what was
+        # asked ("プリゴジンはどうなった？"), so a sentence that covers the question's words gets some slack.
+        floor = params.min_similarity - (params.coverage_slack if best.coverage >= params.full_coverage else 0.0)
+        if best.similarity < floor:
             return self.abstain(language, retrieved, f"best sentence similarity {best.similarity:.2f} "
-                                                     f"is below {params.min_similarity:.2f}")
+                                                     f"is below {floor:.2f}")
         unknown = self.unknown_term_share(question_terms)
         if unknown > params.max_unknown_terms:
             return self.abstain(language, retrieved, f"{unknown:.0%} of the question's key words occur nowhere "
@@ -154,7 +160,7 @@ class ExtractiveAnswerer:
             if any(candidate.text == c.text for c in chosen):
                 continue
             chosen.append(candidate)
-        if NUMERIC_QUESTION.search(question) and not any(DIGIT.search(c.text) for c in chosen):
+        if NUMERIC_QUESTION.search(question) and not gives_new_number(question, [c.text for c in chosen]):
             return self.abstain(language, retrieved, "the question asks for a figure and no retrieved sentence "
                                                      "gives one")
         chosen.sort(key=lambda s: (s.retrieved.passage.doc_id, s.span.start))
@@ -175,6 +181,12 @@ class ExtractiveAnswerer:
     def abstain(self, language: str, retrieved: list[RetrievedPassage], reason: str) -> Answer:
         return Answer(answer=ABSTAIN_MESSAGES.get(language, ABSTAIN_MESSAGES["en"]), citations=[], abstained=True,
                       language=language, passages=retrieved, abstain_reason=reason)
+
+
+def gives_new_number(question: str, sentences: list[str]) -> bool:
+    """True when the sentences state a number the question did not already contain ("サハリン2" is a name)."""
+    asked = set(NUMBER.findall(unicodedata.normalize("NFKC", question)))
+    return any(set(NUMBER.findall(unicodedata.normalize("NFKC", s))) - asked for s in sentences)
 
 
 def compose_answer(language: str, citations: list[Citation]) -> str:
