@@ -202,9 +202,12 @@ def test_overlap_on_a_real_paragraph() -> None:
     sentences = split_sentences(document.blocks[-1].text, document.blocks[-1].start)
     assert len(sentences) == 6
     passages = chunk_document(document, ChunkingParams(target_chars=130, overlap_sentences=1))
-    assert [[sentences.index(s) for s in sentences_of(p)] for p in passages] == [[0, 1], [1, 2], [2], [3], [4, 5]]
+    # sentence lengths 85, 41, 40, 78, 25, 41: greedy windows of at most 130 characters
+    assert [[sentences.index(s) for s in sentences_of(p)] for p in passages] == [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]
+    passages = chunk_document(document, ChunkingParams(target_chars=200, overlap_sentences=2))
+    assert [[sentences.index(s) for s in sentences_of(p)] for p in passages] == [[0, 1, 2], [1, 2, 3, 4], [3, 4, 5]]
     passages = chunk_document(document, ChunkingParams(target_chars=130, overlap_sentences=0))
-    assert [[sentences.index(s) for s in sentences_of(p)] for p in passages] == [[0, 1], [2], [3], [4, 5]]
+    assert [[sentences.index(s) for s in sentences_of(p)] for p in passages] == [[0, 1], [2, 3], [4, 5]]
     for passage in passages:
         assert passage.section_path == ("1 概観",)
         assert passage.passage_id.startswith("overview:p")
