@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
         embedding_fingerprint=embedder.fingerprint, dimension=int(passage_vectors.shape[1]), normalised=True,
         faiss_index_type=index_type, chunking=asdict(params), tokenizer=TOKENIZER_ID, corpus=corpus,
         build_seconds=round(time.perf_counter() - started, 2),
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), passages=len(passages))
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"), passages=len(passages))
     write_index(index_dir, manifest, documents, passages, dense, tokens, sentences,
                 np.asarray(sentence_vectors, dtype=np.float32))
     report(f"index written to {index_dir} in {manifest.build_seconds:.1f} s")

@@ -138,6 +138,8 @@ def chunk_document(document: CleanDocument, params: ChunkingParams) -> list[Pass
             flush_run()
             continue
         if block.kind in STANDALONE_KINDS:
+            # A footnote or caption sits between paragraphs in the text: a passage spanning it would swallow it.
+            flush_run()
             add(block.kind, block.section_path, block.start, block.end)
             continue
         if run and run[-1].section_path != block.section_path:

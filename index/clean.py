@@ -145,7 +145,10 @@ class _Cleaner:
         return self.level3
 
     # -- block emission ---------------------------------------------------------
-    def emit(self, kind: str, text: str, line_no: int, section: tuple[str, ...] | None = None) -> Block:
+    def emit(self, kind: str, text: str, line_no: int, section: tuple[str, ...] | None = None,
+             references: list[int] | None = None) -> Block:
+        for number in references or []:
+            self.footnote_sections.setdefault(number, self.section_path())
         block = Block(kind=kind, text=text, section_path=section if section is not None else self.section_path(),
                       source_line=line_no)
         self.blocks.append(block)
@@ -253,27 +256,35 @@ class _Cleaner:
                 self.emit("figure_note", "\n".join(items), index)
                 continue
 
+            # Headings carry ruby and footnote markers too; match and keep them without.
+            heading_line, heading_references = strip_inline_artifacts(line)
+            if heading_line != line:
+                line = heading_line.strip()
             level2 = LEVEL2_HEADING.match(line)
             if level2 and not is_complete(line):
-                self.emit("heading", self.set_level2(level2.group(1), level2.group(2).strip()), index)
+                self.emit("heading", self.set_level2(level2.group(1), level2.group(2).strip()), index,
+                          references=heading_references)
                 index += 1
                 continue
             level3 = LEVEL3_HEADING.match(line)
             if level3 and not is_complete(line):
-                self.emit("heading", self.set_level3(level3.group(2).strip(), level3.group(1)), index)
+                self.emit("heading", self.set_level3(level3.group(2).strip(), level3.group(1)), index,
+                          references=heading_references)
                 index += 1
                 continue
             level1 = LEVEL1_HEADING.match(line)
             if level1 and not is_complete(line) and not SENTENCE_PUNCTUATION.search(level1.group(2)):
                 number = int(level1.group(1))
                 if number == self.next_level1 and not self.column:
-                    self.emit("heading", self.set_level1(number, level1.group(2).strip()), index)
+                    self.emit("heading", self.set_level1(number, level1.group(2).strip()), index,
+                              references=heading_references)
                 else:  # "1 ロシア外政": a katakana marker misread as a digit
-                    self.emit("heading", self.set_level3(level1.group(2).strip()), index)
+                    self.emit("heading", self.set_level3(level1.group(2).strip()), index,
+                              references=heading_references)
                 index += 1
                 continue
 
-            text, referenced = strip_inline_artifacts(line)
+            text, referenced = line, heading_references
             # A lone unfinished line after an image's blank lines is the photo's caption.
             if before >= 2 and not is_complete(text) and not (self.pending and before < 2):
                 self.emit("caption", text, index)

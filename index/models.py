@@ -14,9 +14,9 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from index.errors import ChecksumMismatchError, ModelError
 

@@ -139,8 +139,9 @@ def check_manifest(manifest: Manifest, *, embedding_model: str, embedding_finger
         raise IndexMismatchError(f"the index was built with embedding model {manifest.embedding_model!r} but "
                                  f"{embedding_model!r} is configured; {rebuild}")
     if embedding_fingerprint is not None and manifest.embedding_fingerprint != embedding_fingerprint:
+        built, configured = manifest.embedding_fingerprint[:16], embedding_fingerprint[:16]
         raise IndexMismatchError(f"the index was built with other weights of {embedding_model!r} "
-                                 f"({manifest.embedding_fingerprint[:16]}… vs {embedding_fingerprint[:16]}…); {rebuild}")
+                                 f"({built}… vs {configured}…); {rebuild}")
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

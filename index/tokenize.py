@@ -12,7 +12,7 @@ STOP_LEMMAS = {
     "為る", "有る", "居る", "成る", "言う", "こと", "もの", "ため", "よう", "何", "誰", "いつ", "どこ", "どう",
     "どれ", "どの", "どんな", "幾ら", "幾つ", "教える", "下さる", "知る", "其れ", "此れ", "其の", "等", "的",
     "について", "ついて", "中", "上", "際", "方", "れる", "られる", "する", "ある", "いる", "なる",
-    "名前", "名称", "内容", "理由", "具体", "場合", "特に",
+    "つく", "付く", "対する", "関する", "名前", "名称", "内容", "理由", "具体", "場合", "特に",
 }
 LATIN_WORD = re.compile(r"[a-z0-9]+")
 
@@ -54,6 +54,7 @@ LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 def detect_language(text: str) -> str:
     """'ja' when Japanese script makes up a fair share of the letters, else 'en'."""
+    text = unicodedata.normalize("NFKC", text)
     japanese = len(JAPANESE_CHAR.findall(text))
     latin = len(LATIN_LETTER.findall(text))
     if japanese == 0 and latin == 0:

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from service.config import Settings, get_settings
 from service.errors import BluebookError
@@ -82,6 +83,91 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def command_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from index.clean import clean_document
+    from index.corpus import load_corpus
+    from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset, write_outputs
+
+    items = load_dataset(args.dataset)
+    if args.url and args.compare:
+        print("error: --compare runs configurations in-process; it cannot be combined with --url", file=sys.stderr)
+        return EXIT_USAGE
+    if not 1 <= args.top_k <= settings.max_top_k:
+        print(f"error: --top-k must be between 1 and {settings.max_top_k}, got {args.top_k}", file=sys.stderr)
+        return EXIT_USAGE
+    corpus_texts = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
+    base_config = {"embedding_model": settings.embedding_model, "chunking": settings.chunking().__dict__,
+                   "retrieval_mode": settings.retrieval_mode, "rrf_k": settings.rrf_k,
+                   "bm25_weight": settings.bm25_weight,
+                   "cross_lingual_bm25_factor": settings.cross_lingual_bm25_factor, "answerer": "extractive",
+                   "answer_min_similarity": settings.answer_min_similarity, "top_k": args.top_k}
+    runs = {}
+    if args.url:
+        import httpx
+
+        client = httpx.Client(base_url=args.url.rstrip("/"), timeout=60)
+
+        def ask_http(question: str, history: list[dict[str, str]], top_k: int) -> dict:
+            response = client.post("/v1/ask", json={"question": question, "history": history, "top_k": top_k})
+            response.raise_for_status()
+            return response.json()  # type: ignore[no-any-return]
+
+        def passage_http(passage_id: str) -> str | None:
+            response = client.get(f"/v1/passages/{passage_id}")
+            return response.json().get("text") if response.status_code == 200 else None
+
+        try:
+            results = run_dataset(items, ask_http, corpus_texts, passage_http, args.top_k, label=args.url)
+        except httpx.HTTPError as exc:
+            print(f"error: the server at {args.url} did not answer: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        runs["http"] = (metrics_for(results, {**base_config, "url": args.url}), results)
+        primary = "http"
+    else:
+        from index.retrieve import HybridRetriever
+        from service.api.routes import ask_response
+        from service.chain import QuestionAnswerer, Turn
+        from service.loading import load_question_answerer
+
+        base = load_question_answerer(settings)
+        modes = ["hybrid", "dense", "bm25"] if args.compare else [settings.retrieval_mode]
+        for mode in modes:
+            retriever = HybridRetriever(base.index, base.embedder, settings.model_copy(
+                update={"retrieval_mode": mode}).retrieval())
+            answerer = QuestionAnswerer(base.index, base.embedder, retriever, base.answerer)
+
+            def ask_local(question: str, history: list[dict[str, str]], top_k: int,
+                          answerer: QuestionAnswerer = answerer) -> dict:
+                turns = [Turn(turn["role"], turn["content"]) for turn in history]
+                return ask_response(answerer.ask(question, turns, top_k)).model_dump()
+
+            def passage_local(passage_id: str) -> str | None:
+                passage = base.index.passage_by_id(passage_id)
+                return passage.text if passage else None
+
+            results = run_dataset(items, ask_local, corpus_texts, passage_local, args.top_k, label=mode)
+            runs[mode] = (metrics_for(results, {**base_config, "retrieval_mode": mode}), results)
+        primary = modes[0]
+    write_outputs(args.out, runs, primary)
+    for label, (metrics, _) in runs.items():
+        figures = "  ".join(f"{k}={v}" for k, v in metrics["overall"].items() if v is not None)
+        print(f"{label}: {figures}")
+    print(f"wrote {args.out / 'metrics.json'}, results.jsonl and report.html")
+    if args.thresholds:
+        try:
+            thresholds = json.loads(args.thresholds.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"error: cannot read thresholds {args.thresholds}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        failures = check_thresholds(runs[primary][0], thresholds)
+        for failure in failures:
+            print(f"quality gate: {failure}", file=sys.stderr)
+        if failures:
+            return EXIT_ERROR
+        print(f"quality gate passed ({args.thresholds})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bluebook-qa", description=(
         "Answer questions about the Diplomatic Bluebook with citations. Settings come from BLUEBOOK_* variables."))
@@ -105,6 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the HTTP API's JSON answer")
     ask.add_argument("--top-k", type=int, default=None)
     ask.set_defaults(handler=command_ask)
+
+    evaluate = commands.add_parser("eval", help="score the service on a JSONL question set")
+    evaluate.add_argument("--dataset", type=Path, required=True, help="JSONL question set (see eval/dev.jsonl)")
+    evaluate.add_argument("--out", type=Path, required=True, help="folder for metrics.json, results.jsonl, report.html")
+    evaluate.add_argument("--compare", action="store_true", help="also run dense-only and BM25-only, side by side")
+    evaluate.add_argument("--url", default=None, help="evaluate a running server's HTTP API instead of in-process")
+    evaluate.add_argument("--top-k", type=int, default=10, help="passages retrieved per question (recall@10 needs 10)")
+    evaluate.add_argument("--thresholds", type=Path, default=None,
+                          help="JSON of metric floors/ceilings; exit 1 when one is not met (the CI quality gate)")
+    evaluate.set_defaults(handler=command_eval)
     return parser
 
 

@@ -136,7 +136,8 @@ def test_latin_words_broken_in_running_text_are_joined_with_a_space() -> None:
 @pytest.mark.parametrize(("line", "numbers"), [
     ("プーチン大統領は、2月に米露間の新戦略兵器削減条約（新START）¹の効力の一時停止に関する法律、5月に欧州通常戦力（CFE）²"
      "条約からの脱退に関する法律（11月にロシア外務省が脱退手続完了を発表）、11月には包括的核実験禁止条約（CTBT）³の"
-     "批准撤回に関する法律にそれぞれ署名するなど、ロシアは国際的な軍備管理・軍縮の枠組みからも次々と退いている。", [1, 2, 3]),
+     "批准撤回に関する法律にそれぞれ署名するなど、ロシアは国際的な軍備管理・軍縮の枠組みからも次々と退いている。",
+     [1, 2, 3]),
     ("3月、国際刑事裁判所（ICC）⁴は、プーチン大統領などに対し、ウクライナからの子の連れ去りなどに関与した十分な根拠が"
      "あるとして、逮捕状を発付した。", [4]),
     ("ロシアは、ベラルーシや中央アジア・コーカサス諸国との関係を引き続き重視しているが、アルメニアとは、ナゴルノ・カラバフ"
@@ -174,7 +175,8 @@ def test_ruby_reading_is_dropped_and_base_text_kept() -> None:
     assert strip_inline_artifacts("金正恩^{キムジョンウン} 国務委員長")[0] == "金正恩国務委員長"
     body = (
         "(1) ロシア情勢\n\nイ ロシア外政\n\n"
-        "9月には北朝鮮の金正恩^{キムジョンウン} 国務委員長がロシアの極東地域を訪問し、4年ぶりとなる首脳会談を実施したほか、"
+        "9月には北朝鮮の金正恩^{キムジョンウン} 国務委員長がロシアの極東地域を訪問し、"
+        "4年ぶりとなる首脳会談を実施したほか、"
         "両「国」外相による相互訪問の実施、さらには、北朝鮮からロシアへの武器移転など、北朝鮮との関係強化に向けた動きが見られる。\n\n"
         "ロシアは、ベラルーシや中央アジア・コーカサス諸国との関係を引き続き重視しているが、アルメニアとは、ナゴルノ・カラバフ"
         "問題⁶をめぐる対応を理由に、関係に一定の軋み^{きしみ}が見られた。\n"
@@ -271,8 +273,8 @@ def test_superscript_footnote_definition_becomes_a_numbered_footnote() -> None:
     )
     document = clean(body)
     [footnote] = blocks_of(document, "footnote")
-    assert footnote.text == ("10 1999年12月、両国は、政治・経済・軍事の統合や社会生活における両国民の平等の実現などを目指し、"
-                             "ベラルーシ・ロシア連合国家創設条約に署名")
+    assert footnote.text == ("10 1999年12月、両国は、政治・経済・軍事の統合や社会生活における"
+                             "両国民の平等の実現などを目指し、ベラルーシ・ロシア連合国家創設条約に署名")
     assert footnote.section_path == (R1, "(3) ベラルーシ情勢")
     assert "ベラルーシ・ロシア連合国家の防衛" in document.text
     assert not any(ch in SUPERSCRIPT_DIGITS for ch in document.text)
@@ -430,9 +432,6 @@ def test_unfinished_line_before_a_paragraph_break_is_not_taken_for_a_heading() -
     assert [b.text for b in blocks_of(document, "heading")][-1] == "ウ ロシア経済"
 
 
-@pytest.mark.xfail(strict=True, reason="clean.py:256-274 matches headings on the raw line, so ruby readings and "
-                                       "footnote markers stay in heading text and the footnote referenced from a "
-                                       "heading is never recorded (its definition line is not taken as a footnote)")
 def test_artifacts_in_headings_are_cleaned_too() -> None:
     body = (
         "(1) ロシア情勢\n\n"

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from index.chunk import Passage
-from index.retrieve import RetrievedPassage
 from service.api.deps import AnswererDep, SettingsDep
 from service.api.schemas import AskRequest, AskResponse, CitationOut, HealthResponse, PassageOut
 from service.chain import TimedAnswer, Turn
@@ -79,6 +78,3 @@ def readyz(request: Request) -> HealthResponse | JSONResponse:
         return JSONResponse(status_code=503, content={"status": "not ready", "detail": f"index not loaded: {reason}"})
     return HealthResponse(status="ready")
 
-
-def retrieved_out(items: list[RetrievedPassage]) -> list[PassageOut]:
-    return [passage_out(item.passage, item.score) for item in items]
