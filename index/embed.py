@@ -60,7 +60,9 @@ class SentenceTransformerEmbedder(Embeddings):
             self._model = SentenceTransformer(self.location, device="cpu")
         except Exception as exc:  # the library raises many types; the user needs one clear message
             raise ModelError(f"cannot load embedding model {model!r} from {self.location}: {exc}") from exc
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        # sentence-transformers 6 renamed the method; accept both so older installs keep working
+        get_dimension = (getattr(self._model, "get_embedding_dimension", None)
+                         or self._model.get_sentence_embedding_dimension)
         dimension = get_dimension()
         if not dimension:
             raise ModelError(f"embedding model {model!r} does not report its dimension")
