@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.embed import SentenceTransformerEmbedder
 from index.retrieve import HybridRetriever
-from index.store import load_index
+from index.store import load_index, read_manifest
 from service.answer import AnswerParams, ExtractiveAnswerer
 from service.chain import QuestionAnswerer
 from service.config import Settings
@@ -24,6 +24,7 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
 def load_question_answerer(settings: Settings, embedder: SentenceTransformerEmbedder | None = None
                            ) -> QuestionAnswerer:
     """Load the model and the index named by `settings` (raises a BluebookError with a clear message)."""
+    read_manifest(settings.index_dir)  # a missing index fails fast, before the model takes seconds to load
     embedder = embedder or load_embedder(settings)
     index = load_index(settings.index_dir, embedding_model=embedder.model_id,
                        embedding_fingerprint=embedder.fingerprint)
