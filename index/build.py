@@ -18,7 +18,9 @@ from index.errors import BluebookError
 from index.store import FORMAT_VERSION, Manifest, StoredDocument, build_faiss_index, read_manifest, write_index
 from index.tokenize import content_tokens
 
-TOKENIZER_ID = "fugashi+unidic-lite:content-lemmas:v2"
+TOKENIZER_ID = "fugashi+unidic-lite:content-lemmas:v4"
+# Bump when cleaning or chunking changes what an index holds, so `bluebook-qa index` rebuilds.
+PIPELINE_VERSION = 2
 Reporter = Callable[[str], None]
 
 
@@ -38,7 +40,8 @@ def index_is_current(index_dir: Path, corpus: dict[str, str], embedder: Embedder
             and manifest.embedding_model == embedder.model_id
             and manifest.embedding_fingerprint == embedder.fingerprint
             and manifest.chunking == asdict(params) and manifest.faiss_index_type == index_type
-            and manifest.tokenizer == TOKENIZER_ID)
+            and manifest.tokenizer == TOKENIZER_ID
+            and manifest.extra.get("pipeline_version") == PIPELINE_VERSION)
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: ChunkingParams, *,
@@ -84,7 +87,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
         embedding_fingerprint=embedder.fingerprint, dimension=int(passage_vectors.shape[1]), normalised=True,
         faiss_index_type=index_type, chunking=asdict(params), tokenizer=TOKENIZER_ID, corpus=corpus,
         build_seconds=round(time.perf_counter() - started, 2),
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"), passages=len(passages))
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"), passages=len(passages),
+        extra={"pipeline_version": PIPELINE_VERSION})
     write_index(index_dir, manifest, documents, passages, dense, tokens, sentences,
                 np.asarray(sentence_vectors, dtype=np.float32))
     report(f"index written to {index_dir} in {manifest.build_seconds:.1f} s")

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "代名詞"}
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"}  # pronouns (彼, それ) point elsewhere
 # Words so common in this genre (or in questions) that matching them says nothing about relevance.
 STOP_LEMMAS = {
     "為る", "有る", "居る", "成る", "言う", "こと", "もの", "ため", "よう", "何", "誰", "いつ", "どこ", "どう",

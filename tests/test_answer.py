@@ -56,3 +56,29 @@ def test_retrieval_query_keeps_the_previous_question() -> None:
     history = [Turn("user", "日露間の貿易について"), Turn("assistant", "44.3%減少しました。")]
     assert retrieval_query("輸出額は？", history) == "日露間の貿易について 輸出額は？"
     assert retrieval_query("輸出額は？", []) == "輸出額は？"
+
+
+def test_question_focus_wants_the_kind_of_thing_asked_for() -> None:
+    from service.answer import unanswered_focus
+
+    assert unanswered_focus("ミルジョーエフ大統領の得票率は何％でしたか？", ["ミルジョーエフ大統領が2回目の再選を果たした。"])
+    assert unanswered_focus("墜落したのは8月の何日ですか？", ["8月、航空機が墜落し、全員の死亡が伝えられた。"])
+    assert unanswered_focus("アルメニアの首相の名前は？", ["アゼルバイジャン大統領府とアルメニア首相府が共同声明を発出した。"])
+    assert unanswered_focus("ワグネルの代表は誰？", ["プリゴジン「ワグネル」代表及び幹部が搭乗していた。"]) is None
+    assert unanswered_focus("イメージキャラクターを作ったのは誰？", ["漫画家の森薫氏により作成された。"]) is None
+    assert unanswered_focus("2024年予算で国防費はGDP比何％？", ["2024年予算では、国防費は前年比1.7倍（GDP比6%）を計上し"]) is None
+
+
+def test_a_figure_for_another_year_does_not_answer() -> None:
+    from service.answer import unanswered_focus
+
+    sentences = ["2022年の実質GDP成長率は1.2%減となった。", "実質GDP成長率は2023年4月から6月期以降プラスに転じた。"]
+    assert unanswered_focus("ロシアの2023年の実質GDP成長率は何％でしたか？", sentences)
+    assert unanswered_focus("ロシアの2022年の実質GDP成長率は何％でしたか？", sentences) is None
+
+
+def test_kanji_numerals_count_as_numbers() -> None:
+    from service.answer import gives_new_number
+
+    assert gives_new_number("交流の歴史はどのくらい前に遡る？", ["交流の歴史は千年以上前に遡ります。"])
+    assert not gives_new_number("サハリン2の権益はいくら？", ["サハリン2の権益を維持する。"])
