@@ -63,7 +63,7 @@ def test_question_focus_wants_the_kind_of_thing_asked_for() -> None:
 
     assert unanswered_focus("ミルジョーエフ大統領の得票率は何％？", ["ミルジョーエフ大統領が2回目の再選を果たした。"])
     assert unanswered_focus("墜落したのは8月の何日ですか？", ["8月、航空機が墜落し、全員の死亡が伝えられた。"])
-    assert unanswered_focus("アルメニアの首相の名前は？", ["アゼルバイジャン大統領府とアルメニア首相府が声明を発出した。"])
+    assert unanswered_focus("アルメニアの首相の名前は？", ["大統領府とアルメニア首相府が声明を発出した。"])
     assert unanswered_focus("ワグネルの代表は誰？", ["プリゴジン「ワグネル」代表及び幹部が搭乗していた。"]) is None
     assert unanswered_focus("イメージキャラクターを作ったのは誰？", ["漫画家の森薫氏により作成された。"]) is None
     defence = ["2024年予算では、国防費は前年比1.7倍（GDP比6%）を計上し"]
