@@ -88,6 +88,7 @@ class AnswerParams:
     second_sentence_margin: float = 0.04
     full_coverage: float = 0.8
     context_term_weight: float = 0.3
+    repeat_penalty: float = 0.2
     coverage_slack: float = 0.12
 
     def __post_init__(self) -> None:
@@ -129,9 +130,10 @@ class ExtractiveAnswerer:
         return missing / total if total else 0.0
 
     def score_sentences(self, question_terms: list[str], query_vector: np.ndarray,
-                        retrieved: list[RetrievedPassage], context_terms: list[str] | None = None
-                        ) -> list[ScoredSentence]:
+                        retrieved: list[RetrievedPassage], context_terms: list[str] | None = None,
+                        already_said: str = "") -> list[ScoredSentence]:
         params = self.params
+        said_terms = set(content_tokens(already_said)) if already_said else set()
         # Words of earlier turns say what a follow-up is about, but the new question says what it asks.
         weights = {t: self._idf(t) * params.context_term_weight for t in context_terms or []}
         weights.update({t: self._idf(t) for t in question_terms})
@@ -152,17 +154,22 @@ class ExtractiveAnswerer:
                 else:
                     coverage = 0.0
                 score = similarity + params.coverage_weight * coverage + params.rank_weight / rank
+                if said_terms:
+                    # A follow-up asks for something new: what the last answer already said is worth less.
+                    own = set(content_tokens(text))
+                    score -= params.repeat_penalty * (len(own & said_terms) / len(own) if own else 0.0)
                 scored.append(ScoredSentence(rank, item, span, text, similarity, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
 
     def answer(self, question: str, language: str, query_vector: np.ndarray,
-               retrieved: list[RetrievedPassage], *, context: str = "") -> Answer:
-        """Answer `question` from `retrieved`; `context` (earlier turns) helps judge what a follow-up asks."""
+               retrieved: list[RetrievedPassage], *, context: str = "", already_said: str = "") -> Answer:
+        """Answer `question` from `retrieved`; `context` (earlier questions) says what a follow-up is about and
+        `already_said` (the previous answer) what it no longer needs."""
         params = self.params
         question_terms = content_tokens(question) if language == "ja" else []
         context_terms = content_tokens(context) if language == "ja" and context else []
-        scored = self.score_sentences(question_terms, query_vector, retrieved, context_terms)
+        scored = self.score_sentences(question_terms, query_vector, retrieved, context_terms, already_said)
         if not scored:
             return self.abstain(language, retrieved, "no passage was retrieved")
         best = scored[0]

@@ -49,7 +49,9 @@ class QuestionAnswerer:
         result = self.retriever.search(query, top_k, language=language)
         retrieved_at = time.perf_counter()
         context = query[: len(query) - len(question)] if history else ""
-        answer = self.answerer.answer(question, language, result.query_vector, result.passages, context=context)
+        previous_answers = [turn.content for turn in history if turn.role == "assistant"]
+        answer = self.answerer.answer(question, language, result.query_vector, result.passages, context=context,
+                                      already_said=previous_answers[-1] if previous_answers else "")
         finished = time.perf_counter()
         return TimedAnswer(answer=answer, timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 1),

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     answer_max_unknown_terms: float = Field(0.5, ge=0, le=1, description=(
         "abstain when this share (idf-weighted) of a Japanese question's content words occurs nowhere in the corpus"))
 
+    session_url: str | None = Field(None, description=(
+        "where conversations are kept: unset = SQLite file under data_dir; redis://host:port/db to share them "
+        "between replicas; sqlite:///path for another SQLite file"))
+    session_max_turns: int = Field(50, ge=2, le=10_000, description="turns a session keeps (oldest dropped)")
+    session_max_chars: int = Field(50_000, ge=100, description="characters a session keeps (oldest turns dropped)")
+    session_idle_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, description="idle sessions expire after this")
+    max_message_chars: int = Field(1000, ge=10, description="longest chat message accepted")
+
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 

@@ -125,3 +125,21 @@ def test_cli_reports_a_missing_index_without_a_traceback(tmp_path: Path, monkeyp
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert "error: no index" in err and "bluebook-qa index" in err and "Traceback" not in err
+
+
+def test_conversation_follow_ups_over_chat(real_settings: Settings, real_answerer: QuestionAnswerer,
+                                           tmp_path: Path) -> None:
+    """The issue's conversation: a law, then its new name, then Japan's response, each a follow-up."""
+    from service.api.app import create_app
+
+    settings = real_settings.model_copy(update={"data_dir": tmp_path / "data"})
+    with TestClient(create_app(settings, loader=lambda _: real_answerer)) as client:
+        first = client.post("/v1/chat", json={"message": "ロシアで6月に成立した記念日の法律について教えて"}).json()
+        session_id = first["session_id"]
+        assert "第二次世界大戦終了の日" in first["answer"]
+        second = client.post("/v1/chat", json={"session_id": session_id, "message": "新しい名前は何になったの？"}).json()
+        assert "軍国主義日本に対する勝利" in second["answer"]
+        third = client.post("/v1/chat", json={"session_id": session_id, "message": "それに日本はどう対応した？"}).json()
+        assert not third["abstained"]
+        assert any("日本の立場を申し入れる" in c["quote"] for c in third["citations"]), third["answer"]
+        assert len(client.get(f"/v1/sessions/{session_id}").json()["turns"]) == 6

@@ -9,14 +9,29 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from service.api.chat import router as chat_router
 from service.api.routes import router
 from service.chain import QuestionAnswerer
 from service.config import Settings, get_settings
 from service.errors import BluebookError, PassageNotFoundError, ServiceNotReadyError
+from service.sessions import (
+    SessionLimits,
+    SessionNotFoundError,
+    SessionStore,
+    SessionStoreError,
+    open_session_store,
+)
 
 logger = logging.getLogger("bluebook_qa")
 
 Loader = Callable[[Settings], QuestionAnswerer]
+StoreOpener = Callable[[Settings], SessionStore]
+
+
+def default_store_opener(settings: Settings) -> SessionStore:
+    limits = SessionLimits(max_turns=settings.session_max_turns, max_chars=settings.session_max_chars,
+                           idle_ttl_seconds=settings.session_idle_ttl_seconds)
+    return open_session_store(settings.session_url, settings.data_dir, limits)
 
 
 def default_loader(settings: Settings) -> QuestionAnswerer:
@@ -25,10 +40,12 @@ def default_loader(settings: Settings) -> QuestionAnswerer:
     return load_question_answerer(settings)
 
 
-def create_app(settings: Settings | None = None, loader: Loader | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, loader: Loader | None = None,
+               store_opener: StoreOpener | None = None) -> FastAPI:
     """Build the app. `loader` makes the question answerer; tests pass one built on fakes."""
     settings = settings or get_settings()
     load = loader or default_loader
+    open_store = store_opener or default_store_opener
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,17 +57,36 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
             # Stay up so /healthz answers and /readyz and /v1/ask say what is wrong.
             app.state.load_error = str(exc)
             logger.error("could not load the index: %s", exc)
+        app.state.session_store = None
+        app.state.session_error = None
+        try:
+            app.state.session_store = open_store(settings)
+        except BluebookError as exc:
+            app.state.session_error = str(exc)
+            logger.error("could not open the session store: %s", exc)
         yield
         app.state.question_answerer = None
+        if app.state.session_store is not None:
+            app.state.session_store.close()
+            app.state.session_store = None
 
     app = FastAPI(title="bluebook-qa", version="0.1.0", lifespan=lifespan,
                   description="Questions about the Diplomatic Bluebook, answered with verifiable citations.")
     app.state.settings = settings
     app.include_router(router)
+    app.include_router(chat_router)
 
     @app.exception_handler(PassageNotFoundError)
     async def _not_found(_: Request, exc: PassageNotFoundError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(SessionNotFoundError)
+    async def _no_session(_: Request, exc: SessionNotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(SessionStoreError)
+    async def _store_down(_: Request, exc: SessionStoreError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
 
     @app.exception_handler(ServiceNotReadyError)
     async def _not_ready(_: Request, exc: ServiceNotReadyError) -> JSONResponse:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from service.chain import QuestionAnswerer
 from service.config import Settings
 from service.errors import ServiceNotReadyError
+from service.sessions import SessionStore
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -23,5 +24,14 @@ def get_question_answerer(request: Request) -> QuestionAnswerer:
     return answerer  # type: ignore[no-any-return]
 
 
+def get_session_store(request: Request) -> SessionStore:
+    store = getattr(request.app.state, "session_store", None)
+    if store is None:
+        reason = getattr(request.app.state, "session_error", None) or "not opened"
+        raise ServiceNotReadyError(f"session store unavailable: {reason}")
+    return store  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 AnswererDep = Annotated[QuestionAnswerer, Depends(get_question_answerer)]
+SessionStoreDep = Annotated[SessionStore, Depends(get_session_store)]

@@ -62,3 +62,57 @@ class AskResponse(BaseModel):
 class HealthResponse(BaseModel):
     status: str
     detail: str | None = None
+
+
+SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class ChatRequest(BaseModel):
+    session_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="omit to start a new session")
+    message: str = Field(description="the next question, in Japanese or English")
+    top_k: int | None = Field(None, ge=1, le=100)
+
+    @field_validator("message")
+    @classmethod
+    def _message_has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message must not be empty or only whitespace")
+        return value.strip()
+
+
+class ChatResponse(AskResponse):
+    session_id: str
+
+
+class TurnOut(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    citations: list[CitationOut]
+    created_at: float
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    created_at: float
+    updated_at: float
+    turns: list[TurnOut]
+
+
+class OpenAIMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    content: str | list[dict] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        if isinstance(self.content, list):
+            return "".join(str(part.get("text", "")) for part in self.content if part.get("type") == "text")
+        return ""
+
+
+class OpenAIChatRequest(BaseModel):
+    model_config = {"extra": "allow"}  # temperature, max_tokens, … are accepted and ignored
+
+    messages: list[OpenAIMessage] = Field(min_length=1)
+    model: str | None = None
+    stream: bool = False

@@ -1,0 +1,194 @@
+"""Conversations over HTTP: sessions, Server-Sent Events streaming, and the OpenAI-compatible endpoint."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Path, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sse_starlette import EventSourceResponse
+
+from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
+from service.api.routes import ask_response, unprocessable
+from service.api.schemas import (
+    SESSION_ID_PATTERN,
+    ChatRequest,
+    ChatResponse,
+    CitationOut,
+    OpenAIChatRequest,
+    SessionOut,
+    TurnOut,
+)
+from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.config import Settings
+from service.sessions import SessionNotFoundError, SessionStore, StoredTurn
+
+router = APIRouter()
+SessionIdPath = Path(pattern=SESSION_ID_PATTERN, description="32 lower-case hex characters")
+ANSWER_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
+
+
+def split_for_streaming(text: str) -> list[str]:
+    """The extractive answer streams sentence by sentence, each with its [n] marker."""
+    return [piece for piece in ANSWER_PIECE.findall(text) if piece]
+
+
+@dataclass
+class PreparedChat:
+    session_id: str
+    history: list[Turn]
+    message: str
+    top_k: int
+
+
+def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> PreparedChat | JSONResponse:
+    """Validate against the settings and resolve the session, before anything is answered or streamed."""
+    if len(body.message) > settings.max_message_chars:
+        return unprocessable("message", f"message is {len(body.message)} characters long; the limit is "
+                                        f"{settings.max_message_chars}")
+    top_k = body.top_k if body.top_k is not None else settings.default_top_k
+    if top_k > settings.max_top_k:
+        return unprocessable("top_k", f"top_k must be between 1 and {settings.max_top_k}, got {top_k}")
+    if body.session_id is None:
+        return PreparedChat(store.create(), [], body.message, top_k)
+    session = store.get(body.session_id)
+    if session is None:
+        raise SessionNotFoundError(f"unknown session: {body.session_id}")
+    history = [Turn(t.role, t.content) for t in session.turns][-settings.max_history_turns:]
+    return PreparedChat(body.session_id, history, body.message, top_k)
+
+
+def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
+    result = answerer.ask(chat.message, chat.history, chat.top_k)
+    citations = [c.model_dump() for c in ask_response(result).citations]
+    store.append(chat.session_id, [StoredTurn("user", chat.message),
+                                   StoredTurn("assistant", result.answer.answer, citations)])
+    return result
+
+
+@router.post("/v1/chat", response_model=ChatResponse, tags=["chat"])
+def chat(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
+         ) -> ChatResponse | JSONResponse:
+    """Ask within a conversation: follow-up questions are understood from the session's earlier turns."""
+    prepared = prepare_chat(body, settings, store)
+    if isinstance(prepared, JSONResponse):
+        return prepared
+    result = answer_and_remember(answerer, store, prepared)
+    return ChatResponse(**ask_response(result).model_dump(), session_id=prepared.session_id)
+
+
+@router.post("/v1/chat/stream", tags=["chat"], response_class=EventSourceResponse, response_model=None,
+             responses={200: {"description": "`token` events, then `citations`, then `done` (or `error`)"}})
+def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
+                ) -> EventSourceResponse | JSONResponse:
+    """The chat answer as Server-Sent Events."""
+    prepared = prepare_chat(body, settings, store)
+    if isinstance(prepared, JSONResponse):
+        return prepared
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            result = await run_in_threadpool(answer_and_remember, answerer, store, prepared)
+            response = ask_response(result)
+            for piece in split_for_streaming(response.answer):
+                yield {"event": "token", "data": piece}
+            yield {"event": "citations", "data": json.dumps([c.model_dump() for c in response.citations],
+                                                            ensure_ascii=False)}
+            yield {"event": "done", "data": json.dumps({
+                "session_id": prepared.session_id, "abstained": response.abstained,
+                "language": response.language, "timings_ms": response.timings_ms})}
+        except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
+            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"},
+                                                        ensure_ascii=False)}
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/v1/sessions/{session_id}", response_model=SessionOut, tags=["chat"])
+def get_session(store: SessionStoreDep, session_id: str = SessionIdPath) -> SessionOut:
+    """The turns of a session, each assistant turn with the citations it gave."""
+    session = store.get(session_id)
+    if session is None:
+        raise SessionNotFoundError(f"unknown session: {session_id}")
+    return SessionOut(session_id=session.session_id, created_at=session.created_at, updated_at=session.updated_at,
+                      turns=[TurnOut(role=t.role, content=t.content,  # type: ignore[arg-type]
+                                     citations=[CitationOut(**c) for c in t.citations], created_at=t.created_at)
+                             for t in session.turns])
+
+
+@router.delete("/v1/sessions/{session_id}", status_code=204, tags=["chat"])
+def delete_session(store: SessionStoreDep, session_id: str = SessionIdPath) -> Response:
+    """Forget a session."""
+    if not store.delete(session_id):
+        raise SessionNotFoundError(f"unknown session: {session_id}")
+    return Response(status_code=204)
+
+
+# ---- OpenAI-compatible chat completions ---------------------------------------------------------------
+
+def with_sources(answer: str, citations: list[CitationOut]) -> str:
+    """Chat clients show only the message text: the citations must be in it, as a numbered source list."""
+    if not citations:
+        return answer
+    lines = [f"[{c.number}] {c.title} — {c.section}: 「{c.quote}」 ({c.passage_id})" for c in citations]
+    return answer + "\n\nSources:\n" + "\n".join(lines)
+
+
+def completion_id() -> str:
+    return "chatcmpl-" + uuid.uuid4().hex
+
+
+@router.post("/v1/chat/completions", tags=["openai"], response_model=None)
+def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: AnswererDep) -> Any:
+    """OpenAI chat-completions protocol: existing chat clients and SDKs work unchanged; citations are kept."""
+    last = body.messages[-1]
+    question = last.text().strip()
+    if last.role != "user" or not question:
+        return unprocessable("messages", "the last message must be a non-empty user message")
+    if len(question) > settings.max_question_chars:
+        return unprocessable("messages", f"the question is {len(question)} characters long; the limit is "
+                                         f"{settings.max_question_chars}")
+    history = [Turn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")]
+    model = body.model or "bluebook-qa"
+    created = int(time.time())
+    identifier = completion_id()
+
+    if not body.stream:
+        response = ask_response(answerer.ask(question, history[-settings.max_history_turns:],
+                                             settings.default_top_k))
+        return {"id": identifier, "object": "chat.completion", "created": created, "model": model,
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                             "message": {"role": "assistant", "content": with_sources(response.answer,
+                                                                                      response.citations)}}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "citations": [c.model_dump() for c in response.citations], "abstained": response.abstained}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, str]:
+        return {"data": json.dumps({"id": identifier, "object": "chat.completion.chunk", "created": created,
+                                    "model": model, "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                                                                 "finish_reason": finish}], **extra},
+                                   ensure_ascii=False)}
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            result = await run_in_threadpool(answerer.ask, question, history[-settings.max_history_turns:],
+                                             settings.default_top_k)
+            response = ask_response(result)
+            yield chunk({"role": "assistant", "content": ""})
+            for piece in split_for_streaming(with_sources(response.answer, response.citations)):
+                yield chunk({"content": piece})
+            yield chunk({}, "stop", citations=[c.model_dump() for c in response.citations],
+                        abstained=response.abstained)
+        except Exception as exc:  # OpenAI clients read an error object in the stream
+            yield {"data": json.dumps({"error": {"message": f"{type(exc).__name__}: {exc}", "type": "server_error"}},
+                                      ensure_ascii=False)}
+        yield {"data": "[DONE]"}
+
+    return EventSourceResponse(events(), ping=15)

@@ -1,0 +1,271 @@
+"""Conversations that survive restarts: one store interface, SQLite by default, Redis for shared replicas.
+
+A session keeps its turns (user questions and assistant answers with their citations, so it can be replayed
+exactly), bounded in turns and characters, and expires after a configurable idle time. `SessionChatHistory`
+exposes a session through LangChain's chat-message-history interface.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from langchain_core.chat_history import BaseChatMessageHistory
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from index.errors import BluebookError
+
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class SessionNotFoundError(BluebookError):
+    """No live session has this id (never created, deleted, or expired)."""
+
+
+class SessionStoreError(BluebookError):
+    """The session store cannot be reached or is misconfigured."""
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    role: str  # "user" | "assistant"
+    content: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    created_at: float
+    updated_at: float
+    turns: list[StoredTurn]
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """What a session keeps: the newest `max_turns` turns of at most `max_chars` characters in all."""
+
+    max_turns: int = 50
+    max_chars: int = 50_000
+    idle_ttl_seconds: int = 7 * 24 * 3600
+
+    def __post_init__(self) -> None:
+        if self.max_turns < 2:
+            raise ValueError(f"max_turns must be >= 2, got {self.max_turns}")
+        if self.max_chars < 100:
+            raise ValueError(f"max_chars must be >= 100, got {self.max_chars}")
+        if self.idle_ttl_seconds < 1:
+            raise ValueError(f"idle_ttl_seconds must be >= 1, got {self.idle_ttl_seconds}")
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+def trim_turns(turns: list[StoredTurn], limits: SessionLimits) -> list[StoredTurn]:
+    """Drop the oldest turns until the bounds hold; the newest turn is always kept."""
+    kept = turns[-limits.max_turns:]
+    while len(kept) > 1 and sum(len(t.content) for t in kept) > limits.max_chars:
+        kept = kept[1:]
+    return kept
+
+
+class SessionStore(Protocol):
+    limits: SessionLimits
+
+    def create(self) -> str: ...
+
+    def get(self, session_id: str) -> Session | None: ...
+
+    def append(self, session_id: str, turns: list[StoredTurn]) -> None: ...
+
+    def delete(self, session_id: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteSessionStore:
+    """Sessions in one SQLite file (WAL): embedded, nothing to run, survives restarts."""
+
+    def __init__(self, path: Path, limits: SessionLimits | None = None, clock: Any = time.time) -> None:
+        self.limits = limits or SessionLimits()
+        self.clock = clock
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript("""
+                CREATE TABLE IF NOT EXISTS sessions (
+                    id TEXT PRIMARY KEY, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+                CREATE TABLE IF NOT EXISTS turns (
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,
+                    citations TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (session_id, position));
+            """)
+        except sqlite3.Error as exc:
+            raise SessionStoreError(f"cannot open the session database {path}: {exc}") from exc
+
+    def _expired(self, updated_at: float) -> bool:
+        return self.clock() - updated_at > self.limits.idle_ttl_seconds
+
+    def create(self) -> str:
+        session_id = new_session_id()
+        now = self.clock()
+        with self._lock:
+            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (session_id, now, now))
+        return session_id
+
+    def get(self, session_id: str) -> Session | None:
+        with self._lock:
+            row = self._db.execute("SELECT created_at, updated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                return None
+            if self._expired(row[1]):
+                self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+                return None
+            rows = self._db.execute("SELECT role, content, citations, created_at FROM turns WHERE session_id = ? "
+                                    "ORDER BY position", (session_id,)).fetchall()
+        turns = [StoredTurn(role, content, json.loads(citations), created) for role, content, citations, created in rows]
+        return Session(session_id, row[0], row[1], turns)
+
+    def append(self, session_id: str, turns: list[StoredTurn]) -> None:
+        session = self.get(session_id)
+        if session is None:
+            raise SessionNotFoundError(f"unknown session: {session_id}")
+        kept = trim_turns([*session.turns, *turns], self.limits)
+        now = self.clock()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
+                self._db.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)", [
+                    (session_id, i, t.role, t.content, json.dumps(t.citations, ensure_ascii=False), t.created_at or now)
+                    for i, t in enumerate(kept)])
+                self._db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def delete(self, session_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+
+    def purge_expired(self) -> int:
+        with self._lock:
+            cutoff = self.clock() - self.limits.idle_ttl_seconds
+            return self._db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class RedisSessionStore:
+    """Sessions in Redis, so several replicas share conversations; Redis expires idle sessions itself."""
+
+    def __init__(self, url: str, limits: SessionLimits | None = None, prefix: str = "bluebook:session:") -> None:
+        import redis  # optional at import time: only this store needs it
+
+        self.limits = limits or SessionLimits()
+        self.prefix = prefix
+        try:
+            self._redis = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+            self._redis.ping()
+        except (redis.RedisError, ValueError) as exc:
+            raise SessionStoreError(f"cannot reach the session store at {url}: {exc}") from exc
+
+    def _key(self, session_id: str) -> str:
+        return self.prefix + session_id
+
+    def create(self) -> str:
+        session_id = new_session_id()
+        now = time.time()
+        self._redis.set(self._key(session_id), json.dumps({"created_at": now, "updated_at": now, "turns": []}),
+                        ex=self.limits.idle_ttl_seconds)
+        return session_id
+
+    def get(self, session_id: str) -> Session | None:
+        raw = self._redis.get(self._key(session_id))
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return Session(session_id, data["created_at"], data["updated_at"],
+                       [StoredTurn(**turn) for turn in data["turns"]])
+
+    def append(self, session_id: str, turns: list[StoredTurn]) -> None:
+        import redis
+
+        key = self._key(session_id)
+        now = time.time()
+        with self._redis.pipeline() as pipe:  # optimistic lock: two replicas appending at once lose nothing
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if raw is None:
+                        raise SessionNotFoundError(f"unknown session: {session_id}")
+                    data = json.loads(raw)
+                    existing = [StoredTurn(**turn) for turn in data["turns"]]
+                    stamped = [StoredTurn(t.role, t.content, t.citations, t.created_at or now) for t in turns]
+                    kept = trim_turns([*existing, *stamped], self.limits)
+                    data.update(updated_at=now, turns=[asdict(t) for t in kept])
+                    pipe.multi()
+                    pipe.set(key, json.dumps(data, ensure_ascii=False), ex=self.limits.idle_ttl_seconds)
+                    pipe.execute()
+                    return
+                except redis.WatchError:
+                    continue
+
+    def delete(self, session_id: str) -> bool:
+        return bool(self._redis.delete(self._key(session_id)))
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+def open_session_store(url: str | None, data_dir: Path, limits: SessionLimits) -> SessionStore:
+    """SQLite under the data folder by default; Redis when the URL says redis:// or rediss://."""
+    if url and url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisSessionStore(url, limits)
+    if url and url.startswith("sqlite:///"):
+        return SQLiteSessionStore(Path(url.removeprefix("sqlite:///")), limits)
+    if url:
+        raise SessionStoreError(f"BLUEBOOK_SESSION_URL must start with redis://, rediss:// or sqlite:///, got {url!r}")
+    return SQLiteSessionStore(data_dir / "sessions.sqlite3", limits)
+
+
+class SessionChatHistory(BaseChatMessageHistory):
+    """One session seen through LangChain's chat-message-history interface (citations ride in additional_kwargs)."""
+
+    def __init__(self, store: SessionStore, session_id: str) -> None:
+        self.store = store
+        self.session_id = session_id
+
+    @property
+    def messages(self) -> list[BaseMessage]:  # type: ignore[override]
+        session = self.store.get(self.session_id)
+        if session is None:
+            return []
+        return [HumanMessage(content=t.content) if t.role == "user"
+                else AIMessage(content=t.content, additional_kwargs={"citations": t.citations})
+                for t in session.turns]
+
+    def add_messages(self, messages: list[BaseMessage]) -> None:
+        self.store.append(self.session_id, [
+            StoredTurn(role="user" if isinstance(m, HumanMessage) else "assistant", content=str(m.content),
+                       citations=list(m.additional_kwargs.get("citations", [])))
+            for m in messages])
+
+    def clear(self) -> None:
+        self.store.delete(self.session_id)
