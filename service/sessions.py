@@ -135,7 +135,8 @@ class SQLiteSessionStore:
                 return None
             rows = self._db.execute("SELECT role, content, citations, created_at FROM turns WHERE session_id = ? "
                                     "ORDER BY position", (session_id,)).fetchall()
-        turns = [StoredTurn(role, content, json.loads(citations), created) for role, content, citations, created in rows]
+        turns = [StoredTurn(role, content, json.loads(citations), created)
+                 for role, content, citations, created in rows]
         return Session(session_id, row[0], row[1], turns)
 
     def append(self, session_id: str, turns: list[StoredTurn]) -> None:

@@ -137,7 +137,8 @@ def test_conversation_follow_ups_over_chat(real_settings: Settings, real_answere
         first = client.post("/v1/chat", json={"message": "ロシアで6月に成立した記念日の法律について教えて"}).json()
         session_id = first["session_id"]
         assert "第二次世界大戦終了の日" in first["answer"]
-        second = client.post("/v1/chat", json={"session_id": session_id, "message": "新しい名前は何になったの？"}).json()
+        follow_up = {"session_id": session_id, "message": "新しい名前は何になったの？"}
+        second = client.post("/v1/chat", json=follow_up).json()
         assert "軍国主義日本に対する勝利" in second["answer"]
         third = client.post("/v1/chat", json={"session_id": session_id, "message": "それに日本はどう対応した？"}).json()
         assert not third["abstained"]
