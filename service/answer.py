@@ -64,6 +64,9 @@ class Answer:
     language: str
     passages: list[RetrievedPassage] = field(default_factory=list)
     abstain_reason: str | None = None
+    unverified_claims: list[str] = field(default_factory=list)
+    answered_by: str = "extractive"
+    fallback_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,30 @@
-"""The path of one question: history-aware query -> hybrid retrieval -> extractive answer with citations."""
+"""The path of one question: history-aware query -> hybrid retrieval -> answer (extractive, or generated and
+verified) with citations."""
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from langchain_core.messages import HumanMessage
 
 from index.embed import Embedder
-from index.retrieve import HybridRetriever
+from index.retrieve import HybridRetriever, RetrievalResult
 from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
+from service.errors import BluebookError
+from service.generate import GenerationFailedError, GenerativeAnswerer
+from service.prompts import PromptTemplate
+
+STREAM_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
+
+
+class LLMUnavailableError(BluebookError):
+    """The configured LLM backend failed and no fallback is configured (HTTP 503 with the reason)."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,11 @@ class Turn:
 class TimedAnswer:
     answer: Answer
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def split_for_streaming(text: str) -> list[str]:
+    """An extractive answer streams sentence by sentence, each with its [n] marker."""
+    return [piece for piece in STREAM_PIECE.findall(text) if piece]
 
 
 def retrieval_query(question: str, history: list[Turn], max_turns: int = 1) -> str:
@@ -39,11 +57,25 @@ def conversation_context(history: list[Turn], max_questions: int = 2) -> str:
     return " ".join([*questions, *answers]).strip()
 
 
+@dataclass
+class _Prepared:
+    question: str  # what is answered: the user's question, or its standalone rewrite
+    language: str
+    history: list[Turn]
+    result: RetrievalResult
+    context: str
+    already_said: str
+    started: float
+    retrieved_at: float
+
+
 class QuestionAnswerer:
     """Retrieves and answers; one per process, shared by HTTP, CLI and evaluation."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, retriever: HybridRetriever,
-                 answerer: ExtractiveAnswerer, context_weight: float = 0.5) -> None:
+                 answerer: ExtractiveAnswerer, context_weight: float = 0.5,
+                 generator: GenerativeAnswerer | None = None, condense_prompt: PromptTemplate | None = None,
+                 fallback_to_extractive: bool = False) -> None:
         if context_weight < 0:
             raise ValueError(f"context_weight must be >= 0, got {context_weight}")
         self.context_weight = context_weight
@@ -51,29 +83,101 @@ class QuestionAnswerer:
         self.embedder = embedder
         self.retriever = retriever
         self.answerer = answerer
+        self.generator = generator
+        self.condense_prompt = condense_prompt
+        self.fallback_to_extractive = fallback_to_extractive
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    def condense(self, question: str, history: list[Turn]) -> str:
+        """With an LLM, rewrite a follow-up into a standalone question; on any failure keep the question."""
+        if self.generator is None or self.condense_prompt is None or not history:
+            return question
+        transcript = "\n".join(f"{turn.role}: {turn.content}" for turn in history[-4:])
+        try:
+            reply = self.generator.chat_model.invoke([HumanMessage(content=self.condense_prompt.render(
+                history=transcript, question=question))])
+        except Exception:  # the history-aware retrieval below still works without the rewrite
+            return question
+        rewritten = str(reply.content).strip().splitlines()[0].strip() if str(reply.content).strip() else ""
+        if not rewritten or len(rewritten) > 4 * len(question) + 200:
+            return question
+        return rewritten if detect_language(rewritten) == detect_language(question) else question
+
+    def prepare(self, question: str, history: list[Turn] | None, top_k: int) -> _Prepared:
         started = time.perf_counter()
         history = history or []
         language = detect_language(question)
-        query = retrieval_query(question, history, max_turns=2)
+        standalone = self.condense(question, history)
+        query = retrieval_query(standalone, history, max_turns=2)
         context = conversation_context(history)
         if context and self.context_weight > 0:
             # Dense search with the question plus, at lower weight, what the conversation is about: a follow-up
             # finds its topic, and an explicit new topic in the question still outweighs the old one.
-            question_vector, context_vector = self.embedder.embed_query_vectors([question, context])
+            question_vector, context_vector = self.embedder.embed_query_vectors([standalone, context])
             combined = question_vector + self.context_weight * context_vector
             query_vector = combined / max(float(np.linalg.norm(combined)), 1e-9)
         else:
-            query_vector = self.embedder.embed_query_vectors([question])[0]
+            query_vector = self.embedder.embed_query_vectors([standalone])[0]
         result = self.retriever.search(query, top_k, language=language, query_vector=query_vector)
-        retrieved_at = time.perf_counter()
-        context = " ".join(turn.content for turn in history if turn.role == "user")
         previous_answers = [turn.content for turn in history if turn.role == "assistant"]
-        answer = self.answerer.answer(question, language, result.query_vector, result.passages, context=context,
-                                      already_said=previous_answers[-1] if previous_answers else "")
+        return _Prepared(question=standalone, language=language, history=history, result=result,
+                         context=" ".join(turn.content for turn in history if turn.role == "user"),
+                         already_said=previous_answers[-1] if previous_answers else "", started=started,
+                         retrieved_at=time.perf_counter())
+
+    def extractive_answer(self, prepared: _Prepared) -> Answer:
+        return self.answerer.answer(prepared.question, prepared.language, prepared.result.query_vector,
+                                    prepared.result.passages, context=prepared.context,
+                                    already_said=prepared.already_said)
+
+    def failed_generation(self, prepared: _Prepared, error: GenerationFailedError) -> Answer:
+        if not self.fallback_to_extractive:
+            raise LLMUnavailableError(f"the LLM backend failed: {error}") from error
+        answer = self.extractive_answer(prepared)
+        answer.fallback_reason = f"the LLM backend failed ({error}); this is the extractive answer"
+        return answer
+
+    def finish(self, prepared: _Prepared, answer: Answer) -> TimedAnswer:
         finished = time.perf_counter()
         return TimedAnswer(answer=answer, timings_ms={
-            "retrieve": round((retrieved_at - started) * 1000, 1),
-            "answer": round((finished - retrieved_at) * 1000, 1),
-            "total": round((finished - started) * 1000, 1)})
+            "retrieve": round((prepared.retrieved_at - prepared.started) * 1000, 1),
+            "answer": round((finished - prepared.retrieved_at) * 1000, 1),
+            "total": round((finished - prepared.started) * 1000, 1)})
+
+    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+        prepared = self.prepare(question, history, top_k)
+        if self.generator is None:
+            return self.finish(prepared, self.extractive_answer(prepared))
+        try:
+            generated = self.generator.generate(prepared.question, prepared.language, prepared.result.passages)
+        except GenerationFailedError as error:
+            return self.finish(prepared, self.failed_generation(prepared, error))
+        return self.finish(prepared, self.verify(prepared, generated))
+
+    def verify(self, prepared: _Prepared, generated: str) -> Answer:
+        assert self.generator is not None
+        return self.generator.verify(generated, prepared.question, prepared.language, prepared.result.query_vector,
+                                     prepared.result.passages, context=prepared.context,
+                                     already_said=prepared.already_said)
+
+    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5
+               ) -> Iterator[str | TimedAnswer]:
+        """Text pieces as they come (LLM tokens, or the extractive answer's sentences), then the verified answer."""
+        prepared = self.prepare(question, history, top_k)
+        if self.generator is None:
+            answer = self.extractive_answer(prepared)
+            yield from split_for_streaming(answer.answer)
+            yield self.finish(prepared, answer)
+            return
+        tokens: list[str] = []
+        try:
+            for token in self.generator.stream(prepared.question, prepared.language, prepared.result.passages):
+                tokens.append(token)
+                yield token
+        except GenerationFailedError as error:
+            if tokens or not self.fallback_to_extractive:
+                raise LLMUnavailableError(f"the LLM backend failed mid-answer: {error}") from error
+            answer = self.failed_generation(prepared, error)
+            yield from split_for_streaming(answer.answer)
+            yield self.finish(prepared, answer)
+            return
+        yield self.finish(prepared, self.verify(prepared, "".join(tokens)))

@@ -23,7 +23,18 @@ def _progress_factory():  # type: ignore[no-untyped-def]
 
 
 def command_models(settings: Settings, args: argparse.Namespace) -> int:
-    from index.models import KNOWN_MODELS, provision
+    from index.models import KNOWN_CHAT_MODELS, KNOWN_MODELS, provision
+
+    if args.llm:
+        from service.llm import DEFAULT_LOCAL_CHAT_MODEL
+
+        chat = KNOWN_CHAT_MODELS.get(settings.llm_model or DEFAULT_LOCAL_CHAT_MODEL)
+        if chat is None:
+            print(f"{settings.llm_model!r} is not a chat model this project provisions; known: "
+                  f"{', '.join(KNOWN_CHAT_MODELS)}")
+        else:
+            path = provision(settings.models_dir, chat, progress=_progress_factory(), force=args.force)
+            print(f"{chat.name} is ready at {path}")
 
     model = KNOWN_MODELS.get(settings.embedding_model)
     if model is None:
@@ -175,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser("models", help="download, verify and extract the embedding model (offline after)")
     models.add_argument("--force", action="store_true", help="download and extract again")
+    models.add_argument("--llm", action="store_true",
+                        help="also provision the local chat model (GGUF) for BLUEBOOK_LLM_PROVIDER=llamacpp")
     models.set_defaults(handler=command_models)
 
     index = commands.add_parser("index", help="build the index (only when the corpus or settings changed)")

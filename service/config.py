@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.chunk import ChunkingParams
@@ -57,6 +57,20 @@ class Settings(BaseSettings):
     session_max_chars: int = Field(50_000, ge=100, description="characters a session keeps (oldest turns dropped)")
     session_idle_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, description="idle sessions expire after this")
     max_message_chars: int = Field(1000, ge=10, description="longest chat message accepted")
+
+    llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field("none", description=(
+        "none = the extractive answerer; openai = any OpenAI-compatible server; ollama; llamacpp = a GGUF in-process"))
+    llm_base_url: str | None = None
+    llm_model: str | None = Field(None, description="model name (openai, ollama) or GGUF path (llamacpp)")
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(60.0, gt=0)
+    llm_max_retries: int = Field(1, ge=0, le=10)
+    llm_fallback: Literal["none", "extractive"] = Field("none", description=(
+        "what to do when the LLM backend fails: none = 503 with the reason; extractive = answer extractively"))
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    llm_max_tokens: int = Field(256, ge=16, le=4096)
+    llm_context_tokens: int = Field(4096, ge=512, le=131072)
+    llm_condense_follow_ups: bool = True
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -8,6 +8,9 @@ from index.store import load_index, read_manifest
 from service.answer import AnswerParams, ExtractiveAnswerer
 from service.chain import QuestionAnswerer
 from service.config import Settings
+from service.generate import GenerationParams, GenerativeAnswerer
+from service.llm import build_chat_model
+from service.prompts import load_prompts
 
 
 def answer_params(settings: Settings) -> AnswerParams:
@@ -28,6 +31,16 @@ def load_question_answerer(settings: Settings, embedder: SentenceTransformerEmbe
     embedder = embedder or load_embedder(settings)
     index = load_index(settings.index_dir, embedding_model=embedder.model_id,
                        embedding_fingerprint=embedder.fingerprint)
+    prompts = load_prompts(settings.prompts_dir)  # checked at start-up even when no LLM uses them yet
+    extractive = ExtractiveAnswerer(index, answer_params(settings))
+    chat_model = build_chat_model(settings)
+    generator = None
+    if chat_model is not None:
+        generator = GenerativeAnswerer(index, embedder, chat_model, prompts["answer"], extractive,
+                                       provider=settings.llm_provider,
+                                       params=GenerationParams(passages=settings.answer_passages))
     return QuestionAnswerer(index=index, embedder=embedder,
                             retriever=HybridRetriever(index, embedder, settings.retrieval()),
-                            answerer=ExtractiveAnswerer(index, answer_params(settings)))
+                            answerer=extractive, generator=generator,
+                            condense_prompt=prompts["condense"] if settings.llm_condense_follow_ups else None,
+                            fallback_to_extractive=settings.llm_fallback == "extractive")

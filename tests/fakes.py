@@ -33,3 +33,24 @@ class HashingEmbedder:
 
     def embed_document_vectors(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         return self.embed_query_vectors(texts)
+
+
+def scripted_chat_model(*replies: str):  # type: ignore[no-untyped-def]
+    """A chat model that answers with the given replies in turn (LangChain's own fake, no protocol mocked)."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    return FakeListChatModel(responses=list(replies))
+
+
+def failing_chat_model(message: str = "connection refused"):  # type: ignore[no-untyped-def]
+    """A chat model whose backend cannot be reached."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class Unreachable(FakeListChatModel):
+        def _call(self, *args: object, **kwargs: object) -> str:
+            raise ConnectionError(message)
+
+        def _stream(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+            raise ConnectionError(message)
+
+    return Unreachable(responses=["unused"])

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, Turn
 from service.config import Settings
 from service.sessions import (
     RedisSessionStore,
@@ -207,7 +207,7 @@ class ExplodingAnswerer(QuestionAnswerer):
     def __init__(self, inner: QuestionAnswerer) -> None:
         super().__init__(inner.index, inner.embedder, inner.retriever, inner.answerer)
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    def prepare(self, question: str, history: list[Turn] | None, top_k: int):  # type: ignore[no-untyped-def]
         raise RuntimeError("the index file vanished")
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from service.api.chat import router as chat_router
 from service.api.routes import router
-from service.chain import QuestionAnswerer
+from service.chain import LLMUnavailableError, QuestionAnswerer
 from service.config import Settings, get_settings
 from service.errors import BluebookError, PassageNotFoundError, ServiceNotReadyError
 from service.sessions import (
@@ -79,6 +79,10 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
     @app.exception_handler(PassageNotFoundError)
     async def _not_found(_: Request, exc: PassageNotFoundError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(LLMUnavailableError)
+    async def _llm_down(_: Request, exc: LLMUnavailableError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
 
     @app.exception_handler(SessionNotFoundError)
     async def _no_session(_: Request, exc: SessionNotFoundError) -> JSONResponse:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +13,7 @@ from fastapi import APIRouter, Path, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
+from starlette.concurrency import iterate_in_threadpool
 
 from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
 from service.api.routes import ask_response, unprocessable
@@ -32,12 +32,6 @@ from service.sessions import SessionNotFoundError, SessionStore, StoredTurn
 
 router = APIRouter()
 SessionIdPath = Path(pattern=SESSION_ID_PATTERN, description="32 lower-case hex characters")
-ANSWER_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
-
-
-def split_for_streaming(text: str) -> list[str]:
-    """The extractive answer streams sentence by sentence, each with its [n] marker."""
-    return [piece for piece in ANSWER_PIECE.findall(text) if piece]
 
 
 @dataclass
@@ -65,11 +59,15 @@ def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> 
     return PreparedChat(body.session_id, history, body.message, top_k)
 
 
-def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
-    result = answerer.ask(chat.message, chat.history, chat.top_k)
+def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> None:
     citations = [c.model_dump() for c in ask_response(result).citations]
     store.append(chat.session_id, [StoredTurn("user", chat.message),
                                    StoredTurn("assistant", result.answer.answer, citations)])
+
+
+def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
+    result = answerer.ask(chat.message, chat.history, chat.top_k)
+    remember(store, chat, result)
     return result
 
 
@@ -95,15 +93,24 @@ def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep,
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
-            result = await run_in_threadpool(answer_and_remember, answerer, store, prepared)
-            response = ask_response(result)
-            for piece in split_for_streaming(response.answer):
-                yield {"event": "token", "data": piece}
+            final: TimedAnswer | None = None
+            pieces = answerer.stream(prepared.message, prepared.history, prepared.top_k)
+            async for item in iterate_in_threadpool(pieces):
+                if isinstance(item, TimedAnswer):
+                    final = item
+                else:
+                    yield {"event": "token", "data": item}
+            if final is None:
+                raise RuntimeError("the answer ended without a result")
+            await run_in_threadpool(remember, store, prepared, final)
+            response = ask_response(final)
             yield {"event": "citations", "data": json.dumps([c.model_dump() for c in response.citations],
                                                             ensure_ascii=False)}
             yield {"event": "done", "data": json.dumps({
-                "session_id": prepared.session_id, "abstained": response.abstained,
-                "language": response.language, "timings_ms": response.timings_ms})}
+                "session_id": prepared.session_id, "answer": response.answer, "abstained": response.abstained,
+                "language": response.language, "answered_by": response.answered_by,
+                "unverified_claims": response.unverified_claims, "fallback_reason": response.fallback_reason,
+                "timings_ms": response.timings_ms}, ensure_ascii=False)}
         except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
             yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"},
                                                         ensure_ascii=False)}
@@ -178,14 +185,22 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
-            result = await run_in_threadpool(answerer.ask, question, history[-settings.max_history_turns:],
-                                             settings.default_top_k)
-            response = ask_response(result)
             yield chunk({"role": "assistant", "content": ""})
-            for piece in split_for_streaming(with_sources(response.answer, response.citations)):
-                yield chunk({"content": piece})
+            final: TimedAnswer | None = None
+            pieces = answerer.stream(question, history[-settings.max_history_turns:], settings.default_top_k)
+            async for item in iterate_in_threadpool(pieces):
+                if isinstance(item, TimedAnswer):
+                    final = item
+                else:
+                    yield chunk({"content": item})
+            if final is None:
+                raise RuntimeError("the answer ended without a result")
+            response = ask_response(final)
+            sources = with_sources("", response.citations)
+            if sources:
+                yield chunk({"content": sources})
             yield chunk({}, "stop", citations=[c.model_dump() for c in response.citations],
-                        abstained=response.abstained)
+                        abstained=response.abstained, unverified_claims=response.unverified_claims)
         except Exception as exc:  # OpenAI clients read an error object in the stream
             yield {"data": json.dumps({"error": {"message": f"{type(exc).__name__}: {exc}", "type": "server_error"}},
                                       ensure_ascii=False)}

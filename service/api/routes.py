@@ -35,7 +35,8 @@ def ask_response(result: TimedAnswer) -> AskResponse:
                                start=c.start, end=c.end) for c in answer.citations],
         abstained=answer.abstained, language=answer.language,  # type: ignore[arg-type]
         passages=[passage_out(item.passage, round(item.score, 5)) for item in answer.passages],
-        timings_ms=result.timings_ms)
+        timings_ms=result.timings_ms, answered_by=answer.answered_by, unverified_claims=answer.unverified_claims,
+        fallback_reason=answer.fallback_reason)
 
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["answers"])

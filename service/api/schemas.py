@@ -57,6 +57,10 @@ class AskResponse(BaseModel):
     language: Literal["ja", "en"]
     passages: list[PassageOut]
     timings_ms: dict[str, float]
+    answered_by: str = Field("extractive", description="'extractive' or 'llm:<provider>'")
+    unverified_claims: list[str] = Field(default_factory=list, description=(
+        "sentences of a generated answer that no passage was found to support (the answer is partly unverified)"))
+    fallback_reason: str | None = Field(None, description="why the LLM answer was replaced by the extractive one")
 
 
 class HealthResponse(BaseModel):
