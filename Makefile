@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install models index run test test-fast lint bench eval clean
+.PHONY: install models index run test test-fast lint bench eval clean llm
+# llama-cpp-python has no wheel for this Python on PyPI and takes ~10 min to build on 2 cores: build it once
+# into a cache that outlives the checkout, so only a fresh machine pays.
+WHEEL_CACHE ?= $(HOME)/.cache/bluebook-qa/wheels
+LLAMA_CPP := llama-cpp-python==0.3.36
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +30,15 @@ index: models
 run: index
 	$(BIN)/bluebook-qa serve --host 127.0.0.1 --port 8000
 
-test: models
+llm: $(INSTALLED)
+	mkdir -p $(WHEEL_CACHE)
+	ls $(WHEEL_CACHE)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="-DLLAMA_CURL=OFF" $(BIN)/pip wheel --no-deps -w $(WHEEL_CACHE) $(LLAMA_CPP)
+	$(BIN)/pip install --disable-pip-version-check --find-links $(WHEEL_CACHE) '$(LLAMA_CPP)' \
+		'llama-cpp-python[server]==0.3.36'
+	$(BIN)/bluebook-qa models --llm
+
+test: models llm
 	$(BIN)/python -m pytest -q -ra
 
 test-fast: $(INSTALLED)

@@ -110,7 +110,9 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     base_config = {"embedding_model": settings.embedding_model, "chunking": settings.chunking().__dict__,
                    "retrieval_mode": settings.retrieval_mode, "rrf_k": settings.rrf_k,
                    "bm25_weight": settings.bm25_weight,
-                   "cross_lingual_bm25_factor": settings.cross_lingual_bm25_factor, "answerer": "extractive",
+                   "cross_lingual_bm25_factor": settings.cross_lingual_bm25_factor,
+                   "answerer": "extractive" if settings.llm_provider == "none" else f"llm:{settings.llm_provider}",
+                   "llm_model": settings.llm_model, "chunk_target_chars": settings.chunk_target_chars,
                    "answer_min_similarity": settings.answer_min_similarity, "top_k": args.top_k}
     runs = {}
     if args.url:
