@@ -145,7 +145,9 @@ class GenerativeAnswerer:
                retrieved: list[RetrievedPassage], context: str = "", already_said: str = "") -> Answer:
         given = retrieved[: self.params.passages]
         claims = split_claims(generated)
-        cited = [i for i, (_, numbers) in enumerate(claims) if numbers]
+        # Small models often state a supported fact without its marker: every claim is checked, an unmarked one
+        # against all the passages given, so it gets the citation it should have had (or is flagged).
+        cited = [i for i, (claim, _) in enumerate(claims) if not says_not_found(claim)]
         vectors = self.embedder.embed_query_vectors([claims[i][0] for i in cited]) if cited else []
         vector_of = {i: vectors[k] for k, i in enumerate(cited)}
         citations: list[Citation] = []
@@ -154,7 +156,12 @@ class GenerativeAnswerer:
         unverified: list[str] = []
         for position, (claim, numbers) in enumerate(claims):
             markers = []
-            for n in dict.fromkeys(numbers):
+            candidates = numbers or (list(range(1, len(given) + 1)) if position in vector_of else [])
+            if not numbers and candidates:  # unmarked: the single best-supporting passage, if any
+                scored = [(n, self.support(claim, vector_of[position], given[n - 1])) for n in candidates]
+                supported = [(found[0], n) for n, found in scored if found is not None]
+                candidates = [max(supported)[1]] if supported else []
+            for n in dict.fromkeys(candidates):
                 if not 1 <= n <= len(given):
                     continue  # a passage that was never given
                 found = self.support(claim, vector_of[position], given[n - 1])
@@ -177,11 +184,14 @@ class GenerativeAnswerer:
                 unverified.append(claim)
             pieces.append(claim + "".join(f"[{m}]" for m in markers))
         if not citations:
-            if says_not_found(generated) or not claims:
-                return self.extractive.abstain(language, retrieved, "the language model found no answer in the "
-                                                                    "passages")
+            # Nothing the model wrote can be checked: the extractive answerer decides (it may abstain too).
             fallback = self.extractive.answer(question, language, query_vector, retrieved, context=context,
                                               already_said=already_said)
+            if says_not_found(generated) or not claims:
+                if not fallback.abstained:
+                    fallback.fallback_reason = ("the language model found no answer, but a passage does; "
+                                                "this is the extractive answer")
+                return fallback
             fallback.fallback_reason = "no sentence of the generated answer could be verified against a passage"
             fallback.unverified_claims = [c for c, _ in claims]
             return fallback

@@ -130,3 +130,10 @@ def test_streaming_sends_llm_tokens_then_verified_citations(tiny_answerer: Quest
     assert names.count("token") > 3 and names[-2:] == ["citations", "done"]  # the fake streams per character
     done = json.loads(events[-1][1])
     assert done["answered_by"] == "llm:fake" and json.loads(events[-2][1])[0]["quote"]
+
+
+def test_an_unmarked_supported_claim_gets_its_citation(tiny_answerer: QuestionAnswerer) -> None:
+    model = scripted_chat_model("2023年の日露間の貿易は、対前年比で44.3%の減少となった。")
+    answer = with_llm(tiny_answerer, model).ask(TRADE).answer
+    assert answer.answered_by == "llm:fake" and answer.answer.endswith("[1]")
+    assert "44.3%" in answer.citations[0].quote and answer.unverified_claims == []
