@@ -147,7 +147,10 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         for mode in modes:
             retriever = HybridRetriever(base.index, base.embedder, settings.model_copy(
                 update={"retrieval_mode": mode}).retrieval())
-            answerer = QuestionAnswerer(base.index, base.embedder, retriever, base.answerer)
+            answerer = QuestionAnswerer(base.index, base.embedder, retriever, base.answerer,
+                                        context_weight=base.context_weight, generator=base.generator,
+                                        condense_prompt=base.condense_prompt,
+                                        fallback_to_extractive=base.fallback_to_extractive)
 
             def ask_local(question: str, history: list[dict[str, str]], top_k: int,
                           answerer: QuestionAnswerer = answerer) -> dict:
@@ -178,6 +181,50 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         if failures:
             return EXIT_ERROR
         print(f"quality gate passed ({args.thresholds})")
+    return 0
+
+
+def command_slack(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.socket:
+        print("error: over HTTP, Slack is served by `bluebook-qa serve` at POST /slack/events; "
+              "use --socket for Socket Mode", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [name for name, value in (("BLUEBOOK_SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("BLUEBOOK_SLACK_APP_TOKEN", settings.slack_app_token)) if value is None]
+    if missing:
+        print(f"error: Socket Mode needs {' and '.join(missing)} (see README, section Slack)", file=sys.stderr)
+        return EXIT_USAGE
+    assert settings.slack_app_token is not None
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from service.api.app import default_store_opener
+    from service.loading import load_question_answerer
+    from service.slack.app import build_slack_app
+
+    answerer = load_question_answerer(settings)
+    store = default_store_opener(settings)
+    try:
+        app = build_slack_app(settings, lambda: answerer, store)
+        print("connecting to Slack in Socket Mode (Ctrl-C stops)", file=sys.stderr)
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    finally:
+        store.close()
+    return 0
+
+
+def command_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from service.api.app import default_store_opener
+
+    store = default_store_opener(settings)
+    try:
+        lines = [json.dumps(record, ensure_ascii=False) + "\n" for record in store.feedback()]
+    finally:
+        store.close()
+    if args.out is None:
+        sys.stdout.writelines(lines)
+    else:
+        args.out.write_text("".join(lines), encoding="utf-8")
+        print(f"wrote {len(lines)} feedback record(s) to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -216,6 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--thresholds", type=Path, default=None,
                           help="JSON of metric floors/ceilings; exit 1 when one is not met (the CI quality gate)")
     evaluate.set_defaults(handler=command_eval)
+
+    slack = commands.add_parser("slack", help="run the Slack bot in Socket Mode (no public URL needed)")
+    slack.add_argument("--socket", action="store_true",
+                       help="connect with BLUEBOOK_SLACK_APP_TOKEN (over HTTP, `serve` answers /slack/events)")
+    slack.set_defaults(handler=command_slack)
+
+    feedback = commands.add_parser("feedback", help="the 👍/👎 feedback given in Slack")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_commands.add_parser("export", help="write the feedback records as JSON Lines")
+    export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    export.set_defaults(handler=command_feedback)
     return parser
 
 

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(4096, ge=512, le=131072)
     llm_condense_follow_ups: bool = True
 
+    slack_bot_token: SecretStr | None = Field(None, description="the Slack app's bot token (xoxb-...)")
+    slack_signing_secret: SecretStr | None = Field(None, description="verifies that HTTP requests come from Slack")
+    slack_app_token: SecretStr | None = Field(None, description="app-level token (xapp-...) for Socket Mode")
+    slack_api_url: str = Field("https://slack.com/api/", description="the Slack Web API (tests point it elsewhere)")
+
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
@@ -81,6 +86,11 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("embedding_model must not be empty")
         return value.strip()
+
+    def missing_slack_settings(self) -> list[str]:
+        """The variables Slack over HTTP still needs (empty when it can run)."""
+        return [name for name, value in (("BLUEBOOK_SLACK_BOT_TOKEN", self.slack_bot_token),
+                                         ("BLUEBOOK_SLACK_SIGNING_SECRET", self.slack_signing_secret)) if value is None]
 
     def chunking(self) -> ChunkingParams:
         return ChunkingParams(target_chars=self.chunk_target_chars, overlap_sentences=self.chunk_overlap_sentences)

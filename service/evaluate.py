@@ -138,6 +138,9 @@ class ItemResult:
                 "answer": self.response.get("answer"), "abstained": self.abstained,
                 "citations": self.response.get("citations", []),
                 "retrieved": [p.get("passage_id") for p in self.response.get("passages", [])],
+                "answered_by": self.response.get("answered_by"),
+                "unverified_claims": self.response.get("unverified_claims", []),
+                "fallback_reason": self.response.get("fallback_reason"),
                 "first_relevant_rank": self.first_relevant_rank, "answer_score": self.answer_score,
                 "citations_correct": self.citations_correct, "quotes_valid": self.quotes_valid,
                 "latency_ms": round(self.latency_ms, 1), "pass": self.passed()}

@@ -91,6 +91,18 @@ class SessionStore(Protocol):
 
     def close(self) -> None: ...
 
+    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
+        """True the first time a key (a Slack event id, a message) is claimed, False while the claim lasts."""
+        ...
+
+    def session_for_key(self, key: str) -> str:
+        """The session mapped to an external key (a Slack thread), created when missing or expired."""
+        ...
+
+    def add_feedback(self, record: dict[str, Any]) -> None: ...
+
+    def feedback(self) -> list[dict[str, Any]]: ...
+
 
 class SQLiteSessionStore:
     """Sessions in one SQLite file (WAL): embedded, nothing to run, survives restarts."""
@@ -99,7 +111,7 @@ class SQLiteSessionStore:
         self.limits = limits or SessionLimits()
         self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: append reads through get() inside its transaction
         try:
             self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -111,6 +123,13 @@ class SQLiteSessionStore:
                     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
                     position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,
                     citations TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (session_id, position));
+                CREATE TABLE IF NOT EXISTS slack_events (
+                    key TEXT PRIMARY KEY, created_at REAL NOT NULL, expires_at REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS slack_events_expiry ON slack_events (expires_at);
+                CREATE TABLE IF NOT EXISTS session_keys (
+                    key TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE);
+                CREATE TABLE IF NOT EXISTS feedback (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, created_at REAL NOT NULL);
             """)
         except sqlite3.Error as exc:
             raise SessionStoreError(f"cannot open the session database {path}: {exc}") from exc
@@ -140,21 +159,23 @@ class SQLiteSessionStore:
         return Session(session_id, row[0], row[1], turns)
 
     def append(self, session_id: str, turns: list[StoredTurn]) -> None:
-        session = self.get(session_id)
-        if session is None:
-            raise SessionNotFoundError(f"unknown session: {session_id}")
-        kept = trim_turns([*session.turns, *turns], self.limits)
-        now = self.clock()
+        # Read and rewrite in one write transaction: two answers landing in one session at once (two quick
+        # messages in a Slack thread, two replicas on one file) must not lose each other's turns.
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                session = self.get(session_id)
+                if session is None:
+                    raise SessionNotFoundError(f"unknown session: {session_id}")
+                kept = trim_turns([*session.turns, *turns], self.limits)
+                now = self.clock()
                 self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
                 self._db.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)", [
                     (session_id, i, t.role, t.content, json.dumps(t.citations, ensure_ascii=False), t.created_at or now)
                     for i, t in enumerate(kept)])
                 self._db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
                 self._db.execute("COMMIT")
-            except sqlite3.Error:
+            except (sqlite3.Error, SessionNotFoundError):
                 self._db.execute("ROLLBACK")
                 raise
 
@@ -166,6 +187,40 @@ class SQLiteSessionStore:
         with self._lock:
             cutoff = self.clock() - self.limits.idle_ttl_seconds
             return self._db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
+
+    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
+        if ttl_seconds < 1:
+            raise ValueError(f"ttl_seconds must be >= 1, got {ttl_seconds}")
+        now = self.clock()
+        with self._lock:
+            self._db.execute("DELETE FROM slack_events WHERE expires_at < ?", (now,))
+            inserted = self._db.execute("INSERT OR IGNORE INTO slack_events VALUES (?, ?, ?)",
+                                        (key, now, now + ttl_seconds)).rowcount
+        return inserted == 1
+
+    def session_for_key(self, key: str) -> str:
+        now = self.clock()
+        with self._lock:  # one lock around look-up and creation: two events of a thread get one session
+            row = self._db.execute("SELECT s.id, s.updated_at FROM session_keys k JOIN sessions s "
+                                   "ON s.id = k.session_id WHERE k.key = ?", (key,)).fetchone()
+            if row is not None and not self._expired(row[1]):
+                return str(row[0])
+            if row is not None:
+                self._db.execute("DELETE FROM sessions WHERE id = ?", (row[0],))
+            session_id = new_session_id()
+            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (session_id, now, now))
+            self._db.execute("INSERT OR REPLACE INTO session_keys VALUES (?, ?)", (key, session_id))
+        return session_id
+
+    def add_feedback(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO feedback (record, created_at) VALUES (?, ?)",
+                             (json.dumps(record, ensure_ascii=False), self.clock()))
+
+    def feedback(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT record FROM feedback ORDER BY id").fetchall()
+        return [json.loads(row[0]) for row in rows]
 
     def close(self) -> None:
         with self._lock:
@@ -230,6 +285,33 @@ class RedisSessionStore:
 
     def delete(self, session_id: str) -> bool:
         return bool(self._redis.delete(self._key(session_id)))
+
+    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
+        if ttl_seconds < 1:
+            raise ValueError(f"ttl_seconds must be >= 1, got {ttl_seconds}")
+        return bool(self._redis.set(self.prefix + "event:" + key, "1", nx=True, ex=ttl_seconds))
+
+    def session_for_key(self, key: str) -> str:
+        mapping = self.prefix + "key:" + key
+        while True:
+            session_id = self._redis.get(mapping)
+            if session_id is not None and self._redis.exists(self._key(session_id)):
+                self._redis.expire(mapping, self.limits.idle_ttl_seconds)
+                return str(session_id)
+            candidate = self.create()
+            if session_id is not None:  # the mapped session expired: start again in a new one
+                self._redis.set(mapping, candidate, ex=self.limits.idle_ttl_seconds)
+                return candidate
+            # NX: when two replicas race for a new thread, both end up in the session mapped first.
+            if self._redis.set(mapping, candidate, nx=True, ex=self.limits.idle_ttl_seconds):
+                return candidate
+            self.delete(candidate)
+
+    def add_feedback(self, record: dict[str, Any]) -> None:
+        self._redis.rpush(self.prefix + "feedback", json.dumps(record, ensure_ascii=False))
+
+    def feedback(self) -> list[dict[str, Any]]:
+        return [json.loads(item) for item in self._redis.lrange(self.prefix + "feedback", 0, -1)]
 
     def close(self) -> None:
         self._redis.close()

@@ -261,3 +261,18 @@ def test_openai_endpoint_rejects_a_request_without_a_user_question(tiny_answerer
         assert client.post("/v1/chat/completions", json={"messages": []}).status_code == 422
         response = client.post("/v1/chat/completions", json={"messages": [{"role": "assistant", "content": "x"}]})
         assert response.status_code == 422 and "user message" in response.json()["detail"][0]["msg"]
+
+
+def test_concurrent_appends_to_one_sqlite_session_lose_nothing(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = SQLiteSessionStore(tmp_path / "s.db", SessionLimits(max_turns=1000, max_chars=100_000))
+    session_id = store.create()
+    def exchange(i: int) -> None:
+        store.append(session_id, [StoredTurn("user", f"q{i}"), StoredTurn("assistant", f"a{i}")])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(exchange, range(40)))
+    turns = store.get(session_id).turns  # type: ignore[union-attr]
+    assert len(turns) == 80 and {t.content for t in turns} == {f"{r}{i}" for r in "qa" for i in range(40)}
+    store.close()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.api.chat import router as chat_router
@@ -64,7 +65,24 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
         except BluebookError as exc:
             app.state.session_error = str(exc)
             logger.error("could not open the session store: %s", exc)
+        app.state.slack_handler = None
+        slack_executor = None
+        if not missing_slack and app.state.session_store is not None:
+            from service.slack.app import SlackEventsHandler, build_slack_app
+
+            def current_answerer() -> QuestionAnswerer:
+                if app.state.question_answerer is None:
+                    raise ServiceNotReadyError(f"index not loaded: {app.state.load_error or 'still loading'}")
+                return app.state.question_answerer  # type: ignore[no-any-return]
+
+            # Our own pool, so shutdown waits for answers in progress before the store is closed.
+            slack_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
+            app.state.slack_handler = SlackEventsHandler(build_slack_app(
+                settings, current_answerer, app.state.session_store, executor=slack_executor))
         yield
+        app.state.slack_handler = None
+        if slack_executor is not None:
+            slack_executor.shutdown(wait=True)
         app.state.question_answerer = None
         if app.state.session_store is not None:
             app.state.session_store.close()
@@ -75,6 +93,20 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
     app.state.settings = settings
     app.include_router(router)
     app.include_router(chat_router)
+
+    missing_slack = settings.missing_slack_settings()
+
+    @app.post("/slack/events", tags=["slack"], response_model=None)
+    async def slack_events(request: Request) -> Response:
+        """Slack's Events API, slash commands and interactivity (verified with the signing secret)."""
+        if missing_slack:
+            return JSONResponse(status_code=503, content={
+                "detail": f"Slack is not configured: set {' and '.join(missing_slack)}"})
+        handler = getattr(request.app.state, "slack_handler", None)
+        if handler is None:
+            reason = getattr(request.app.state, "session_error", None) or "not opened"
+            return JSONResponse(status_code=503, content={"detail": f"session store unavailable: {reason}"})
+        return await handler.handle(request)  # type: ignore[no-any-return]
 
     @app.exception_handler(PassageNotFoundError)
     async def _not_found(_: Request, exc: PassageNotFoundError) -> JSONResponse:

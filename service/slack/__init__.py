@@ -1,0 +1,1 @@
+"""Slack: the Bolt app (mentions, DMs, /bluebook, buttons) and the formatting of answers as Slack messages."""
