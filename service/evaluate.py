@@ -283,11 +283,15 @@ def _bar_chart(runs: dict[str, dict[str, Any]]) -> str:
     width = 0.8 / max(len(runs), 1)
     for axis, metric in zip(axes, ("answer_accuracy", "recall@5"), strict=True):
         for offset, (label, metrics) in enumerate(runs.items()):
-            values = [metrics["by_type"].get(t, {}).get(metric) or 0.0 for t in types]
+            # An unanswerable type has no answer accuracy: its bar shows abstention accuracy instead.
+            values = [(metrics["by_type"].get(t, {}).get(metric) if metrics["by_type"].get(t, {}).get(metric)
+                       is not None or metric != "answer_accuracy"
+                       else metrics["by_type"].get(t, {}).get("abstention_accuracy")) or 0.0 for t in types]
             axis.bar([i + offset * width for i in range(len(types))], values, width, label=label)
         axis.set_xticks([i + width * (len(runs) - 1) / 2 for i in range(len(types))], types, rotation=30)
         axis.set_ylim(0, 1.05)
-        axis.set_title(f"{metric} by question type")
+        axis.set_title(f"{metric} by question type" + (" (abstention for unanswerable)"
+                                                        if metric == "answer_accuracy" else ""))
         axis.legend(fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()

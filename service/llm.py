@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,6 +120,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
                           temperature=settings.llm_temperature, num_predict=settings.llm_max_tokens,
                           client_kwargs={"timeout": settings.llm_timeout_seconds})
     if provider == "llamacpp":
+        # llama-cpp-python uses half the cores by default; answering is all this process does, so use them all.
         return LlamaCppChatModel(model_path=str(local_model_path(settings)), n_ctx=settings.llm_context_tokens,
+                                 n_threads=os.cpu_count(),
                                  temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens)
     raise LLMConfigurationError(f"unknown BLUEBOOK_LLM_PROVIDER {provider!r}")
