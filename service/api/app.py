@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -39,6 +39,22 @@ def default_loader(settings: Settings) -> QuestionAnswerer:
     from service.loading import load_question_answerer  # keeps importing the app free of torch
 
     return load_question_answerer(settings)
+
+
+ERROR_STATUS: dict[type[Exception], int] = {
+    PassageNotFoundError: 404,
+    SessionNotFoundError: 404,
+    LLMUnavailableError: 503,
+    SessionStoreError: 503,
+    ServiceNotReadyError: 503,
+}
+
+
+def _detail_response(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+    return handler
 
 
 def create_app(settings: Settings | None = None, loader: Loader | None = None,
@@ -108,24 +124,8 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
             return JSONResponse(status_code=503, content={"detail": f"session store unavailable: {reason}"})
         return await handler.handle(request)  # type: ignore[no-any-return]
 
-    @app.exception_handler(PassageNotFoundError)
-    async def _not_found(_: Request, exc: PassageNotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(LLMUnavailableError)
-    async def _llm_down(_: Request, exc: LLMUnavailableError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
-
-    @app.exception_handler(SessionNotFoundError)
-    async def _no_session(_: Request, exc: SessionNotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(SessionStoreError)
-    async def _store_down(_: Request, exc: SessionStoreError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
-
-    @app.exception_handler(ServiceNotReadyError)
-    async def _not_ready(_: Request, exc: ServiceNotReadyError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+    # Domain errors mapped at the edge: the message is the detail, the kind decides the status.
+    for error_type, status in ERROR_STATUS.items():
+        app.add_exception_handler(error_type, _detail_response(status))
 
     return app
