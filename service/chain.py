@@ -145,8 +145,11 @@ class QuestionAnswerer:
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
         prepared = self.prepare(question, history, top_k)
-        if self.generator is None:
-            return self.finish(prepared, self.extractive_answer(prepared))
+        extractive = self.extractive_answer(prepared)
+        if self.generator is None or extractive.abstained:
+            # The evidence gate does not depend on the generator: when the retrieved passages do not support
+            # an answer, no model is asked to write one (measured: a 0.5B model answered 8 of 13 such questions).
+            return self.finish(prepared, extractive)
         try:
             generated = self.generator.generate(prepared.question, prepared.language, prepared.result.passages)
         except GenerationFailedError as error:
@@ -163,10 +166,10 @@ class QuestionAnswerer:
                ) -> Iterator[str | TimedAnswer]:
         """Text pieces as they come (LLM tokens, or the extractive answer's sentences), then the verified answer."""
         prepared = self.prepare(question, history, top_k)
-        if self.generator is None:
-            answer = self.extractive_answer(prepared)
-            yield from split_for_streaming(answer.answer)
-            yield self.finish(prepared, answer)
+        extractive = self.extractive_answer(prepared)
+        if self.generator is None or extractive.abstained:
+            yield from split_for_streaming(extractive.answer)
+            yield self.finish(prepared, extractive)
             return
         tokens: list[str] = []
         try:

@@ -137,3 +137,9 @@ def test_an_unmarked_supported_claim_gets_its_citation(tiny_answerer: QuestionAn
     answer = with_llm(tiny_answerer, model).ask(TRADE).answer
     assert answer.answered_by == "llm:fake" and answer.answer.endswith("[1]")
     assert "44.3%" in answer.citations[0].quote and answer.unverified_claims == []
+
+
+def test_no_model_is_asked_when_the_passages_do_not_support_an_answer(tiny_answerer: QuestionAnswerer) -> None:
+    unreachable = with_llm(tiny_answerer, failing_chat_model())  # would raise if it were called
+    answer = unreachable.ask("ブラジルのサッカー代表監督の年俸はいくらですか？").answer
+    assert answer.abstained and answer.answered_by == "extractive"
