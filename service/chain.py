@@ -16,15 +16,11 @@ from index.retrieve import HybridRetriever, RetrievalResult
 from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
-from service.errors import BluebookError
+from service.errors import LLMUnavailableError
 from service.generate import GenerationFailedError, GenerativeAnswerer
 from service.prompts import PromptTemplate
 
 STREAM_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
-
-
-class LLMUnavailableError(BluebookError):
-    """The configured LLM backend failed and no fallback is configured (HTTP 503 with the reason)."""
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,11 @@ from index.errors import (  # noqa: F401  re-exported: the edges map all domain 
 
 class ServiceNotReadyError(BluebookError):
     """The model or index is not loaded (yet, or it failed to load)."""
+
+
+class LLMUnavailableError(BluebookError):
+    """The configured LLM backend failed and no fallback is configured (HTTP 503 with the reason)."""
+
+
+class LLMConfigurationError(BluebookError):
+    """The LLM settings are incomplete or name a model that is not there."""

@@ -14,19 +14,11 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
-from index.errors import BluebookError
 from index.models import KNOWN_CHAT_MODELS, is_provisioned, provisioned_path
 from service.config import Settings
+from service.errors import LLMConfigurationError
 
 DEFAULT_LOCAL_CHAT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
-
-
-class LLMUnavailableError(BluebookError):
-    """The configured LLM backend cannot be reached, timed out, or failed."""
-
-
-class LLMConfigurationError(BluebookError):
-    """The LLM settings are incomplete or name a model that is not there."""
 
 
 ROLE_NAMES = {"human": "user", "ai": "assistant", "system": "system"}

@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 
 from service.api.chat import router as chat_router
 from service.api.routes import router
-from service.chain import LLMUnavailableError, QuestionAnswerer
+from service.chain import QuestionAnswerer
 from service.config import Settings, get_settings
-from service.errors import BluebookError, PassageNotFoundError, ServiceNotReadyError
+from service.errors import BluebookError, LLMUnavailableError, PassageNotFoundError, ServiceNotReadyError
 from service.sessions import (
     SessionLimits,
     SessionNotFoundError,
