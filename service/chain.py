@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from langchain_core.messages import HumanMessage
@@ -125,12 +125,10 @@ class QuestionAnswerer:
                                     prepared.result.passages, context=prepared.context,
                                     already_said=prepared.already_said)
 
-    def failed_generation(self, prepared: _Prepared, error: GenerationFailedError) -> Answer:
+    def failed_generation(self, extractive: Answer, error: GenerationFailedError) -> Answer:
         if not self.fallback_to_extractive:
             raise LLMUnavailableError(f"the LLM backend failed: {error}") from error
-        answer = self.extractive_answer(prepared)
-        answer.fallback_reason = f"the LLM backend failed ({error}); this is the extractive answer"
-        return answer
+        return replace(extractive, fallback_reason=f"the LLM backend failed ({error}); this is the extractive answer")
 
     def finish(self, prepared: _Prepared, answer: Answer) -> TimedAnswer:
         finished = time.perf_counter()
@@ -149,14 +147,9 @@ class QuestionAnswerer:
         try:
             generated = self.generator.generate(prepared.question, prepared.language, prepared.result.passages)
         except GenerationFailedError as error:
-            return self.finish(prepared, self.failed_generation(prepared, error))
-        return self.finish(prepared, self.verify(prepared, generated))
-
-    def verify(self, prepared: _Prepared, generated: str) -> Answer:
-        assert self.generator is not None
-        return self.generator.verify(generated, prepared.question, prepared.language, prepared.result.query_vector,
-                                     prepared.result.passages, context=prepared.context,
-                                     already_said=prepared.already_said)
+            return self.finish(prepared, self.failed_generation(extractive, error))
+        return self.finish(prepared, self.generator.verify(generated, prepared.language, prepared.result.passages,
+                                                           extractive))
 
     def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5
                ) -> Iterator[str | TimedAnswer]:
@@ -175,8 +168,9 @@ class QuestionAnswerer:
         except GenerationFailedError as error:
             if tokens or not self.fallback_to_extractive:
                 raise LLMUnavailableError(f"the LLM backend failed mid-answer: {error}") from error
-            answer = self.failed_generation(prepared, error)
+            answer = self.failed_generation(extractive, error)
             yield from split_for_streaming(answer.answer)
             yield self.finish(prepared, answer)
             return
-        yield self.finish(prepared, self.verify(prepared, "".join(tokens)))
+        yield self.finish(prepared, self.generator.verify("".join(tokens), prepared.language,
+                                                          prepared.result.passages, extractive))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -22,7 +22,7 @@ from index.embed import Embedder
 from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import content_tokens
-from service.answer import ABSTAIN_MESSAGES, Answer, Citation, ExtractiveAnswerer, verify_citation
+from service.answer import ABSTAIN_MESSAGES, Answer, Citation, verify_citation
 from service.prompts import PromptTemplate
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -90,12 +90,11 @@ class GenerativeAnswerer:
     """Asks the chat model with the grounded prompt, then verifies and cites what it wrote."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, chat_model: BaseChatModel, prompt: PromptTemplate,
-                 extractive: ExtractiveAnswerer, provider: str, params: GenerationParams | None = None) -> None:
+                 provider: str, params: GenerationParams | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.chat_model = chat_model
         self.prompt = prompt
-        self.extractive = extractive
         self.provider = provider
         self.params = params or GenerationParams()
 
@@ -141,8 +140,9 @@ class GenerativeAnswerer:
                 best = (similarity, span)
         return best
 
-    def verify(self, generated: str, question: str, language: str, query_vector: np.ndarray,
-               retrieved: list[RetrievedPassage], context: str = "", already_said: str = "") -> Answer:
+    def verify(self, generated: str, language: str, retrieved: list[RetrievedPassage], fallback: Answer) -> Answer:
+        """Cite what `generated` says that the passages support; `fallback` (the extractive answer to the same
+        question, already made) stands in when nothing can be verified."""
         given = retrieved[: self.params.passages]
         claims = split_claims(generated)
         # Small models often state a supported fact without its marker: every claim is checked, an unmarked one
@@ -184,17 +184,14 @@ class GenerativeAnswerer:
                 unverified.append(claim)
             pieces.append(claim + "".join(f"[{m}]" for m in markers))
         if not citations:
-            # Nothing the model wrote can be checked: the extractive answerer decides (it may abstain too).
-            fallback = self.extractive.answer(question, language, query_vector, retrieved, context=context,
-                                              already_said=already_said)
+            # Nothing the model wrote can be checked: the extractive answer decides (it may be an abstention).
             if says_not_found(generated) or not claims:
-                if not fallback.abstained:
-                    fallback.fallback_reason = ("the language model found no answer, but a passage does; "
-                                                "this is the extractive answer")
-                return fallback
-            fallback.fallback_reason = "no sentence of the generated answer could be verified against a passage"
-            fallback.unverified_claims = [c for c, _ in claims]
-            return fallback
+                if fallback.abstained:
+                    return fallback
+                return replace(fallback, fallback_reason="the language model found no answer, but a passage "
+                                                         "does; this is the extractive answer")
+            return replace(fallback, unverified_claims=[c for c, _ in claims],
+                           fallback_reason="no sentence of the generated answer could be verified against a passage")
         joiner = "" if language == "ja" else " "
         return Answer(answer=joiner.join(pieces), citations=citations, abstained=False, language=language,
                       passages=retrieved, unverified_claims=unverified, answered_by=f"llm:{self.provider}")

@@ -36,7 +36,7 @@ def load_question_answerer(settings: Settings, embedder: SentenceTransformerEmbe
     chat_model = build_chat_model(settings)
     generator = None
     if chat_model is not None:
-        generator = GenerativeAnswerer(index, embedder, chat_model, prompts["answer"], extractive,
+        generator = GenerativeAnswerer(index, embedder, chat_model, prompts["answer"],
                                        provider=settings.llm_provider,
                                        params=GenerationParams(passages=settings.answer_passages))
     return QuestionAnswerer(index=index, embedder=embedder,

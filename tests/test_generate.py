@@ -22,7 +22,7 @@ TRADE = "2023年の日露間の貿易はどれくらい減少した？"
 def with_llm(base: QuestionAnswerer, chat_model: object, fallback: bool = False) -> QuestionAnswerer:
     prompts = load_prompts(PROJECT_ROOT / "prompts")
     generator = GenerativeAnswerer(base.index, base.embedder, chat_model, prompts["answer"],  # type: ignore[arg-type]
-                                   base.answerer, provider="fake")
+                                   provider="fake")
     return QuestionAnswerer(base.index, base.embedder, base.retriever, base.answerer, generator=generator,
                             condense_prompt=None, fallback_to_extractive=fallback)
 

@@ -16,7 +16,7 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool
 
 from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
-from service.api.routes import ask_response, unprocessable
+from service.api.routes import ask_response, checked_text_and_top_k, unprocessable
 from service.api.schemas import (
     SESSION_ID_PATTERN,
     ChatRequest,
@@ -44,12 +44,9 @@ class PreparedChat:
 
 def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> PreparedChat | JSONResponse:
     """Validate against the settings and resolve the session, before anything is answered or streamed."""
-    if len(body.message) > settings.max_message_chars:
-        return unprocessable("message", f"message is {len(body.message)} characters long; the limit is "
-                                        f"{settings.max_message_chars}")
-    top_k = body.top_k if body.top_k is not None else settings.default_top_k
-    if top_k > settings.max_top_k:
-        return unprocessable("top_k", f"top_k must be between 1 and {settings.max_top_k}, got {top_k}")
+    top_k = checked_text_and_top_k("message", body.message, settings.max_message_chars, body.top_k, settings)
+    if isinstance(top_k, JSONResponse):
+        return top_k
     if body.session_id is None:
         return PreparedChat(store.create(), [], body.message, top_k)
     session = store.get(body.session_id)

@@ -9,6 +9,7 @@ from index.chunk import Passage
 from service.api.deps import AnswererDep, SettingsDep
 from service.api.schemas import AskRequest, AskResponse, CitationOut, HealthResponse, PassageOut
 from service.chain import TimedAnswer, Turn
+from service.config import Settings
 from service.errors import PassageNotFoundError
 
 router = APIRouter()
@@ -18,6 +19,17 @@ def unprocessable(field: str, message: str) -> JSONResponse:
     """A 422 in FastAPI's own shape, naming the field at fault."""
     return JSONResponse(status_code=422, content={"detail": [
         {"type": "value_error", "loc": ["body", field], "msg": message}]})
+
+
+def checked_text_and_top_k(field: str, text: str, limit: int, top_k: int | None, settings: Settings
+                           ) -> int | JSONResponse:
+    """The top_k to use, or the 422 for a text over its configured length or a top_k over the configured maximum."""
+    if len(text) > limit:
+        return unprocessable(field, f"{field} is {len(text)} characters long; the limit is {limit}")
+    top_k = top_k if top_k is not None else settings.default_top_k
+    if top_k > settings.max_top_k:
+        return unprocessable("top_k", f"top_k must be between 1 and {settings.max_top_k}, got {top_k}")
+    return top_k
 
 
 def passage_out(passage: Passage, score: float | None = None) -> PassageOut:
@@ -42,12 +54,9 @@ def ask_response(result: TimedAnswer) -> AskResponse:
 @router.post("/v1/ask", response_model=AskResponse, tags=["answers"])
 def ask(body: AskRequest, settings: SettingsDep, answerer: AnswererDep) -> AskResponse | JSONResponse:
     """Answer a question from the chapters, with verified citations."""
-    if len(body.question) > settings.max_question_chars:
-        return unprocessable("question", f"question is {len(body.question)} characters long; "
-                                         f"the limit is {settings.max_question_chars}")
-    top_k = body.top_k if body.top_k is not None else settings.default_top_k
-    if top_k > settings.max_top_k:
-        return unprocessable("top_k", f"top_k must be between 1 and {settings.max_top_k}, got {top_k}")
+    top_k = checked_text_and_top_k("question", body.question, settings.max_question_chars, body.top_k, settings)
+    if isinstance(top_k, JSONResponse):
+        return top_k
     if len(body.history) > settings.max_history_turns:
         return unprocessable("history", f"history has {len(body.history)} turns; the limit is "
                                         f"{settings.max_history_turns}")
