@@ -12,7 +12,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, TimedAnswer
 
 logger = logging.getLogger("bluebook_qa.answers")
 
@@ -71,18 +71,18 @@ class MeteredAnswerer:
     def __getattr__(self, name: str) -> Any:  # index, embedder, retriever, … for the routes that read them
         return getattr(self.inner, name)
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    # The answerer's own parameters pass through untouched (*args): this wrapper only watches.
+    def ask(self, question: str, *args: Any, **kwargs: Any) -> TimedAnswer:
         logger.debug("question: %s", question)  # question text only at DEBUG: it may be personal
         with self.metrics.answers_in_progress.track_inprogress():
-            result = self.inner.ask(question, history, top_k)
+            result = self.inner.ask(question, *args, **kwargs)
         self.metrics.observe_answer(result)
         return result
 
-    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5
-               ) -> Iterator[str | TimedAnswer]:
+    def stream(self, question: str, *args: Any, **kwargs: Any) -> Iterator[str | TimedAnswer]:
         logger.debug("question (streamed): %s", question)
         with self.metrics.answers_in_progress.track_inprogress():
-            for item in self.inner.stream(question, history, top_k):
+            for item in self.inner.stream(question, *args, **kwargs):
                 if isinstance(item, TimedAnswer):
                     self.metrics.observe_answer(item)
                 yield item

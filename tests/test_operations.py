@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.observability import configure_logging
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, TimedAnswer
 from service.cli import main as cli_main
 from service.config import Settings, get_settings
 from service.keys import KeyNameError, RedisKeyStore, SQLiteKeyStore
@@ -158,10 +158,10 @@ class Gate(QuestionAnswerer):
         self.open = threading.Event()
         self.entered = threading.Semaphore(0)
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    def ask(self, question: str, *args: Any, **kwargs: Any) -> TimedAnswer:
         self.entered.release()
         self.open.wait(10)
-        return super().ask(question, history, top_k)
+        return super().ask(question, *args, **kwargs)
 
 
 def test_past_the_in_progress_bound_is_503_with_retry_after(tiny_answerer: QuestionAnswerer, tmp_path: Path) -> None:

@@ -35,8 +35,8 @@ def error_response(description: str, retry_after: bool = False) -> dict[str, Any
     return response
 
 
-def set_limits(schemas: dict[str, Any], settings: Settings) -> None:
-    """The limits a route checks against the settings, as schema constraints."""
+def set_limits(schemas: dict[str, Any], settings: Settings, answerer: Any = None) -> None:
+    """The limits a route checks against the settings (and the documents the index holds), as schema constraints."""
     def property_of(model: str, name: str) -> dict[str, Any] | None:
         return schemas.get(model, {}).get("properties", {}).get(name)
 
@@ -60,6 +60,17 @@ def set_limits(schemas: dict[str, Any], settings: Settings) -> None:
     part = schemas.get("OpenAITextPart", {}).get("properties", {}).get("text")
     if part is not None:
         part["maxLength"] = settings.max_question_chars
+    index = getattr(answerer, "index", None)
+    if index is None:
+        return
+    # A filter naming a document or year the index lacks is a 422: the ones it holds are the values allowed.
+    allowed = {"documents": sorted(index.documents),
+               "years": sorted({d.year for d in index.documents.values() if getattr(d, "year", None) is not None})}
+    for model in ("AskRequest", "ChatRequest"):
+        for name, values in allowed.items():
+            for option in (property_of(model, name) or {}).get("anyOf", []):
+                if option.get("type") == "array" and isinstance(option.get("items"), dict):
+                    option["items"]["enum"] = values
 
 
 def build_document(app: FastAPI, settings: Settings, keys_required: bool) -> dict[str, Any]:
@@ -68,7 +79,7 @@ def build_document(app: FastAPI, settings: Settings, keys_required: bool) -> dic
     schemas = components.setdefault("schemas", {})
     schemas["ErrorDetail"] = {"type": "object", "properties": {"detail": {"type": "string"}},
                               "required": ["detail"], "title": "ErrorDetail"}
-    set_limits(schemas, settings)
+    set_limits(schemas, settings, getattr(app.state, "question_answerer", None))
     components["securitySchemes"] = {"apiKey": {
         "type": "http", "scheme": "bearer",
         "description": "an API key from `bluebook-qa keys create NAME`; required on /v1/* once a key exists"}}

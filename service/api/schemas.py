@@ -18,6 +18,7 @@ def _a_json_number(value: Any) -> Any:
     return value
 
 
+JsonInteger = Annotated[int, BeforeValidator(_a_json_number)]
 TopK = Annotated[int, Field(ge=1, le=100), BeforeValidator(_a_json_number)]
 
 
@@ -29,7 +30,8 @@ class HistoryTurn(BaseModel):
 class DocumentFilters(BaseModel):
     documents: list[str] | None = Field(None, max_length=100, description=(
         "answer only from these documents (ids from GET /v1/documents)"))
-    years: list[int] | None = Field(None, max_length=50, description="answer only from documents of these years")
+    years: list[JsonInteger] | None = Field(None, max_length=50, description=(
+        "answer only from documents of these years"))
 
 
 class AskRequest(DocumentFilters):
