@@ -102,6 +102,25 @@ class SessionOut(BaseModel):
     turns: list[TurnOut]
 
 
+class FeedbackRequest(BaseModel):
+    session_id: str = Field(pattern=SESSION_ID_PATTERN)
+    turn: int = Field(ge=0, le=100_000, description="position of the rated answer in `/v1/sessions/{id}` turns")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=2000, description="optional, free text")
+
+    @field_validator("comment")
+    @classmethod
+    def _blank_comment_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class FeedbackOut(BaseModel):
+    session_id: str
+    turn: int
+    rating: Literal["up", "down"]
+    comment: str | None
+
+
 class OpenAIMessage(BaseModel):
     role: Literal["system", "user", "assistant", "developer", "tool"]
     content: str | list[dict] | None = None
