@@ -15,7 +15,15 @@ from index.clean import clean_document
 from index.corpus import load_corpus
 from index.embed import Embedder
 from index.errors import BluebookError
-from index.store import FORMAT_VERSION, Manifest, StoredDocument, build_faiss_index, read_manifest, write_index
+from index.store import (
+    FORMAT_VERSION,
+    Manifest,
+    StoredDocument,
+    build_faiss_index,
+    build_lock,
+    read_manifest,
+    write_index,
+)
 from index.tokenize import content_tokens
 
 TOKENIZER_ID = "fugashi+unidic-lite:content-lemmas:v4"
@@ -46,8 +54,13 @@ def index_is_current(index_dir: Path, corpus: dict[str, str], embedder: Embedder
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: ChunkingParams, *,
                 index_type: str = "flat", force: bool = False, report: Reporter = lambda message: None,
-                show_progress: bool = False) -> tuple[Manifest, bool]:
-    """Build (or keep) the index; returns its manifest and whether it was rebuilt."""
+                show_progress: bool = False, lock: bool = True) -> tuple[Manifest, bool]:
+    """Build (or keep) the index; returns its manifest and whether it was rebuilt. Holds the folder's build lock
+    (IndexBusyError if another build has it) unless the caller already holds it (`lock=False`)."""
+    if lock:
+        with build_lock(index_dir):
+            return build_index(corpus_dir, index_dir, embedder, params, index_type=index_type, force=force,
+                               report=report, show_progress=show_progress, lock=False)
     sources = load_corpus(corpus_dir)
     corpus = {source.doc_id: source.content_sha256 for source in sources}
     if not force and index_is_current(index_dir, corpus, embedder, params, index_type):

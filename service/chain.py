@@ -29,6 +29,11 @@ class Turn:
     content: str
 
 
+def recent_turns(history: list[Turn], limit: int) -> list[Turn]:
+    """The last `limit` turns; none for 0 (a plain `history[-0:]` would be all of them)."""
+    return history[-limit:] if limit > 0 else []
+
+
 @dataclass
 class TimedAnswer:
     answer: Answer

@@ -48,11 +48,15 @@ def command_models(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build_index
+    from index.store import build_lock
     from service.loading import load_embedder
 
-    embedder = load_embedder(settings)
-    build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
-                index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True)
+    # The lock is taken before the model loads, so a second build is refused at once.
+    with build_lock(settings.index_dir):
+        embedder = load_embedder(settings)
+        build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
+                    index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True,
+                    lock=False)
     return 0
 
 

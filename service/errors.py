@@ -4,6 +4,7 @@ from index.errors import (  # noqa: F401  re-exported: the edges map all domain 
     BluebookError,
     ChecksumMismatchError,
     CorpusError,
+    IndexBusyError,
     IndexMismatchError,
     IndexNotBuiltError,
     ModelError,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -26,12 +27,24 @@ from service.api.schemas import (
     SessionOut,
     TurnOut,
 )
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, TimedAnswer, Turn, recent_turns
 from service.config import Settings
+from service.errors import BluebookError
 from service.sessions import SessionNotFoundError, SessionStore, StoredTurn
 
+logger = logging.getLogger("bluebook_qa.chat")
 router = APIRouter()
 SessionIdPath = Path(pattern=SESSION_ID_PATTERN, description="32 lower-case hex characters")
+
+
+def stream_error_message(exc: Exception) -> str:
+    """What a client is told when a stream fails after it started: a domain error's own message (written for
+    users, as in the 503 it would otherwise be); anything else is logged in full and named only in general."""
+    if isinstance(exc, BluebookError):
+        logger.warning("a streamed answer failed: %s", exc)
+        return str(exc)
+    logger.exception("a streamed answer failed")
+    return "internal error: the answer could not be completed"
 
 
 @dataclass
@@ -52,7 +65,7 @@ def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> 
     session = store.get(body.session_id)
     if session is None:
         raise SessionNotFoundError(f"unknown session: {body.session_id}")
-    history = [Turn(t.role, t.content) for t in session.turns][-settings.max_history_turns:]
+    history = recent_turns([Turn(t.role, t.content) for t in session.turns], settings.max_history_turns)
     return PreparedChat(body.session_id, history, body.message, top_k)
 
 
@@ -109,8 +122,7 @@ def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep,
                 "unverified_claims": response.unverified_claims, "fallback_reason": response.fallback_reason,
                 "timings_ms": response.timings_ms}, ensure_ascii=False)}
         except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
-            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"},
-                                                        ensure_ascii=False)}
+            yield {"event": "error", "data": json.dumps({"message": stream_error_message(exc)}, ensure_ascii=False)}
 
     return EventSourceResponse(events(), ping=15)
 
@@ -159,13 +171,14 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
     if len(question) > settings.max_question_chars:
         return unprocessable("messages", f"the question is {len(question)} characters long; the limit is "
                                          f"{settings.max_question_chars}")
-    history = [Turn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")]
+    history = recent_turns([Turn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")],
+                           settings.max_history_turns)
     model = body.model or "bluebook-qa"
     created = int(time.time())
     identifier = completion_id()
 
     if not body.stream:
-        response = ask_response(answerer.ask(question, history[-settings.max_history_turns:],
+        response = ask_response(answerer.ask(question, history,
                                              settings.default_top_k))
         return {"id": identifier, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
@@ -184,7 +197,7 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
         try:
             yield chunk({"role": "assistant", "content": ""})
             final: TimedAnswer | None = None
-            pieces = answerer.stream(question, history[-settings.max_history_turns:], settings.default_top_k)
+            pieces = answerer.stream(question, history, settings.default_top_k)
             async for item in iterate_in_threadpool(pieces):
                 if isinstance(item, TimedAnswer):
                     final = item
@@ -199,7 +212,7 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
             yield chunk({}, "stop", citations=[c.model_dump() for c in response.citations],
                         abstained=response.abstained, unverified_claims=response.unverified_claims)
         except Exception as exc:  # OpenAI clients read an error object in the stream
-            yield {"data": json.dumps({"error": {"message": f"{type(exc).__name__}: {exc}", "type": "server_error"}},
+            yield {"data": json.dumps({"error": {"message": stream_error_message(exc), "type": "server_error"}},
                                       ensure_ascii=False)}
         yield {"data": "[DONE]"}
 
