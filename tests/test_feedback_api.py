@@ -4,13 +4,14 @@ and the web page's files are served by the same app."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.cli import main as cli_main
-from service.config import get_settings
+from service.config import PROJECT_ROOT, get_settings
 
 QUESTION = "2023年の日露間の貿易はどれくらい減少した？"
 
@@ -25,12 +26,17 @@ def test_feedback_is_stored_with_its_question_and_answer_and_exported(fake_clien
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     answer = asked(fake_client)
     session_id = answer["session_id"]
-    response = fake_client.post("/v1/feedback", json={"session_id": session_id, "turn": 1, "rating": "down",
+    turn_id = fake_client.get(f"/v1/sessions/{session_id}").json()["turns"][1]["turn_id"]
+    assert len(turn_id) == 32
+    response = fake_client.post("/v1/feedback", json={"session_id": session_id, "turn_id": turn_id, "rating": "down",
                                                       "comment": "  数字の出典がほしい  "})
     assert response.status_code == 201
-    assert response.json() == {"session_id": session_id, "turn": 1, "rating": "down", "comment": "数字の出典がほしい"}
-    assert fake_client.post("/v1/feedback", json={"session_id": session_id, "turn": 1, "rating": "up",
-                                                  "comment": "   "}).json()["comment"] is None
+    assert response.json() == {"session_id": session_id, "turn_id": turn_id, "turn": 1, "rating": "down",
+                               "comment": "数字の出典がほしい"}
+    by_position = fake_client.post("/v1/feedback", json={"session_id": session_id, "turn": 1, "rating": "up",
+                                                         "comment": "   "})
+    assert by_position.status_code == 201 and by_position.json()["comment"] is None
+    assert by_position.json()["turn_id"] == turn_id
 
     # The same store the Slack buttons write to, read by the CLI export (the server's data folder is tmp_path/data).
     get_settings.cache_clear()
@@ -43,14 +49,17 @@ def test_feedback_is_stored_with_its_question_and_answer_and_exported(fake_clien
     first = records[0]
     assert first["source"] == "web" and first["session_id"] == session_id and first["turn"] == 1
     assert first["question"] == QUESTION and first["answer"] == answer["answer"]
-    assert first["comment"] == "数字の出典がほしい" and first["answer_ref"] == f"{session_id}:1"
+    # answer_ref as the Slack buttons write it: session and turn id.
+    assert first["comment"] == "数字の出典がほしい" and first["answer_ref"] == f"{session_id}:{turn_id}"
     assert isinstance(first["created_at"], float)
 
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"turn": 1, "rating": "up"}, "session_id"),
     ({"session_id": "../etc", "turn": 1, "rating": "up"}, "session_id"),
-    ({"session_id": "a" * 32, "rating": "up"}, "turn"),
+    ({"session_id": "a" * 32, "rating": "up"}, "body"),
+    ({"session_id": "a" * 32, "turn": 1, "turn_id": "b" * 32, "rating": "up"}, "body"),
+    ({"session_id": "a" * 32, "turn_id": "not-an-id", "rating": "up"}, "turn_id"),
     ({"session_id": "a" * 32, "turn": -1, "rating": "up"}, "turn"),
     ({"session_id": "a" * 32, "turn": "first", "rating": "up"}, "turn"),
     ({"session_id": "a" * 32, "turn": 1, "rating": "meh"}, "rating"),
@@ -72,6 +81,11 @@ def test_feedback_on_an_unknown_session_or_turn_is_a_404(fake_client: TestClient
         response = fake_client.post("/v1/feedback", json={"session_id": session_id, "turn": turn, "rating": "up"})
         assert response.status_code == 404, turn
         assert f"no answer at turn {turn}" in response.json()["detail"]
+    question_id = fake_client.get(f"/v1/sessions/{session_id}").json()["turns"][0]["turn_id"]
+    for turn_id in (question_id, "c" * 32):  # a question is not an answer; an id that is not there
+        response = fake_client.post("/v1/feedback", json={"session_id": session_id, "turn_id": turn_id,
+                                                          "rating": "up"})
+        assert response.status_code == 404 and f"no answer at turn id {turn_id}" in response.json()["detail"]
     assert fake_client.post("/v1/feedback", content=b"{not json", headers={"content-type": "application/json"}
                             ).status_code == 422
     assert fake_client.app.state.session_store.feedback() == []  # type: ignore[attr-defined]
@@ -89,3 +103,14 @@ def test_the_page_and_its_files_are_served_without_outside_resources(fake_client
     assert fake_client.get("/web/style.css").headers["content-type"].startswith("text/css")
     assert fake_client.get("/web/../api/app.py").status_code == 404
     assert "/" not in fake_client.get("/openapi.json").json()["paths"]
+
+
+def test_ci_installs_the_browser_and_the_package_ships_the_page() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = re.search(r"apt-get install[^\n]*\bchromium\b[^\n]*\\\n[^\n]*|apt-get install[^\n]*\bchromium\b", ci)
+    assert install and ci.index("apt-get update") < install.start() and "fonts-ipafont-gothic" in install.group()
+    assert "playwright install" not in ci
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"playwright>=' in pyproject and '"service.web" = ["static/*"]' in pyproject
+    assert {p.name for p in (PROJECT_ROOT / "service" / "web" / "static").iterdir()} >= {"index.html", "app.js",
+                                                                                         "style.css"}

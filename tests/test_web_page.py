@@ -106,8 +106,9 @@ class RequireApiKey(BaseHTTPMiddleware):
 
 
 @contextmanager
-def make_server(tmp_path: Path, answerer: Any, api_key: str | None = None) -> Iterator[LiveServer]:
-    settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+def make_server(tmp_path: Path, answerer: Any, api_key: str | None = None, **settings_overrides: Any
+                ) -> Iterator[LiveServer]:
+    settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data", **settings_overrides)
     app = create_app(settings, loader=answerer)
     if api_key is not None:
         app.add_middleware(RequireApiKey, key=api_key)
@@ -158,12 +159,13 @@ class PageDriver:
         expect(self.page.locator("body[data-ready=true]")).to_be_attached()
 
     def ask(self, question: str, wait: bool = True) -> Any:
+        earlier = self.page.locator(".assistant-turn").count()
         box = self.page.locator("#question")
         box.fill(question)
         box.press("Enter")
         if wait:
             self.wait_for_answer()
-        return self.page.locator(".assistant-turn").last
+        return self.page.locator(".assistant-turn").nth(earlier)  # this answer, not whichever comes last
 
     def wait_for_answer(self) -> None:
         expect(self.page.locator("#question")).to_be_enabled()
@@ -336,6 +338,7 @@ def test_feedback_from_the_page_is_in_the_export(server: LiveServer, open_page: 
     assert record["source"] == "web" and record["rating"] == "down"
     assert record["comment"] == "出典の段落がもっと長いとよい"
     assert record["question"] == TRADE and record["answer"] == TRADE_QUOTE + "[1]" and record["turn"] == 1
+    assert record["turn_id"] == stored_session(server, page)["turns"][1]["turn_id"]
 
 
 def test_an_unanswerable_question_shows_the_abstention(server: LiveServer,
@@ -499,3 +502,44 @@ def test_citation_pages_and_short_answers_are_shown_when_the_api_gives_them(
     expect(page.page.locator("#panel-meta")).to_have_text("外交青書2024 · 2024 · 128 ページ")
     expect(page.page.locator("#passage-text")).to_contain_text("見つかりません")  # a 404 passage is said so
     page.screenshot("extra-fields")
+
+
+def test_feedback_names_the_answer_by_its_turn_id_even_after_old_turns_are_trimmed(
+        tmp_path: Path, tiny_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
+    with make_server(tmp_path, lambda _: tiny_answerer, session_max_turns=2) as server:
+        page = open_page(server.url)
+        page.open()
+        first = page.ask(TRADE)
+        second = page.ask(FOLLOW_UP)  # the session keeps 2 turns: the first exchange is gone
+        second.locator("button[data-rating=up]").click()
+        second.locator("button.send-feedback").click()
+        expect(second.locator(".action-status")).to_have_text("フィードバックをありがとうございました。")
+        first.locator("button[data-rating=down]").click()
+        first.locator("button.send-feedback").click()
+        expect(first.locator(".action-status")).to_have_text("この回答はもう保存されていないため、評価できません。")
+        page.screenshot("trimmed")
+        records = server.app.state.session_store.feedback()
+        assert [(r["rating"], r["question"], r["turn"]) for r in records] == [("up", FOLLOW_UP, 1)]
+
+
+@pytest.mark.slow
+def test_the_real_model_answers_in_the_page_and_its_citation_opens_at_the_quote(
+        tmp_path: Path, real_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
+    with make_server(tmp_path, lambda _: real_answerer) as server:
+        page = open_page(server.url, width=1200, height=720)
+        page.open()
+        turn = page.ask("2023年にNATOに加盟した国は？")
+        expect(turn.locator(".answer")).to_contain_text("フィンランド")
+        expect(turn.locator(".abstained-label")).to_be_hidden()
+        citations = stored_session(server, page)["turns"][1]["citations"]
+        assert citations
+        turn.locator("button.citation").first.click()
+        highlight = page.page.locator("mark.quote-highlight")
+        expect(highlight).to_have_text(citations[0]["quote"])
+        expect(highlight).to_be_in_viewport()
+        page.screenshot("real-answer")
+
+        english = page.ask("Which country joined NATO in 2023?")
+        expect(english.locator(".answer")).to_contain_text("The documents say (quoted in the original Japanese):")
+        expect(english.locator(".answer")).to_contain_text("フィンランド")
+        page.screenshot("real-english", full_page=True)

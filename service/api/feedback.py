@@ -14,6 +14,8 @@ router = APIRouter()
 @router.post("/v1/feedback", status_code=201, response_model=FeedbackOut, tags=["chat"],
              responses={404: {"description": "unknown session, or no answer at that turn"}})
 def give_feedback(body: FeedbackRequest, store: SessionStoreDep) -> FeedbackOut:
-    """👍/👎 on one answer of a session, with an optional comment."""
-    record = record_feedback(store, body.session_id, body.turn, body.rating, body.comment, source="web")
-    return FeedbackOut(session_id=body.session_id, turn=body.turn, rating=body.rating, comment=record["comment"])
+    """👍/👎 on one answer of a session (named by `turn_id`, or by `turn`, its position), with an optional comment."""
+    record = record_feedback(store, body.session_id, body.rating, body.comment, source="web",
+                             turn_id=body.turn_id, turn=body.turn)
+    return FeedbackOut(session_id=body.session_id, turn_id=record["turn_id"], turn=record["turn"],
+                       rating=body.rating, comment=record["comment"])

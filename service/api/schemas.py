@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class HistoryTurn(BaseModel):
@@ -93,6 +93,7 @@ class TurnOut(BaseModel):
     content: str
     citations: list[CitationOut]
     created_at: float
+    turn_id: str = Field("", description="stable id of the turn (feedback names it); empty for turns stored before ids")
 
 
 class SessionOut(BaseModel):
@@ -104,7 +105,9 @@ class SessionOut(BaseModel):
 
 class FeedbackRequest(BaseModel):
     session_id: str = Field(pattern=SESSION_ID_PATTERN)
-    turn: int = Field(ge=0, le=100_000, description="position of the rated answer in `/v1/sessions/{id}` turns")
+    turn_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="the rated answer's `turn_id`")
+    turn: int | None = Field(None, ge=0, le=100_000, description=(
+        "or its position in `/v1/sessions/{id}` turns (positions shift when old turns are trimmed; ids do not)"))
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=2000, description="optional, free text")
 
@@ -113,10 +116,17 @@ class FeedbackRequest(BaseModel):
     def _blank_comment_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @model_validator(mode="after")
+    def _one_turn_named(self) -> FeedbackRequest:
+        if (self.turn_id is None) == (self.turn is None):
+            raise ValueError("name the rated answer by exactly one of turn_id and turn")
+        return self
+
 
 class FeedbackOut(BaseModel):
     session_id: str
-    turn: int
+    turn_id: str
+    turn: int = Field(description="the answer's position in the session now")
     rating: Literal["up", "down"]
     comment: str | None
 

@@ -386,7 +386,8 @@ function addAssistantTurn() {
     element("p", { class: "speaker visually-hidden", text: T.assistant }),
     shortAnswer, abstainedLabel, answer, sources, actions);
   $("conversation").append(item);
-  const turn = { item, text: "", citations: [], abstained: false, shortAnswer: null, turnIndex: null };
+  // turnId (stable) or turnIndex (position in the session) names the answer when it is rated.
+  const turn = { item, text: "", citations: [], abstained: false, shortAnswer: null, turnId: null, turnIndex: null };
 
   turn.append = (piece) => {
     turn.text += piece;
@@ -481,7 +482,7 @@ function renderActions(actions, turn) {
   };
   for (const button of [up, down]) {
     button.addEventListener("click", () => {
-      if (turn.turnIndex === null || !turn.sessionId) {
+      if ((!turn.turnId && turn.turnIndex === null) || !turn.sessionId) {
         status.textContent = T.feedbackUnavailable;
         return;
       }
@@ -496,7 +497,8 @@ function renderActions(actions, turn) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!rating) return;
-    const body = { session_id: turn.sessionId, turn: turn.turnIndex, rating, comment: comment.value || null };
+    const body = { session_id: turn.sessionId, rating, comment: comment.value || null };
+    if (turn.turnId) body.turn_id = turn.turnId; else body.turn = turn.turnIndex;
     try {
       const response = await api("/v1/feedback", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
@@ -651,21 +653,16 @@ function startNewConversation() {
   $("question").focus();
 }
 
-// The assistant turns on the page get their positions in the stored session (feedback names them).
-async function syncTurnPositions(sessionId) {
+// The answer just streamed gets its turn id from the stored session (feedback names it by that id).
+async function learnTurnId(turn, sessionId) {
   try {
     const response = await api(`/v1/sessions/${sessionId}`);
     if (!response.ok) return;
     const session = await response.json();
-    const positions = session.turns.map((turn, index) => (turn.role === "assistant" ? index : -1))
-      .filter((index) => index >= 0);
-    const onPage = [...$("conversation").querySelectorAll(".assistant-turn")].map((item) => item.turn)
-      .filter(Boolean);
-    // Oldest turns may have been trimmed from the session: align from the newest.
-    onPage.reverse().forEach((turn, k) => {
-      const position = positions[positions.length - 1 - k];
-      turn.turnIndex = position === undefined ? null : position;
-    });
+    const index = session.turns.map((t) => t.role).lastIndexOf("assistant");
+    if (index < 0) return;
+    turn.turnIndex = index;
+    turn.turnId = session.turns[index].turn_id || null;
   } catch { /* feedback will say it is unavailable */ }
 }
 
@@ -702,9 +699,9 @@ async function openConversation(id) {
       return;
     }
     const turn = addAssistantTurn();
-    turn.item.turn = turn;
     turn.sessionId = session.session_id;
     turn.turnIndex = index;
+    turn.turnId = stored.turn_id || null;
     // Sessions keep the text and citations; an answer without a citation is an abstention.
     turn.finish({ text: stored.content, citations: stored.citations || [],
       abstained: !(stored.citations || []).length, shortAnswer: stored.short_answer });
@@ -722,7 +719,6 @@ async function ask(question) {
   const questionBox = $("question");
   const userItem = addUserTurn(question);
   const turn = addAssistantTurn();
-  turn.item.turn = turn;
   questionBox.value = "";
   let failure = null;
   let done = null;
@@ -782,10 +778,10 @@ async function ask(question) {
   turn.sessionId = sessionId;
   turn.finish({ text: done.answer, citations, abstained: done.abstained, shortAnswer: done.short_answer });
   rememberConversation(sessionId, question.slice(0, 80));
+  await learnTurnId(turn, sessionId);
   setBusy(false);
   $("status").textContent = T.answered;
   questionBox.focus();
-  await syncTurnPositions(sessionId);
 }
 
 // ---- wiring -------------------------------------------------------------------------------------------
