@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import fcntl
 import json
 import os
@@ -50,10 +51,26 @@ class Manifest:
 
 @dataclass
 class StoredDocument:
+    """A document's cleaned text (what citations point into) and its metadata."""
+
     doc_id: str
     title: str
-    source: str
+    source: str  # the file's path inside the corpus folder
     text: str
+    year: int | None = None
+    format: str = "text"  # "pdf" | "html" | "markdown" | "text"
+    source_url: str | None = None
+    content_sha256: str = ""
+    page_starts: list[list[int]] = field(default_factory=list)  # [offset in text, 1-based page] where pages begin
+    page_labels: dict[str, str] = field(default_factory=dict)  # page (a JSON key, so a string) -> printed label
+
+    def page_at(self, offset: int) -> tuple[int | None, str | None]:
+        """(page, printed label) of the character at `offset`; (None, None) for documents without pages."""
+        if not self.page_starts:
+            return None, None
+        position = bisect.bisect_right([start for start, _ in self.page_starts], offset) - 1
+        page = self.page_starts[max(position, 0)][1]
+        return page, self.page_labels.get(str(page))
 
 
 @dataclass

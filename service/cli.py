@@ -93,13 +93,13 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     answer = result.answer
     print(answer.answer)
     for citation in answer.citations:
-        print(f"\n[{citation.number}] {citation.title} — {' > '.join(citation.section_path)}\n"
+        where = f", p. {citation.page_label or citation.page}" if citation.page is not None else ""
+        print(f"\n[{citation.number}] {citation.title}{where} — {' > '.join(citation.section_path)}\n"
               f"    {citation.passage_id} (chars {citation.start}–{citation.end})\n    「{citation.quote}」")
     return 0
 
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from index.clean import clean_document
     from index.corpus import load_corpus
     from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset, write_outputs
 
@@ -110,7 +110,7 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     if not 1 <= args.top_k <= settings.max_top_k:
         print(f"error: --top-k must be between 1 and {settings.max_top_k}, got {args.top_k}", file=sys.stderr)
         return EXIT_USAGE
-    corpus_texts = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
+    corpus_texts = [d.clean().text for d in load_corpus(settings.corpus_dir)]
     base_config = {"embedding_model": settings.embedding_model, "chunking": settings.chunking().__dict__,
                    "retrieval_mode": settings.retrieval_mode, "rrf_k": settings.rrf_k,
                    "bm25_weight": settings.bm25_weight,

@@ -207,7 +207,7 @@ class ExplodingAnswerer(QuestionAnswerer):
     def __init__(self, inner: QuestionAnswerer) -> None:
         super().__init__(inner.index, inner.embedder, inner.retriever, inner.answerer)
 
-    def prepare(self, question: str, history: list[Turn] | None, top_k: int):  # type: ignore[no-untyped-def]
+    def prepare(self, question: str, history: list[Turn] | None, top_k: int, filters=None):  # type: ignore[no-untyped-def]
         raise RuntimeError("the index file vanished")
 
 

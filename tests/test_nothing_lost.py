@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from index.retrieve import RetrievalFilter
 from service.api.app import create_app
 from service.chain import QuestionAnswerer, TimedAnswer, Turn
 from service.config import Settings
@@ -60,13 +61,15 @@ class Recording(QuestionAnswerer):
         if call in self.fail_calls:
             raise RuntimeError("boom: password=hunter2 at /srv/internal/db")
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5,
+            filters: RetrievalFilter | None = None) -> TimedAnswer:
         self._record(history)
-        return super().ask(question, history, top_k)
+        return super().ask(question, history, top_k, filters)
 
-    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5):  # type: ignore[no-untyped-def]
+    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5,  # type: ignore[no-untyped-def]
+               filters: RetrievalFilter | None = None):
         self._record(history)
-        yield from super().stream(question, history, top_k)
+        yield from super().stream(question, history, top_k, filters)
 
 
 def wait_until(condition: Any, timeout: float = 10) -> None:

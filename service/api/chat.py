@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool
 
+from index.retrieve import RetrievalFilter
 from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
-from service.api.routes import ask_response, checked_text_and_top_k, unprocessable
+from service.api.routes import ask_response, checked_filters, checked_text_and_top_k, unprocessable
 from service.api.schemas import (
     SESSION_ID_PATTERN,
     ChatRequest,
@@ -53,20 +54,25 @@ class PreparedChat:
     history: list[Turn]
     message: str
     top_k: int
+    filters: RetrievalFilter | None = None
 
 
-def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> PreparedChat | JSONResponse:
-    """Validate against the settings and resolve the session, before anything is answered or streamed."""
+def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore, answerer: QuestionAnswerer
+                 ) -> PreparedChat | JSONResponse:
+    """Validate against the settings and the index and resolve the session, before anything is answered."""
     top_k = checked_text_and_top_k("message", body.message, settings.max_message_chars, body.top_k, settings)
     if isinstance(top_k, JSONResponse):
         return top_k
+    filters = checked_filters(body, answerer)
+    if isinstance(filters, JSONResponse):
+        return filters
     if body.session_id is None:
-        return PreparedChat(store.create(), [], body.message, top_k)
+        return PreparedChat(store.create(), [], body.message, top_k, filters)
     session = store.get(body.session_id)
     if session is None:
         raise SessionNotFoundError(f"unknown session: {body.session_id}")
     history = recent_turns([Turn(t.role, t.content) for t in session.turns], settings.max_history_turns)
-    return PreparedChat(body.session_id, history, body.message, top_k)
+    return PreparedChat(body.session_id, history, body.message, top_k, filters)
 
 
 def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> None:
@@ -76,7 +82,7 @@ def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> No
 
 
 def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
-    result = answerer.ask(chat.message, chat.history, chat.top_k)
+    result = answerer.ask(chat.message, chat.history, chat.top_k, chat.filters)
     remember(store, chat, result)
     return result
 
@@ -85,7 +91,7 @@ def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: P
 def chat(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
          ) -> ChatResponse | JSONResponse:
     """Ask within a conversation: follow-up questions are understood from the session's earlier turns."""
-    prepared = prepare_chat(body, settings, store)
+    prepared = prepare_chat(body, settings, store, answerer)
     if isinstance(prepared, JSONResponse):
         return prepared
     result = answer_and_remember(answerer, store, prepared)
@@ -97,14 +103,14 @@ def chat(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store:
 def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
                 ) -> EventSourceResponse | JSONResponse:
     """The chat answer as Server-Sent Events."""
-    prepared = prepare_chat(body, settings, store)
+    prepared = prepare_chat(body, settings, store, answerer)
     if isinstance(prepared, JSONResponse):
         return prepared
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
             final: TimedAnswer | None = None
-            pieces = answerer.stream(prepared.message, prepared.history, prepared.top_k)
+            pieces = answerer.stream(prepared.message, prepared.history, prepared.top_k, prepared.filters)
             async for item in iterate_in_threadpool(pieces):
                 if isinstance(item, TimedAnswer):
                     final = item
