@@ -141,7 +141,8 @@ def get_session(store: SessionStoreDep, session_id: str = SessionIdPath) -> Sess
         raise SessionNotFoundError(f"unknown session: {session_id}")
     return SessionOut(session_id=session.session_id, created_at=session.created_at, updated_at=session.updated_at,
                       turns=[TurnOut(role=t.role, content=t.content,  # type: ignore[arg-type]
-                                     citations=[CitationOut(**c) for c in t.citations], created_at=t.created_at)
+                                     citations=[CitationOut(**c) for c in t.citations], created_at=t.created_at,
+                                     turn_id=t.turn_id)
                              for t in session.turns])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints, field_validator, model_validator
 
 # Text that is not empty or only whitespace, said in the schema (a client or a fuzzer can read it) as well as
 # checked. The lengths that come from the settings are added to the document in service/api/openapi.py.
@@ -136,6 +136,7 @@ class TurnOut(BaseModel):
     content: str
     citations: list[CitationOut]
     created_at: float
+    turn_id: str = Field("", description="stable id of the turn (feedback names it); empty for turns stored before ids")
 
 
 class SessionOut(BaseModel):
@@ -143,6 +144,39 @@ class SessionOut(BaseModel):
     created_at: float
     updated_at: float
     turns: list[TurnOut]
+
+
+class FeedbackRequest(BaseModel):
+    # "Exactly one of turn_id and turn", said in the schema too (a null counts as absent).
+    model_config = {"json_schema_extra": {"oneOf": [
+        {"required": ["turn_id"], "properties": {"turn_id": {"type": "string"}, "turn": {"type": "null"}}},
+        {"required": ["turn"], "properties": {"turn": {"type": "integer"}, "turn_id": {"type": "null"}}}]}}
+
+    session_id: str = Field(pattern=SESSION_ID_PATTERN)
+    turn_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="the rated answer's `turn_id`")
+    turn: Annotated[int, Field(ge=0, le=100_000), BeforeValidator(_a_json_number)] | None = Field(None, description=(
+        "or its position in `/v1/sessions/{id}` turns (positions shift when old turns are trimmed; ids do not)"))
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=2000, description="optional, free text")
+
+    @field_validator("comment")
+    @classmethod
+    def _blank_comment_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_turn_named(self) -> FeedbackRequest:
+        if (self.turn_id is None) == (self.turn is None):
+            raise ValueError("name the rated answer by exactly one of turn_id and turn")
+        return self
+
+
+class FeedbackOut(BaseModel):
+    session_id: str
+    turn_id: str
+    turn: int = Field(description="the answer's position in the session now")
+    rating: Literal["up", "down"]
+    comment: str | None
 
 
 NonBlankText = Annotated[str, StringConstraints(min_length=1, pattern=NON_BLANK)]
