@@ -106,9 +106,20 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     from index.corpus import load_corpus
-    from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset, write_outputs
+    from service.evaluate import check_thresholds, gap_lines, load_dataset, metrics_for, run_dataset, write_outputs
 
     items = load_dataset(args.dataset)
+    # Read the gate's thresholds before the run, so a bad file fails at once rather than after every question.
+    thresholds = None
+    if args.thresholds:
+        try:
+            thresholds = json.loads(args.thresholds.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"error: cannot read thresholds {args.thresholds}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if not isinstance(thresholds, dict):
+            print(f"error: thresholds {args.thresholds} must hold a JSON object", file=sys.stderr)
+            return EXIT_USAGE
     if args.url and args.compare:
         print("error: --compare runs configurations in-process; it cannot be combined with --url", file=sys.stderr)
         return EXIT_USAGE
@@ -175,21 +186,21 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         primary = modes[0]
     write_outputs(args.out, runs, primary)
     for label, (metrics, _) in runs.items():
-        figures = "  ".join(f"{k}={v}" for k, v in metrics["overall"].items() if v is not None)
-        print(f"{label}: {figures}")
+        blocks = {"all": metrics["overall"]}
+        blocks.update({split: block["overall"] for split, block in metrics["by_split"].items()})
+        for scope, block in blocks.items():
+            figures = "  ".join(f"{k}={v}" for k, v in block.items() if v is not None)
+            print(f"{label} [{scope}]: {figures}")
+        for line in gap_lines(metrics):
+            print(f"{label} gap {line}")
     print(f"wrote {args.out / 'metrics.json'}, results.jsonl and report.html")
-    if args.thresholds:
-        try:
-            thresholds = json.loads(args.thresholds.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            print(f"error: cannot read thresholds {args.thresholds}: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if thresholds is not None:
         failures = check_thresholds(runs[primary][0], thresholds)
         for failure in failures:
             print(f"quality gate: {failure}", file=sys.stderr)
         if failures:
             return EXIT_ERROR
-        print(f"quality gate passed ({args.thresholds})")
+        print(f"quality gate passed on the {thresholds.get('split', 'whole')} split ({args.thresholds})")
     return 0
 
 
