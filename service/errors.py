@@ -22,3 +22,7 @@ class LLMUnavailableError(BluebookError):
 
 class LLMConfigurationError(BluebookError):
     """The LLM settings are incomplete or name a model that is not there."""
+
+
+class TurnNotFoundError(BluebookError):
+    """A session has no answer at the turn named (feedback on a turn that is not there, or was trimmed away)."""
