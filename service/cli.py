@@ -64,9 +64,14 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.observability import configure_logging
 
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    configure_logging(settings.log_level, settings.log_format)
+    # Our access log carries the request id, so uvicorn's is off; behind a proxy, X-Forwarded-For from the
+    # addresses in BLUEBOOK_FORWARDED_ALLOW_IPS gives the client address that open-mode rate limits count.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False,
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     return 0
 
 
@@ -243,6 +248,36 @@ def command_feedback(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def command_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from service.keys import open_key_store
+
+    def when(stamp: float) -> str:
+        return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+    keys = open_key_store(settings)
+    try:
+        if args.keys_command == "create":
+            key = keys.create(args.name)
+            print(key)
+            print(f"created key {args.name!r}: send it as 'Authorization: Bearer <key>'. It is shown only now; "
+                  "from now on every /v1/* request needs a key.", file=sys.stderr)
+        elif args.keys_command == "revoke":
+            keys.revoke(args.name)
+            print(f"revoked key {args.name!r}", file=sys.stderr)
+        else:
+            infos = keys.list()
+            if not infos:
+                print("no keys: the service is open to anyone who can reach it", file=sys.stderr)
+            for info in infos:
+                state = "active" if info.active else f"revoked {when(info.revoked_at or 0)}"
+                print(f"{info.name}\t{info.hint}…\tcreated {when(info.created_at)}\t{state}")
+    finally:
+        keys.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bluebook-qa", description=(
         "Answer questions about the Diplomatic Bluebook with citations. Settings come from BLUEBOOK_* variables."))
@@ -289,6 +324,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = feedback_commands.add_parser("export", help="write the feedback records as JSON Lines")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     export.set_defaults(handler=command_feedback)
+
+    keys = commands.add_parser("keys", help="API keys for the HTTP API (kept hashed in the session store)")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_commands.add_parser("create", help="make a key and print it once")
+    create.add_argument("name", help="who or what the key is for (letters, digits, . _ -)")
+    revoke = keys_commands.add_parser("revoke", help="revoke a key at once (on every replica)")
+    revoke.add_argument("name")
+    keys_commands.add_parser("list", help="the keys: name, first characters, created, revoked")
+    keys.set_defaults(handler=command_keys)
     return parser
 
 
