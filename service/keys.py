@@ -195,7 +195,7 @@ def open_key_store(settings: Settings) -> KeyStore:
     """Keys live where the sessions live (BLUEBOOK_SESSION_URL), so replicas that share sessions share keys."""
     url = settings.session_url
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisKeyStore(url)
+        return RedisKeyStore(url, prefix=settings.redis_prefix + "apikey:")
     if url and url.startswith("sqlite:///"):
         return SQLiteKeyStore(Path(url.removeprefix("sqlite:///")))
     if url:

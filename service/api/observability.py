@@ -124,9 +124,12 @@ def configure_logging(level: str, log_format: str, stream: Any = None) -> None:
         root.removeHandler(existing)
     root.addHandler(log_handler(log_format, stream))
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    uvicorn_access = logging.getLogger("uvicorn.access")  # ours replaces it: it has the route and the key name
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
 
 
 metrics_router = APIRouter()
