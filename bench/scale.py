@@ -220,7 +220,7 @@ def main() -> None:
         return
 
     model = "real" if args.real_model else "random"
-    label = "EmbeddingGemma" if args.real_model else "RANDOM unit vectors (not the model; see the docstring)"
+    label = "EmbeddingGemma" if args.real_model else "RANDOM sentence-seeded vectors, not the model (see the docstring)"
     root = Path(tempfile.mkdtemp(prefix="bluebook-scale-"))
     try:
         corpus = root / "corpus"
