@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"}  # pronouns (彼, それ) point elsewhere
@@ -15,6 +17,9 @@ STOP_LEMMAS = {
     "つく", "付く", "対する", "関する", "名前", "名称", "内容", "理由", "具体", "場合", "特に",
 }
 LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+_TAGGER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -32,14 +37,15 @@ def normalise(text: str) -> str:
 def content_tokens(text: str) -> list[str]:
     """Lemmas of the content words of `text` (nouns, verbs, adjectives, names, numbers)."""
     tokens: list[str] = []
-    for word in _tagger()(normalise(text)):
-        feature = word.feature
+    with _TAGGER_LOCK:  # MeCab's tagger is not safe to call from two threads at once
+        features = [(word.surface, word.feature) for word in _tagger()(normalise(text))]
+    for surface, feature in features:
         pos = getattr(feature, "pos1", None)
         if pos not in CONTENT_POS:
             continue
         if getattr(feature, "pos2", None) == "非自立可能":
             continue
-        lemma = getattr(feature, "lemma", None) or word.surface
+        lemma = getattr(feature, "lemma", None) or surface
         lemma = lemma.split("-", 1)[0] if not lemma.startswith("-") else lemma
         lemma = normalise(lemma)
         if lemma in STOP_LEMMAS or not lemma.strip():
@@ -61,3 +67,52 @@ def detect_language(text: str) -> str:
         return "ja"
     # Japanese characters carry several Latin letters' worth of meaning each.
     return "ja" if japanese * 3 >= latin else "en"
+
+
+@dataclass(frozen=True)
+class Word:
+    """One token of a text with its part of speech (unidic) and its character span in that text."""
+
+    surface: str
+    pos1: str
+    pos2: str
+    pos3: str
+    lemma: str | None  # None for words the dictionary does not know (many foreign names)
+    start: int
+    end: int
+
+    @property
+    def is_noun(self) -> bool:
+        return self.pos1 in ("名詞", "接尾辞", "接頭辞") or self.pos1 == "代名詞"
+
+    @property
+    def is_proper(self) -> bool:
+        return self.pos2 == "固有名詞"
+
+    @property
+    def is_number(self) -> bool:
+        return self.pos2 == "数詞"
+
+    @property
+    def is_counter(self) -> bool:
+        return self.pos3 == "助数詞可能" or self.pos3 == "助数詞" or (self.pos1 == "接尾辞" and self.pos2 == "名詞的")
+
+
+
+def tagged_words(text: str) -> list[Word]:
+    """The words of `text` with their parts of speech and spans in `text` itself (not a normalised copy)."""
+    with _TAGGER_LOCK:  # MeCab's tagger is not safe to call from two threads at once
+        raw = [(w.surface, w.feature) for w in _tagger()(text)]
+    words: list[Word] = []
+    cursor = 0
+    for surface, feature in raw:
+        start = text.find(surface, cursor)
+        if start < 0:  # the tagger never changes characters, but never fail on an odd one
+            start = cursor
+        end = start + len(surface)
+        cursor = end
+        lemma = getattr(feature, "lemma", None)
+        words.append(Word(surface, str(getattr(feature, "pos1", "") or ""), str(getattr(feature, "pos2", "") or ""),
+                          str(getattr(feature, "pos3", "") or ""), lemma.split("-", 1)[0] if lemma else None,
+                          start, end))
+    return words
