@@ -230,7 +230,7 @@ class ExtractiveAnswerer:
             typed = [(c, span) for c, span in typed if span is not None]
             if typed:
                 lead, short = typed[0]
-            elif question_type.answer_type.value in params.strict_types:
+            elif question_type.explicit and question_type.answer_type.value in params.strict_types:
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)

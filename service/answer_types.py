@@ -87,6 +87,9 @@ class QuestionType:
     is_list: bool = False
     each: bool = False
     parts: tuple[AnswerType, ...] = field(default_factory=tuple)
+    # False when the type is only guessed from a topic noun ("輸出額は？" may want a figure or a trend), so a
+    # missing span must not make the answerer abstain.
+    explicit: bool = True
 
     @property
     def wants_span(self) -> bool:
@@ -240,7 +243,7 @@ def classify_japanese(question: str) -> QuestionType:
             if run:
                 kind = type_of_head(_head(run))
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
-                                    years=years, is_list=is_list, each=each)
+                                    years=years, is_list=is_list, each=each, explicit=False)
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
         if is_list:
