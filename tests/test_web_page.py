@@ -147,7 +147,9 @@ class PageDriver:
         self.base_url = base_url
         self.shots = shots
         self.outside_requests: list[str] = []
+        self.script_errors: list[str] = []
         page.on("request", self._check_request)
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
         page.set_default_timeout(TIMEOUT_MS)
 
     def _check_request(self, request: Any) -> None:
@@ -200,6 +202,7 @@ def open_page(browser: Any, tmp_path: Path) -> Iterator[Callable[..., PageDriver
         context.close()
     for driver in drivers:
         assert not driver.outside_requests, f"the page reached outside its server: {driver.outside_requests}"
+        assert not driver.script_errors, f"the page's script failed: {driver.script_errors}"
 
 
 def stored_session(server: LiveServer, page: PageDriver) -> dict[str, Any]:
