@@ -436,6 +436,14 @@ def test_keyboard_only(server: LiveServer, open_page: Callable[..., PageDriver])
     expect(page.page.locator(".action-status")).to_have_text("フィードバックをありがとうございました。")
     assert len(server.app.state.session_store.feedback()) == 1
 
+    tab_to("#recent summary", backwards=True)
+    keyboard.press("Enter")
+    expect(page.page.locator("#recent-list .recent-item")).to_have_count(1)
+    tab_to("button.recent-item")
+    keyboard.press("Escape")
+    expect(page.page.locator("#recent-list")).to_be_hidden()
+    expect(page.page.locator("#recent summary")).to_be_focused()
+
 
 def test_errors_are_shown_with_what_to_do_and_the_question_is_kept(
         tmp_path: Path, open_page: Callable[..., PageDriver]) -> None:

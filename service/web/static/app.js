@@ -810,7 +810,11 @@ function wire() {
   $("new-conversation").addEventListener("click", startNewConversation);
   $("close-panel").addEventListener("click", closePassage);
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !$("passage-panel").hidden && !document.body.classList.contains("passage-only")) {
+    if (event.key !== "Escape") return;
+    if ($("recent").open) {
+      $("recent").open = false;
+      $("recent").querySelector("summary").focus();
+    } else if (!$("passage-panel").hidden && !document.body.classList.contains("passage-only")) {
       closePassage();
     }
   });
