@@ -21,9 +21,6 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import expect, sync_playwright
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from service.api.app import create_app
 from service.chain import QuestionAnswerer, TimedAnswer
@@ -92,26 +89,10 @@ class GatedAnswerer:
             yield item
 
 
-class RequireApiKey(BaseHTTPMiddleware):
-    """What an API-key check does to the page: /v1/* answers 401 without `Authorization: Bearer <key>`."""
-
-    def __init__(self, app: Any, key: str) -> None:
-        super().__init__(app)
-        self.key = key
-
-    async def dispatch(self, request: Request, call_next: Callable[[Request], Any]) -> Response:
-        if request.url.path.startswith("/v1/") and request.headers.get("authorization") != f"Bearer {self.key}":
-            return JSONResponse(status_code=401, content={"detail": "missing or invalid API key"})
-        return await call_next(request)  # type: ignore[no-any-return]
-
-
 @contextmanager
-def make_server(tmp_path: Path, answerer: Any, api_key: str | None = None, **settings_overrides: Any
-                ) -> Iterator[LiveServer]:
+def make_server(tmp_path: Path, answerer: Any, **settings_overrides: Any) -> Iterator[LiveServer]:
     settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data", **settings_overrides)
     app = create_app(settings, loader=answerer)
-    if api_key is not None:
-        app.add_middleware(RequireApiKey, key=api_key)
     with serve(app) as url:
         yield LiveServer(url, app, settings.data_dir)
 
@@ -473,25 +454,46 @@ def test_errors_are_shown_with_what_to_do_and_the_question_is_kept(
 
 
 def test_a_401_asks_for_an_api_key_once_and_sends_it_from_then_on(
+        server: LiveServer, open_page: Callable[..., PageDriver]) -> None:
+    page = open_page(server.url)
+    page.open()  # the page itself is public
+    key = server.app.state.key_store.create("web-test")  # from now on every /v1/* request needs a key
+    page.ask(TRADE, wait=False)
+    dialog = page.page.locator("#key-dialog")
+    expect(dialog).to_be_visible()
+    page.screenshot("api-key")
+    page.page.locator("#key-input").fill("wrong")
+    page.page.locator("#key-input").press("Enter")
+    expect(page.page.locator("#key-message")).to_contain_text("受け付けられませんでした")
+    page.page.locator("#key-input").fill(key)
+    page.page.locator("#key-input").press("Enter")
+    page.wait_for_answer()
+    expect(page.page.locator(".assistant-turn .answer")).to_have_text(TRADE_QUOTE + "[1]")
+    assert page.page.evaluate("localStorage.getItem('bluebook-qa.api-key')") == key
+    page.page.reload()  # the stored key is sent: no dialog, the conversation loads
+    expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE])
+    expect(dialog).to_be_hidden()
+    sent: list[tuple[str, str | None]] = []
+    page.page.on("request", lambda request: sent.append((request.url, request.headers.get("authorization"))))
+    page.page.reload()
+    expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE])
+    api_calls = [authorization for url, authorization in sent if "/v1/" in url]
+    assert api_calls and all(authorization == f"Bearer {key}" for authorization in api_calls)
+
+
+def test_a_429_says_when_to_send_again_and_keeps_the_question(
         tmp_path: Path, tiny_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
-    with make_server(tmp_path, lambda _: tiny_answerer, api_key="s3cret") as server:
+    with make_server(tmp_path, lambda _: tiny_answerer, rate_limit="2/minute") as server:
         page = open_page(server.url)
         page.open()
-        page.ask(TRADE, wait=False)
-        dialog = page.page.locator("#key-dialog")
-        expect(dialog).to_be_visible()
-        page.screenshot("api-key")
-        page.page.locator("#key-input").fill("wrong")
-        page.page.locator("#key-input").press("Enter")
-        expect(page.page.locator("#key-message")).to_contain_text("受け付けられませんでした")
-        page.page.locator("#key-input").fill("s3cret")
-        page.page.locator("#key-input").press("Enter")
-        page.wait_for_answer()
-        expect(page.page.locator(".assistant-turn .answer")).to_have_text(TRADE_QUOTE + "[1]")
-        assert page.page.evaluate("localStorage.getItem('bluebook-qa.api-key')") == "s3cret"
-        page.page.reload()  # the stored key is sent: no dialog, the conversation loads
-        expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE])
-        expect(dialog).to_be_hidden()
+        page.ask(TRADE)  # the answer and the session read: the two requests of the minute
+        page.ask(FOLLOW_UP, wait=False)
+        notice = page.page.locator("#notice")
+        expect(notice).to_contain_text("リクエストが多すぎます")
+        expect(notice).to_contain_text("秒後")
+        expect(page.page.locator("#question")).to_have_value(FOLLOW_UP)
+        expect(page.page.locator(".user-turn")).to_have_count(1)
+        page.screenshot("rate-limited")
 
 
 def test_citation_pages_and_short_answers_are_shown_when_the_api_gives_them(

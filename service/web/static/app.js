@@ -60,6 +60,7 @@ const TEXT = {
     sessionGone: "この会話は期限切れか削除されたため、新しい会話を始めました。もう一度送信してください。",
     conversationGone: "この会話は期限切れか削除されました。新しい会話を始めてください。",
     serverError: (status) => `サーバーでエラーが起きました（HTTP ${status}）。しばらく待ってから、もう一度送信してください。`,
+    rateLimited: (seconds) => `リクエストが多すぎます。${seconds ? `${seconds} 秒後に` : "少し待ってから"}、もう一度送信してください。`,
     loadFailed: "会話を読み込めませんでした。再読み込みしてください。",
     passageView: "段落",
   },
@@ -113,6 +114,7 @@ const TEXT = {
     sessionGone: "This conversation expired or was deleted, so a new one was started. Please send again.",
     conversationGone: "This conversation expired or was deleted. Start a new one.",
     serverError: (status) => `The server failed (HTTP ${status}). Wait a little and send again.`,
+    rateLimited: (seconds) => `Too many requests. Send again ${seconds ? `in ${seconds} s` : "in a little while"}.`,
     loadFailed: "The conversation could not be loaded. Please reload the page.",
     passageView: "Passage",
   },
@@ -744,6 +746,8 @@ async function ask(question) {
       failure = T.sessionGone;
     } else if (response.status === 401) {
       failure = T.needKey;
+    } else if (response.status === 429) {
+      failure = T.rateLimited(response.headers.get("Retry-After"));
     } else if (response.status === 503) {
       failure = T.notReady(await errorDetail(response));
     } else if (response.status >= 400 && response.status < 500) {
