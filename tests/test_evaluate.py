@@ -57,6 +57,23 @@ def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> Non
         assert abs(splits.count("tune") - splits.count("check")) <= max(2, len(splits) // 20), (kind, splits)
 
 
+def test_every_dev_item_is_grounded_in_the_chapter() -> None:
+    """Evidence is verbatim chapter text (after the scorer's normalisation) and every gold answer is in its
+    evidence or the chapter, so a wrong gold cannot hide in the set; yes/no and English glosses excepted."""
+    from index.corpus import load_corpus
+
+    chapter = "".join(squash(document.clean().text) for document in load_corpus(PROJECT_ROOT / "corpus"))
+    problems = []
+    for item in load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl"):
+        problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in chapter]
+        for answer in item.answers:
+            gloss = ((item.lang == "en" and answer.isascii())
+                     or (item.answer_type == "yesno" and answer in ("はい", "いいえ")))
+            if not gloss and squash(answer) not in chapter:
+                problems.append(f"{item.id}: answer {answer!r}")
+    assert problems == []
+
+
 @pytest.mark.parametrize("row, message", [
     ("{not json", ":2: not valid JSON"),
     ({**GOOD, "id": "q2", "answers": "フィンランド"}, "field 'answers' must be list"),
