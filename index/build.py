@@ -39,6 +39,7 @@ def index_is_current(index_dir: Path, corpus: dict[str, str], embedder: Embedder
     return (manifest.format_version == FORMAT_VERSION and manifest.corpus == corpus
             and manifest.embedding_model == embedder.model_id
             and manifest.embedding_fingerprint == embedder.fingerprint
+            and manifest.embedding_dtype == embedder.dtype
             and manifest.chunking == asdict(params) and manifest.faiss_index_type == index_type
             and manifest.tokenizer == TOKENIZER_ID
             and manifest.extra.get("pipeline_version") == PIPELINE_VERSION)
@@ -69,6 +70,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
                                                       show_progress=show_progress)
     seen: set[tuple[str, int, int]] = set()
     sentences: list[tuple[str, Span]] = []
+    sentence_terms: list[tuple[list[str], list[str]]] = []
     documents_by_id = {d.doc_id: d for d in documents}
     for passage in passages:
         for span in sentences_of(passage):
@@ -76,6 +78,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
             if key not in seen:
                 seen.add(key)
                 sentences.append((passage.doc_id, span))
+                # Passages never cross a section, so a sentence shared by two passages has one section path.
+                text = documents_by_id[passage.doc_id].text[span.start:span.end]
+                sentence_terms.append((sorted(set(content_tokens(f"{' '.join(passage.section_path)} {text}"))),
+                                       sorted(set(content_tokens(text)))))
     report(f"embedding {len(sentences)} sentences (the answerer picks quotes with them)")
     sentence_vectors = embedder.embed_document_vectors(
         [documents_by_id[doc_id].text[span.start:span.end] for doc_id, span in sentences], show_progress=show_progress)
@@ -88,8 +94,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
         faiss_index_type=index_type, chunking=asdict(params), tokenizer=TOKENIZER_ID, corpus=corpus,
         build_seconds=round(time.perf_counter() - started, 2),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), passages=len(passages),
-        extra={"pipeline_version": PIPELINE_VERSION})
+        extra={"pipeline_version": PIPELINE_VERSION}, embedding_dtype=embedder.dtype)
     write_index(index_dir, manifest, documents, passages, dense, tokens, sentences,
-                np.asarray(sentence_vectors, dtype=np.float32))
+                np.asarray(sentence_vectors, dtype=np.float32), sentence_terms)
     report(f"index written to {index_dir} in {manifest.build_seconds:.1f} s")
     return manifest, True
