@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.bm25 import BM25
 from index.build import build_index, index_is_current
 from index.chunk import ChunkingParams
 from index.corpus import load_corpus
@@ -254,3 +255,21 @@ def test_the_cache_is_bounded_and_keeps_the_recently_used() -> None:
 def test_question_normalisation() -> None:
     assert normalise_question("ＮＡＴＯ\u3000 とは ") == "NATO とは"
     assert normalise_question("NATO") != normalise_question("NATOの加盟国")
+
+
+def test_bm25_from_postings_scores_as_the_formula_does() -> None:
+    documents = [["ロシア", "制裁", "制裁"], ["日本", "ロシア", "漁業", "協定"], [],
+                 ["nato", "加盟", "フィンランド"]] * 5
+    bm25 = BM25(documents)
+    query = ["制裁", "ロシア", "nato", "未知"]
+    average = sum(map(len, documents)) / len(documents)
+    expected = []
+    for tokens in documents:
+        score = 0.0
+        for term in set(query) & bm25.vocabulary:
+            tf = tokens.count(term)
+            score += bm25.idf[term] * tf * 2.5 / (tf + 1.5 * (0.25 + 0.75 * len(tokens) / average))
+        expected.append(score)
+    np.testing.assert_allclose(bm25.scores(query), expected, rtol=1e-12)
+    assert bm25.scores([]).tolist() == [0.0] * len(documents)
+    assert BM25([]).scores(["ロシア"]).shape == (0,)
