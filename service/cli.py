@@ -48,11 +48,15 @@ def command_models(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build_index
+    from index.store import build_lock
     from service.loading import load_embedder
 
-    embedder = load_embedder(settings)
-    build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
-                index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True)
+    # The lock is taken before the model loads, so a second build is refused at once.
+    with build_lock(settings.index_dir):
+        embedder = load_embedder(settings)
+        build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
+                    index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True,
+                    lock=False)
     return 0
 
 
@@ -89,13 +93,13 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     answer = result.answer
     print(answer.answer)
     for citation in answer.citations:
-        print(f"\n[{citation.number}] {citation.title} — {' > '.join(citation.section_path)}\n"
+        where = f", p. {citation.page_label or citation.page}" if citation.page is not None else ""
+        print(f"\n[{citation.number}] {citation.title}{where} — {' > '.join(citation.section_path)}\n"
               f"    {citation.passage_id} (chars {citation.start}–{citation.end})\n    「{citation.quote}」")
     return 0
 
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from index.clean import clean_document
     from index.corpus import load_corpus
     from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset, write_outputs
 
@@ -106,7 +110,7 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
     if not 1 <= args.top_k <= settings.max_top_k:
         print(f"error: --top-k must be between 1 and {settings.max_top_k}, got {args.top_k}", file=sys.stderr)
         return EXIT_USAGE
-    corpus_texts = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
+    corpus_texts = [d.clean().text for d in load_corpus(settings.corpus_dir)]
     base_config = {"embedding_model": settings.embedding_model, "chunking": settings.chunking().__dict__,
                    "retrieval_mode": settings.retrieval_mode, "rrf_k": settings.rrf_k,
                    "bm25_weight": settings.bm25_weight,

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, description="verifies that HTTP requests come from Slack")
     slack_app_token: SecretStr | None = Field(None, description="app-level token (xapp-...) for Socket Mode")
     slack_api_url: str = Field("https://slack.com/api/", description="the Slack Web API (tests point it elsewhere)")
+    slack_event_lease_seconds: int = Field(120, ge=1, le=3600, description=(
+        "how long a replica's claim on a Slack message lasts while it answers; a claim left by a replica that "
+        "died lapses after this, so Slack's later retry (after 1 and 5 minutes) is answered"))
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -22,7 +22,7 @@ from index.embed import Embedder
 from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import content_tokens
-from service.answer import ABSTAIN_MESSAGES, Answer, Citation, verify_citation
+from service.answer import ABSTAIN_MESSAGES, Answer, Citation, document_fields, verify_citation
 from service.prompts import PromptTemplate
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -174,7 +174,8 @@ class GenerativeAnswerer:
                     quote = self.index.documents[passage.doc_id].text[span.start:span.end]  # type: ignore[attr-defined]
                     citation = Citation(number=len(citations) + 1, doc_id=passage.doc_id, title=passage.title,
                                         section_path=passage.section_path, passage_id=passage.passage_id,
-                                        quote=quote, start=span.start, end=span.end)  # type: ignore[attr-defined]
+                                        quote=quote, start=span.start, end=span.end,  # type: ignore[attr-defined]
+                                        **document_fields(self.index, passage.doc_id, span.start))  # type: ignore
                     if not verify_citation(self.index, citation):
                         continue
                     citations.append(citation)

@@ -202,6 +202,7 @@ def test_an_index_of_another_precision_is_rebuilt_and_refused(tmp_path: Path) ->
     assert not index_is_current(index_dir, corpus_hashes, bf16, PARAMS, "flat")
     manifest, rebuilt = build_index(corpus, index_dir, bf16, PARAMS)
     assert rebuilt and manifest.embedding_dtype == "bfloat16"
+    assert manifest.extra["last_build"]["reused"] == [], "vectors of another precision are never reused"
     assert load_index(index_dir, embedding_model=bf16.model_id, embedding_fingerprint=bf16.fingerprint,
                       embedding_dtype="bfloat16").passages
 
@@ -221,6 +222,25 @@ def test_sentence_terms_are_those_of_each_sentence(tiny_answerer: QuestionAnswer
         text = index.documents[doc_id].text[span.start:span.end]
         assert index.sentence_terms[row] == frozenset(content_tokens(f"{' '.join(section_of[row])} {text}"))
         assert index.sentence_own_terms[row] == frozenset(content_tokens(text))
+
+
+def test_reused_documents_keep_their_sentence_terms(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    embedder = HashingEmbedder()
+    build_index(corpus, tmp_path / "fresh", embedder, PARAMS)
+    build_index(corpus, tmp_path / "incremental", embedder, PARAMS)
+    (corpus / "added.md").write_text("# 追加\n\n日本とロシアの漁業協議が行われた。", encoding="utf-8")
+    manifest, _ = build_index(corpus, tmp_path / "incremental", embedder, PARAMS)
+    assert manifest.extra["last_build"]["reused"] and manifest.extra["last_build"]["embedded"] == ["added"]
+    fresh = load_index(tmp_path / "fresh", embedding_model=embedder.model_id, embedding_fingerprint=None)
+    kept = load_index(tmp_path / "incremental", embedding_model=embedder.model_id, embedding_fingerprint=None)
+    fresh_terms = {(doc_id, span): row for row, (doc_id, span) in enumerate(fresh.sentences)}
+    for row, (doc_id, span) in enumerate(kept.sentences):
+        if (doc_id, span) in fresh_terms:
+            assert kept.sentence_terms[row] == fresh.sentence_terms[fresh_terms[(doc_id, span)]]
+            assert kept.sentence_own_terms[row] == fresh.sentence_own_terms[fresh_terms[(doc_id, span)]]
+    assert len(kept.sentence_terms) == len(kept.sentences)
 
 
 # --- the repeated-question cache ----------------------------------------------------------------------------------

@@ -11,10 +11,17 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.api.chat import router as chat_router
+from service.api.feedback import router as feedback_router
 from service.api.routes import router
 from service.chain import QuestionAnswerer
 from service.config import Settings, get_settings
-from service.errors import BluebookError, LLMUnavailableError, PassageNotFoundError, ServiceNotReadyError
+from service.errors import (
+    BluebookError,
+    LLMUnavailableError,
+    PassageNotFoundError,
+    ServiceNotReadyError,
+    TurnNotFoundError,
+)
 from service.sessions import (
     SessionLimits,
     SessionNotFoundError,
@@ -22,6 +29,7 @@ from service.sessions import (
     SessionStoreError,
     open_session_store,
 )
+from service.web import mount_web_page
 
 logger = logging.getLogger("bluebook_qa")
 
@@ -47,6 +55,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     LLMUnavailableError: 503,
     SessionStoreError: 503,
     ServiceNotReadyError: 503,
+    TurnNotFoundError: 404,
 }
 
 
@@ -109,6 +118,8 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
     app.state.settings = settings
     app.include_router(router)
     app.include_router(chat_router)
+    app.include_router(feedback_router)
+    mount_web_page(app)
 
     missing_slack = settings.missing_slack_settings()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class HistoryTurn(BaseModel):
@@ -12,7 +12,13 @@ class HistoryTurn(BaseModel):
     content: str = Field(max_length=20_000)
 
 
-class AskRequest(BaseModel):
+class DocumentFilters(BaseModel):
+    documents: list[str] | None = Field(None, max_length=100, description=(
+        "answer only from these documents (ids from GET /v1/documents)"))
+    years: list[int] | None = Field(None, max_length=50, description="answer only from documents of these years")
+
+
+class AskRequest(DocumentFilters):
     question: str = Field(description="the question, in Japanese or English")
     history: list[HistoryTurn] = Field(default_factory=list, description="earlier turns of the conversation")
     top_k: int | None = Field(None, ge=1, le=100, description="how many passages to retrieve")
@@ -35,6 +41,9 @@ class CitationOut(BaseModel):
     quote: str = Field(description="verbatim text of the cited passage")
     start: int = Field(description="start of the quote in the cleaned document text")
     end: int
+    year: int | None = None
+    page: int | None = Field(None, description="1-based page of the PDF where the quote starts; null outside PDFs")
+    page_label: str | None = Field(None, description="the page number printed on that page, when it prints one")
 
 
 class PassageOut(BaseModel):
@@ -47,7 +56,25 @@ class PassageOut(BaseModel):
     text: str
     start: int
     end: int
+    year: int | None = None
+    page: int | None = None
+    page_label: str | None = None
     score: float | None = None
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    year: int | None
+    source: str = Field(description="the file's path inside the corpus folder")
+    format: Literal["pdf", "html", "markdown", "text"]
+    source_url: str | None
+    passages: int
+    pages: int | None = Field(description="pages of a PDF; null for other formats")
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentOut]
 
 
 class AskResponse(BaseModel):
@@ -71,7 +98,7 @@ class HealthResponse(BaseModel):
 SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(DocumentFilters):
     session_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="omit to start a new session")
     message: str = Field(description="the next question, in Japanese or English")
     top_k: int | None = Field(None, ge=1, le=100)
@@ -93,6 +120,7 @@ class TurnOut(BaseModel):
     content: str
     citations: list[CitationOut]
     created_at: float
+    turn_id: str = Field("", description="stable id of the turn (feedback names it); empty for turns stored before ids")
 
 
 class SessionOut(BaseModel):
@@ -100,6 +128,34 @@ class SessionOut(BaseModel):
     created_at: float
     updated_at: float
     turns: list[TurnOut]
+
+
+class FeedbackRequest(BaseModel):
+    session_id: str = Field(pattern=SESSION_ID_PATTERN)
+    turn_id: str | None = Field(None, pattern=SESSION_ID_PATTERN, description="the rated answer's `turn_id`")
+    turn: int | None = Field(None, ge=0, le=100_000, description=(
+        "or its position in `/v1/sessions/{id}` turns (positions shift when old turns are trimmed; ids do not)"))
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=2000, description="optional, free text")
+
+    @field_validator("comment")
+    @classmethod
+    def _blank_comment_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_turn_named(self) -> FeedbackRequest:
+        if (self.turn_id is None) == (self.turn is None):
+            raise ValueError("name the rated answer by exactly one of turn_id and turn")
+        return self
+
+
+class FeedbackOut(BaseModel):
+    session_id: str
+    turn_id: str
+    turn: int = Field(description="the answer's position in the session now")
+    rating: Literal["up", "down"]
+    comment: str | None
 
 
 class OpenAIMessage(BaseModel):
