@@ -91,6 +91,31 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    forwarded_allow_ips: str = Field("127.0.0.1", description=(
+        "proxies whose X-Forwarded-For is believed (the client address rate limits use in open mode); "
+        "'*' behind a reverse proxy on a private network"))
+
+    rate_limit: str = Field("120/minute", description=(
+        "requests to /v1/* per API key (per client address while no key exists), in the `limits` notation "
+        "('120/minute', '10/second;300/hour'); empty = no limit. Shared through Redis when the sessions are"))
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="larger request bodies get 413")
+    max_answers_in_progress: int = Field(4, ge=1, le=1024, description=(
+        "answers made at once by this process; more wait in a short queue, then get 503 with Retry-After"))
+    answer_queue: int = Field(16, ge=0, le=10_000, description="answer requests that may wait for a turn")
+    answer_queue_wait_seconds: float = Field(10.0, ge=0, le=600, description="how long one may wait")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description=(
+        "DEBUG adds the question text to the log; other levels never log it"))
+    log_format: Literal["json", "text"] = "json"
+    redis_prefix: str = Field("bluebook:", description="prefix of the API-key and rate-limit keys in Redis")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        if value.strip():
+            from limits import parse_many
+
+            parse_many(value)  # raises ValueError naming what it could not read
+        return value.strip()
 
     @field_validator("embedding_model")
     @classmethod

@@ -87,7 +87,7 @@ def test_feedback_on_an_unknown_session_or_turn_is_a_404(fake_client: TestClient
                                                           "rating": "up"})
         assert response.status_code == 404 and f"no answer at turn id {turn_id}" in response.json()["detail"]
     assert fake_client.post("/v1/feedback", content=b"{not json", headers={"content-type": "application/json"}
-                            ).status_code == 422
+                            ).status_code == 400  # malformed JSON (see service/api/operations.py)
     assert fake_client.app.state.session_store.feedback() == []  # type: ignore[attr-defined]
 
 

@@ -271,7 +271,8 @@ def test_redis_going_away_during_requests_is_a_503(tiny_answerer: QuestionAnswer
         process.terminate()
         process.wait(timeout=10)
         response = client.post("/v1/chat", json={"session_id": session_id, "message": QUESTION})
-        assert response.status_code == 503 and "session store failed" in response.json()["detail"]
+        # The key check (keys live in the same Redis) or the session store: either way a 503 that says so.
+        assert response.status_code == 503 and "store failed" in response.json()["detail"]
         assert client.get(f"/v1/sessions/{session_id}").status_code == 503
 
 

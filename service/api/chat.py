@@ -171,22 +171,23 @@ def completion_id() -> str:
 @router.post("/v1/chat/completions", tags=["openai"], response_model=None)
 def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: AnswererDep) -> Any:
     """OpenAI chat-completions protocol: existing chat clients and SDKs work unchanged; citations are kept."""
-    last = body.messages[-1]
-    question = last.text().strip()
-    if last.role != "user" or not question:
-        return unprocessable("messages", "the last message must be a non-empty user message")
-    if len(question) > settings.max_question_chars:
-        return unprocessable("messages", f"the question is {len(question)} characters long; the limit is "
-                                         f"{settings.max_question_chars}")
-    history = recent_turns([Turn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")],
+    asked = [i for i, message in enumerate(body.messages) if message.role == "user"]
+    if not asked:
+        return unprocessable("messages", "the messages must include a user message (the question)")
+    for message in body.messages:
+        if message.role == "user" and len(message.text()) > settings.max_question_chars:
+            return unprocessable("messages", f"a user message is {len(message.text())} characters long; the limit "
+                                             f"is {settings.max_question_chars}")
+    question = body.messages[asked[-1]].text().strip()
+    earlier = body.messages[:asked[-1]]
+    history = recent_turns([Turn(m.role, m.text()) for m in earlier if m.role in ("user", "assistant")],
                            settings.max_history_turns)
     model = body.model or "bluebook-qa"
     created = int(time.time())
     identifier = completion_id()
 
     if not body.stream:
-        response = ask_response(answerer.ask(question, history,
-                                             settings.default_top_k))
+        response = ask_response(answerer.ask(question, history, settings.default_top_k))
         return {"id": identifier, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                              "message": {"role": "assistant", "content": with_sources(response.answer,
