@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -15,6 +16,13 @@ STOP_LEMMAS = {
     "つく", "付く", "対する", "関する", "名前", "名称", "内容", "理由", "具体", "場合", "特に",
 }
 LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+# One MeCab tagger per process, used by one thread at a time: a tagger reuses its lattice on every call, so the
+# word nodes of one call are overwritten by the next, and two threads tagging at once would read each other's words.
+# Tagging a question takes well under a millisecond, so a lock costs nothing measurable (one tagger per thread would
+# hold a dictionary per worker thread).
+_TAGGER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -31,15 +39,18 @@ def normalise(text: str) -> str:
 
 def content_tokens(text: str) -> list[str]:
     """Lemmas of the content words of `text` (nouns, verbs, adjectives, names, numbers)."""
+    text = normalise(text)
+    with _TAGGER_LOCK:
+        tagger = _tagger()  # made under the lock too, so two first callers cannot make two
+        words = [(getattr(word.feature, "pos1", None), getattr(word.feature, "pos2", None),
+                  getattr(word.feature, "lemma", None), word.surface) for word in tagger(text)]
     tokens: list[str] = []
-    for word in _tagger()(normalise(text)):
-        feature = word.feature
-        pos = getattr(feature, "pos1", None)
+    for pos, pos2, lemma, surface in words:
         if pos not in CONTENT_POS:
             continue
-        if getattr(feature, "pos2", None) == "非自立可能":
+        if pos2 == "非自立可能":
             continue
-        lemma = getattr(feature, "lemma", None) or word.surface
+        lemma = lemma or surface
         lemma = lemma.split("-", 1)[0] if not lemma.startswith("-") else lemma
         lemma = normalise(lemma)
         if lemma in STOP_LEMMAS or not lemma.strip():
