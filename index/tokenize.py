@@ -19,6 +19,10 @@ STOP_LEMMAS = {
 LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
+# One MeCab tagger per process, used by one thread at a time: a tagger reuses its lattice on every call, so the
+# word nodes of one call are overwritten by the next, and two threads tagging at once would read each other's words.
+# Tagging a question takes well under a millisecond, so a lock costs nothing measurable (one tagger per thread would
+# hold a dictionary per worker thread).
 _TAGGER_LOCK = threading.Lock()
 
 
@@ -36,16 +40,18 @@ def normalise(text: str) -> str:
 
 def content_tokens(text: str) -> list[str]:
     """Lemmas of the content words of `text` (nouns, verbs, adjectives, names, numbers)."""
+    text = normalise(text)
+    with _TAGGER_LOCK:
+        tagger = _tagger()  # made under the lock too, so two first callers cannot make two
+        words = [(getattr(word.feature, "pos1", None), getattr(word.feature, "pos2", None),
+                  getattr(word.feature, "lemma", None), word.surface) for word in tagger(text)]
     tokens: list[str] = []
-    with _TAGGER_LOCK:  # MeCab's tagger is not safe to call from two threads at once
-        features = [(word.surface, word.feature) for word in _tagger()(normalise(text))]
-    for surface, feature in features:
-        pos = getattr(feature, "pos1", None)
+    for pos, pos2, lemma, surface in words:
         if pos not in CONTENT_POS:
             continue
-        if getattr(feature, "pos2", None) == "非自立可能":
+        if pos2 == "非自立可能":
             continue
-        lemma = getattr(feature, "lemma", None) or surface
+        lemma = lemma or surface
         lemma = lemma.split("-", 1)[0] if not lemma.startswith("-") else lemma
         lemma = normalise(lemma)
         if lemma in STOP_LEMMAS or not lemma.strip():
@@ -101,18 +107,16 @@ class Word:
 
 def tagged_words(text: str) -> list[Word]:
     """The words of `text` with their parts of speech and spans in `text` itself (not a normalised copy)."""
-    with _TAGGER_LOCK:  # MeCab's tagger is not safe to call from two threads at once
-        raw = [(w.surface, w.feature) for w in _tagger()(text)]
+    with _TAGGER_LOCK:  # the tagger's nodes are overwritten by its next call: read them under the lock
+        raw = [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.lemma) for w in _tagger()(text)]
     words: list[Word] = []
     cursor = 0
-    for surface, feature in raw:
+    for surface, pos1, pos2, pos3, lemma in raw:
         start = text.find(surface, cursor)
         if start < 0:  # the tagger never changes characters, but never fail on an odd one
             start = cursor
         end = start + len(surface)
         cursor = end
-        lemma = getattr(feature, "lemma", None)
-        words.append(Word(surface, str(getattr(feature, "pos1", "") or ""), str(getattr(feature, "pos2", "") or ""),
-                          str(getattr(feature, "pos3", "") or ""), lemma.split("-", 1)[0] if lemma else None,
-                          start, end))
+        words.append(Word(surface, str(pos1 or ""), str(pos2 or ""), str(pos3 or ""),
+                          lemma.split("-", 1)[0] if lemma else None, start, end))
     return words

@@ -168,14 +168,14 @@ class ExtractiveAnswerer:
                 similarity = float(np.dot(self.index.sentence_vectors[row], query_vector))
                 text = document.text[span.start:span.end]
                 if terms and weight_total:
-                    present = set(content_tokens(f"{' '.join(item.passage.section_path)} {text}"))
+                    present = self.index.sentence_terms[row]
                     coverage = sum(weights[t] for t in terms & present) / weight_total
                 else:
                     coverage = 0.0
                 score = similarity + params.coverage_weight * coverage + params.rank_weight / rank
                 if said_terms:
                     # A follow-up asks for something new: what the last answer already said is worth less.
-                    own = set(content_tokens(text))
+                    own = self.index.sentence_own_terms[row]
                     score -= params.repeat_penalty * (len(own & said_terms) / len(own) if own else 0.0)
                 scored.append(ScoredSentence(rank, item, span, text, similarity, coverage, score))
         scored.sort(key=lambda s: -s.score)
