@@ -282,6 +282,7 @@ def test_follow_up_reload_new_conversation_and_recent_conversations(
     recent = page.page.locator("#recent-list .recent-item")
     expect(recent).to_have_count(2)
     expect(recent.locator(".recent-title")).to_have_text([UNANSWERABLE, TRADE])  # newest first
+    expect(page.page.locator("#recent-list")).to_be_in_viewport(ratio=1)
     page.screenshot("recent")
     recent.nth(1).click()
     expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE, FOLLOW_UP])
@@ -374,7 +375,14 @@ def test_a_375px_screen_has_no_horizontal_scroll(server: LiveServer, open_page: 
     page.screenshot("narrow-passage")
     page.page.locator("#close-panel").click()
     page.page.locator("#recent summary").click()
+    page.screenshot("narrow-recent")
+    expect(page.page.locator("#recent-list")).to_be_in_viewport(ratio=1)
     page.no_horizontal_scroll()
+    english = open_page(server.url, locale="en-US", width=375, height=740)  # longer labels in the header
+    english.open()
+    english.ask("Did Finland join NATO?")
+    english.no_horizontal_scroll()
+    english.screenshot("narrow-english")
 
 
 def test_keyboard_only(server: LiveServer, open_page: Callable[..., PageDriver]) -> None:
