@@ -33,6 +33,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TRADE = "2023年の日露間の貿易はどれくらい減少した？"
 TRADE_QUOTE = "2023年の日露間の貿易は、対前年比で44.3%の減少となった。"
+# The answer leads with the figure asked for, then quotes the sentence that states it.
+TRADE_ANSWER = f"44.3%です。「{TRADE_QUOTE}」[1]"
 FOLLOW_UP = "日本からの輸出額は？"
 UNANSWERABLE = "火星の首都はどこ？"
 TIMEOUT_MS = 15_000
@@ -213,7 +215,7 @@ def test_ask_see_the_answer_stream_in_and_open_a_citation_at_its_highlighted_quo
     gated.gate.set()
     page.wait_for_answer()
 
-    expect(answer).to_have_text(TRADE_QUOTE + "[1]")
+    expect(answer).to_have_text(TRADE_ANSWER)
     marker = answer.locator("button.marker")
     expect(marker).to_have_text("[1]")
     citation = turn.locator("button.citation").first
@@ -309,7 +311,7 @@ def test_feedback_from_the_page_is_in_the_export(server: LiveServer, open_page: 
     turn.locator("button.copy-button").click()
     expect(turn.locator(".action-status")).to_have_text("コピーしました")
     copied = page.page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith(TRADE_QUOTE + "[1]\n")
+    assert TRADE_ANSWER + "\n" in copied
     assert f"1. 2 日露関係 › (2) 経済 (テスト用の小さな章): 「{TRADE_QUOTE}」" in copied
 
     monkeypatch.setenv("BLUEBOOK_DATA_DIR", str(server.data_dir))
@@ -324,7 +326,7 @@ def test_feedback_from_the_page_is_in_the_export(server: LiveServer, open_page: 
     record = records[0]
     assert record["source"] == "web" and record["rating"] == "down"
     assert record["comment"] == "出典の段落がもっと長いとよい"
-    assert record["question"] == TRADE and record["answer"] == TRADE_QUOTE + "[1]" and record["turn"] == 1
+    assert record["question"] == TRADE and record["answer"] == TRADE_ANSWER and record["turn"] == 1
     assert record["turn_id"] == stored_session(server, page)["turns"][1]["turn_id"]
 
 
@@ -476,7 +478,7 @@ def test_a_401_asks_for_an_api_key_once_and_sends_it_from_then_on(
     page.page.locator("#key-input").fill(key)
     page.page.locator("#key-input").press("Enter")
     page.wait_for_answer()
-    expect(page.page.locator(".assistant-turn .answer")).to_have_text(TRADE_QUOTE + "[1]")
+    expect(page.page.locator(".assistant-turn .answer")).to_have_text(TRADE_ANSWER)
     assert page.page.evaluate("localStorage.getItem('bluebook-qa.api-key')") == key
     page.page.reload()  # the stored key is sent: no dialog, the conversation loads
     expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE])

@@ -126,6 +126,7 @@ def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep,
                 "session_id": prepared.session_id, "answer": response.answer, "abstained": response.abstained,
                 "language": response.language, "answered_by": response.answered_by,
                 "unverified_claims": response.unverified_claims, "fallback_reason": response.fallback_reason,
+                "short_answer": response.short_answer, "answer_type": response.answer_type,
                 "timings_ms": response.timings_ms}, ensure_ascii=False)}
         except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
             yield {"event": "error", "data": json.dumps({"message": stream_error_message(exc)}, ensure_ascii=False)}
