@@ -493,10 +493,10 @@ def test_a_401_asks_for_an_api_key_once_and_sends_it_from_then_on(
 
 def test_a_429_says_when_to_send_again_and_keeps_the_question(
         tmp_path: Path, tiny_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
-    with make_server(tmp_path, lambda _: tiny_answerer, rate_limit="2/minute") as server:
+    with make_server(tmp_path, lambda _: tiny_answerer, rate_limit="1/minute") as server:
         page = open_page(server.url)
         page.open()
-        page.ask(TRADE)  # the answer and the session read: the two requests of the minute
+        page.ask(TRADE)  # one request: the done event names the answer's turn, no session read is needed
         page.ask(FOLLOW_UP, wait=False)
         notice = page.page.locator("#notice")
         expect(notice).to_contain_text("リクエストが多すぎます")
