@@ -284,6 +284,7 @@ def test_follow_up_reload_new_conversation_and_recent_conversations(
     recent = page.page.locator("#recent-list .recent-item")
     expect(recent).to_have_count(2)
     expect(recent.locator(".recent-title")).to_have_text([UNANSWERABLE, TRADE])  # newest first
+    expect(page.page.locator("#recent-list")).to_be_in_viewport(ratio=1)
     page.screenshot("recent")
     recent.nth(1).click()
     expect(page.page.locator(".user-turn .bubble")).to_have_text([TRADE, FOLLOW_UP])
@@ -376,7 +377,14 @@ def test_a_375px_screen_has_no_horizontal_scroll(server: LiveServer, open_page: 
     page.screenshot("narrow-passage")
     page.page.locator("#close-panel").click()
     page.page.locator("#recent summary").click()
+    page.screenshot("narrow-recent")
+    expect(page.page.locator("#recent-list")).to_be_in_viewport(ratio=1)
     page.no_horizontal_scroll()
+    english = open_page(server.url, locale="en-US", width=375, height=740)  # longer labels in the header
+    english.open()
+    english.ask("Did Finland join NATO?")
+    english.no_horizontal_scroll()
+    english.screenshot("narrow-english")
 
 
 def test_keyboard_only(server: LiveServer, open_page: Callable[..., PageDriver]) -> None:
@@ -485,10 +493,10 @@ def test_a_401_asks_for_an_api_key_once_and_sends_it_from_then_on(
 
 def test_a_429_says_when_to_send_again_and_keeps_the_question(
         tmp_path: Path, tiny_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
-    with make_server(tmp_path, lambda _: tiny_answerer, rate_limit="2/minute") as server:
+    with make_server(tmp_path, lambda _: tiny_answerer, rate_limit="1/minute") as server:
         page = open_page(server.url)
         page.open()
-        page.ask(TRADE)  # the answer and the session read: the two requests of the minute
+        page.ask(TRADE)  # one request: the done event names the answer's turn, no session read is needed
         page.ask(FOLLOW_UP, wait=False)
         notice = page.page.locator("#notice")
         expect(notice).to_contain_text("リクエストが多すぎます")

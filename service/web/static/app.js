@@ -661,7 +661,7 @@ function startNewConversation() {
   $("question").focus();
 }
 
-// The answer just streamed gets its turn id from the stored session (feedback names it by that id).
+// The answer just streamed, when the done event did not name it: its turn id from the stored session.
 async function learnTurnId(turn, sessionId) {
   try {
     const response = await api(`/v1/sessions/${sessionId}`);
@@ -788,7 +788,8 @@ async function ask(question) {
   turn.sessionId = sessionId;
   turn.finish({ text: done.answer, citations, abstained: done.abstained, shortAnswer: done.short_answer });
   rememberConversation(sessionId, question.slice(0, 80));
-  await learnTurnId(turn, sessionId);
+  if (typeof done.turn_id === "string" && done.turn_id) turn.turnId = done.turn_id;
+  else await learnTurnId(turn, sessionId);  // a server whose done event does not name the turn
   setBusy(false);
   $("status").textContent = T.answered;
   questionBox.focus();
