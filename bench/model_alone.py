@@ -1,6 +1,6 @@
 """The model alone, in a fresh process, for `make bench`'s reference figures (prints one number).
 
-    python bench/model_alone.py load            # seconds to import the libraries and load the model (configured dtype)
+    python bench/model_alone.py load            # seconds (wall, CPU) to import the libraries and load the model
     python bench/model_alone.py floor QUESTIONS # p50 ms of a bare fp32 query embedding, one question at a time
 """
 
@@ -23,7 +23,7 @@ def main() -> None:
     if sys.argv[1] == "load":
         SentenceTransformerEmbedder(settings.embedding_model, settings.models_dir,
                                     dtype=resolve_embedding_dtype(settings.embedding_dtype))
-        print(time.perf_counter() - STARTED)
+        print(time.perf_counter() - STARTED, time.process_time())
         return
     questions = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
     model = SentenceTransformerEmbedder(settings.embedding_model, settings.models_dir, dtype="float32")

@@ -27,6 +27,15 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+FLOOR_QUESTIONS = 40  # the median settles well before; the rest would only lengthen the run
+BENCH_SETTINGS = {
+    "BLUEBOOK_ANSWER_CACHE_SIZE": "0",  # every request does the work: no answer comes from the cache
+    "BLUEBOOK_RATE_LIMIT": "",  # one client address sends every request: a per-client limit would answer 429
+    # Let as many answers be in progress as the embedding worker batches, and every client of the 32-client run
+    # wait for its turn (the defaults, 4 and 16, answer a burst beyond 20 with 503 and Retry-After).
+    "BLUEBOOK_MAX_ANSWERS_IN_PROGRESS": "16",
+    "BLUEBOOK_ANSWER_QUEUE": "64",
+}
 
 
 @dataclass
@@ -126,26 +135,34 @@ def run_phase(url: str, questions: list[str], pid: int, label: str, clients: int
     return phase
 
 
-def model_alone(args: list[str], env: dict[str, str]) -> float:
+def model_alone(args: list[str], env: dict[str, str]) -> list[float]:
     command = [PYTHON, str(ROOT / "bench" / "model_alone.py"), *args]
-    return float(subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+    output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    return [float(value) for value in output.split()]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used (user + system): on a shared machine a fairer measure of work than wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def fp32_floor_ms(questions: list[str], env: dict[str, str]) -> float:
     """The bare fp32 query embedding in-process, one question at a time."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
-        json.dump(questions, handle, ensure_ascii=False)
+        json.dump(questions[:FLOOR_QUESTIONS], handle, ensure_ascii=False)
     try:
-        return model_alone(["floor", handle.name], env)
+        return model_alone(["floor", handle.name], env)[0]
     finally:
         os.unlink(handle.name)
 
 
-def model_load_seconds(env: dict[str, str]) -> float:
+def model_load_seconds(env: dict[str, str]) -> tuple[float, float]:
     """A fresh process importing the libraries and loading the model in the configured precision, and nothing else:
     the part of start-up that cannot be cut without another model (timed inside it, so the interpreter's own start
-    counts against the product only)."""
-    return model_alone(["load"], env)
+    counts against the product only). Returns wall and CPU seconds."""
+    wall, cpu = model_alone(["load"], env)
+    return wall, cpu
 
 
 def main() -> None:
@@ -159,21 +176,24 @@ def main() -> None:
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = list(dict.fromkeys(row["question"] for row in rows))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT),
-           "BLUEBOOK_ANSWER_CACHE_SIZE": "0"}  # every request does the work: no answer comes from the cache
+           **BENCH_SETTINGS}
+    print("product settings: " + " ".join(f"{name}={value!r}" for name, value in BENCH_SETTINGS.items()))
     print(f"{len(questions)} distinct questions; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}",
           flush=True)
 
     floor = fp32_floor_ms(questions, env)
     print(f"in-process fp32 floor (bare query embedding, p50): {floor:.0f} ms", flush=True)
-    load_seconds = model_load_seconds(env)
-    print(f"model load in a fresh process (import + load): {load_seconds:.1f} s", flush=True)
+    load_seconds, load_cpu = model_load_seconds(env)
+    print(f"model load in a fresh process (import + load): {load_seconds:.1f} s ({load_cpu:.1f} CPU s)", flush=True)
 
     product_port = free_port()
     product, product_startup = start_server(
         [PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(product_port)], env,
         f"http://127.0.0.1:{product_port}/readyz")
-    print(f"product start-up with a built index: {product_startup:.1f} s "
-          f"(model load + {product_startup - load_seconds:.1f} s); idle RSS {rss_mb(product.pid):.0f} MB", flush=True)
+    startup_cpu = cpu_seconds(product.pid)
+    print(f"product start-up with a built index: {product_startup:.1f} s ({startup_cpu:.1f} CPU s; model load + "
+          f"{product_startup - load_seconds:.1f} s, + {startup_cpu - load_cpu:.1f} CPU s); "
+          f"idle RSS {rss_mb(product.pid):.0f} MB", flush=True)
     results: dict[str, dict[int, Phase]] = {"product": {}, "peer": {}}
     try:
         peer = None
@@ -217,7 +237,8 @@ def main() -> None:
     print(f"  errors: product {sum(p.errors for p in results['product'].values()) + soak.errors}, "
           f"peer {sum(p.errors for p in results['peer'].values())} (all {errors})")
     print(f"  start-up: {product_startup:.1f} s vs model load {load_seconds:.1f} s "
-          f"(+{product_startup - load_seconds:.1f} s)")
+          f"(+{product_startup - load_seconds:.1f} s); CPU {startup_cpu:.1f} vs {load_cpu:.1f} s "
+          f"(+{startup_cpu - load_cpu:.1f} s)")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import tokenize
 from index.bm25 import BM25
 from index.build import build_index, index_is_current
 from index.chunk import ChunkingParams
@@ -146,21 +147,23 @@ def test_worker_limits_are_checked(max_batch: int, max_waiting: int) -> None:
 def test_the_tagger_gives_every_thread_its_own_words() -> None:
     # MeCab reuses its lattice: the words of one call are overwritten by the next call, so without the lock a
     # thread reading its words while another tags reads the other's (measured: ~600 of 12,000 results wrong).
-    texts = ["ロシアはウクライナ侵略を続け、日本は制裁を強化した。",
+    bases = ["ロシアはウクライナ侵略を続け、日本は制裁を強化した。",
              "北方領土問題を解決して平和条約を締結する方針は不変である。"]
-    expected = [content_tokens(text) for text in texts]
-    wrong: list[list[str]] = []
+    # Every text distinct (and the cache of recent texts emptied), so that every call really tags.
+    texts = [[f"{bases[thread % 2]}第{thread}部{i}号" for i in range(1500)] for thread in range(4)]
+    expected = [[content_tokens(text) for text in own] for own in texts]
+    tokenize._content_tokens.cache_clear()
+    wrong: list[str] = []
 
-    def tag_repeatedly(which: int) -> None:
-        for _ in range(1500):
-            tokens = content_tokens(texts[which])
-            if tokens != expected[which]:
-                wrong.append(tokens)
+    def tag_all(thread: int) -> None:
+        for text, tokens in zip(texts[thread], expected[thread], strict=True):
+            if content_tokens(text) != tokens:
+                wrong.append(text)
 
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # switch threads often, so that any unguarded window is hit
     try:
-        threads = [threading.Thread(target=tag_repeatedly, args=(i % 2,)) for i in range(4)]
+        threads = [threading.Thread(target=tag_all, args=(i,)) for i in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -168,6 +171,7 @@ def test_the_tagger_gives_every_thread_its_own_words() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert wrong == []
+    assert tokenize._content_tokens.cache_info().misses >= 4 * 1500
 
 
 # --- precision ------------------------------------------------------------------------------------------------
