@@ -9,9 +9,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from index import tokenize
 from index.bm25 import BM25
@@ -20,10 +22,13 @@ from index.chunk import ChunkingParams
 from index.corpus import load_corpus
 from index.embed import BatchingEmbedder, resolve_embedding_dtype
 from index.errors import IndexMismatchError
+from index.retrieve import RetrievalFilter
 from index.store import load_index
 from index.tokenize import content_tokens
+from service.api.app import create_app
 from service.cache import AnswerCache, CachedQuestionAnswerer, normalise_question
 from service.chain import QuestionAnswerer, Turn
+from service.config import Settings
 from tests.fakes import HashingEmbedder
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -263,6 +268,24 @@ def test_a_repeated_question_is_answered_from_the_cache(tiny_answerer: QuestionA
     cached.ask("サハリン2の権益", history=[Turn("user", "漁業協議は？")], top_k=5)  # other conversation
     assert embedder.calls > calls and cached.cache.hits == 1 and len(cached.cache) == 3
     assert cached.index is tiny_answerer.index  # everything else is the wrapped answerer's
+
+
+def test_the_cached_answerer_serves_the_api_with_filters(tiny_answerer: QuestionAnswerer, tmp_path: Path) -> None:
+    cached = CachedQuestionAnswerer(tiny_answerer, AnswerCache(max_entries=8))
+    settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data", rate_limit="")
+    with TestClient(create_app(settings, loader=lambda _: cast(QuestionAnswerer, cached))) as client:
+        plain = client.post("/v1/ask", json={"question": "サハリン2の権益"})
+        document = plain.json()["passages"][0]["doc_id"]
+        filtered = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": [document]})
+        again = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": [document]})
+        elsewhere = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": ["no-such-document"]})
+    assert plain.status_code == filtered.status_code == again.status_code == 200, filtered.text
+    assert again.json()["answer"] == filtered.json()["answer"] and "cache" in again.json()["timings_ms"]
+    assert cached.cache.hits == 1 and len(cached.cache) == 2
+    assert elsewhere.status_code == 422  # the filter is checked before the cache is asked
+    hits = cached.cache.hits
+    cached.ask("サハリン2の権益", None, 5, RetrievalFilter.of(years=[1999]))  # another filter: another entry
+    assert cached.cache.hits == hits and len(cached.cache) == 3
 
 
 def test_the_cache_is_bounded_and_keeps_the_recently_used() -> None:
