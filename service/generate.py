@@ -156,7 +156,10 @@ class GenerativeAnswerer:
         unverified: list[str] = []
         for position, (claim, numbers) in enumerate(claims):
             markers = []
-            candidates = numbers or (list(range(1, len(given) + 1)) if position in vector_of else [])
+            if position not in vector_of:  # "not found" cites nothing, whatever marker the model put on it
+                pieces.append(claim)
+                continue
+            candidates = numbers or list(range(1, len(given) + 1))
             if not numbers and candidates:  # unmarked: the single best-supporting passage, if any
                 scored = [(n, self.support(claim, vector_of[position], given[n - 1])) for n in candidates]
                 supported = [(found[0], n) for n, found in scored if found is not None]

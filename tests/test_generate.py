@@ -143,3 +143,19 @@ def test_no_model_is_asked_when_the_passages_do_not_support_an_answer(tiny_answe
     unreachable = with_llm(tiny_answerer, failing_chat_model())  # would raise if it were called
     answer = unreachable.ask("ブラジルのサッカー代表監督の年俸はいくらですか？").answer
     assert answer.abstained and answer.answered_by == "extractive"
+
+
+def test_a_marked_claim_that_says_not_found_is_not_a_server_error(tiny_answerer: QuestionAnswerer,
+                                                                  tmp_path: Path) -> None:
+    """Small models write "記載がありません[1]。" next to a real claim: the marker is dropped, the fact cited."""
+    model = scripted_chat_model("2023年の日露間の貿易は、対前年比で44.3%の減少となった[1]。"
+                                "輸出額の詳細は資料に記載がありません[1]。")
+    answer = with_llm(tiny_answerer, model).ask(TRADE).answer
+    assert answer.answered_by == "llm:fake" and [c.number for c in answer.citations] == [1]
+    assert answer.answer.endswith("記載がありません。") and answer.unverified_claims == []
+    settings = Settings(index_dir=tmp_path / "i", data_dir=tmp_path / "d")
+    again = scripted_chat_model("資料には該当する記述が見当たりません[1]。")
+    with TestClient(create_app(settings, loader=lambda _: with_llm(tiny_answerer, again))) as client:
+        response = client.post("/v1/ask", json={"question": TRADE})
+    assert response.status_code == 200, response.text
+    assert response.json()["answered_by"] == "extractive"
