@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder, SentenceTransformerEmbedder
+from index.rerank import CrossEncoderReranker, RerankingRetriever
 from index.retrieve import HybridRetriever
-from index.store import load_index, read_manifest
+from index.store import SearchIndex, load_index, read_manifest
 from service.answer import AnswerParams, ExtractiveAnswerer
 from service.chain import QuestionAnswerer
 from service.config import Settings
@@ -24,10 +25,24 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
                                        batch_size=settings.embedding_batch_size)
 
 
+def load_reranker(settings: Settings) -> CrossEncoderReranker | None:
+    """The cross-encoder BLUEBOOK_RERANKER_MODEL names, loaded once; None when reranking is off."""
+    return CrossEncoderReranker(settings.reranker_model) if settings.reranker_model is not None else None
+
+
+def build_retriever(settings: Settings, index: SearchIndex, embedder: Embedder,
+                    reranker: CrossEncoderReranker | None) -> HybridRetriever:
+    """Hybrid retrieval, its first candidates reordered by the reranker when there is one."""
+    if reranker is None:
+        return HybridRetriever(index, embedder, settings.retrieval())
+    return RerankingRetriever(index, embedder, reranker, top_n=settings.reranker_top_n, params=settings.retrieval())
+
+
 def load_question_answerer(settings: Settings, embedder: SentenceTransformerEmbedder | None = None
                            ) -> QuestionAnswerer:
     """Load the model and the index named by `settings` (raises a BluebookError with a clear message)."""
     read_manifest(settings.index_dir)  # a missing index fails fast, before the model takes seconds to load
+    reranker = load_reranker(settings)  # so does a missing or broken reranker folder
     embedder = embedder or load_embedder(settings)
     index = load_index(settings.index_dir, embedding_model=embedder.model_id,
                        embedding_fingerprint=embedder.fingerprint)
@@ -40,7 +55,7 @@ def load_question_answerer(settings: Settings, embedder: SentenceTransformerEmbe
                                        provider=settings.llm_provider,
                                        params=GenerationParams(passages=settings.answer_passages))
     return QuestionAnswerer(index=index, embedder=embedder,
-                            retriever=HybridRetriever(index, embedder, settings.retrieval()),
+                            retriever=build_retriever(settings, index, embedder, reranker),
                             answerer=extractive, generator=generator,
                             condense_prompt=prompts["condense"] if settings.llm_condense_follow_ups else None,
                             fallback_to_extractive=settings.llm_fallback == "extractive")
