@@ -18,7 +18,8 @@ from index.build import build_index
 from service.answer import verify_citation
 from service.chain import QuestionAnswerer
 from service.config import Settings
-from service.generate import numbers_in
+from service.facts import facts_of, missing_facts
+from service.generate import numbers_in, split_claims
 from service.loading import load_question_answerer
 from tests.conftest import FIXTURES, REAL_MODELS
 
@@ -41,6 +42,10 @@ def assert_citations_hold(answerer: QuestionAnswerer, answer) -> None:  # type: 
     for citation in answer.citations:
         assert verify_citation(answerer.index, citation), citation
         assert f"[{citation.number}]" in answer.answer
+    if answer.answered_by.startswith("llm"):  # every cited sentence states only what its quotes state
+        for claim, numbers in split_claims(answer.answer):
+            for number in numbers:
+                assert missing_facts(facts_of(claim), answer.citations[number - 1].quote) == [], (claim, number)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +99,82 @@ def test_a_passage_that_gives_orders_does_not_change_behaviour(tmp_path: Path, r
         "PWNED" in c.quote for c in answer.citations)
     assert_citations_hold(answerer, answer)
     assert any("44.3%" in c.quote for c in answer.citations), answer.answer
+
+
+def test_llamacpp_streams_only_verified_sentences(llamacpp_answerer: QuestionAnswerer) -> None:
+    from service.chain import TimedAnswer
+
+    pieces = list(llamacpp_answerer.stream("2023年の日露間の貿易はどれくらい減少しましたか？"))
+    final = pieces[-1]
+    assert isinstance(final, TimedAnswer)
+    assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == final.answer.answer
+    assert_citations_hold(llamacpp_answerer, final.answer)
+
+
+# --- crafted model outputs over the real index: invented names, figures and roles never stand ---------------
+
+NATO = "2023年にNATOに加盟した国はどこですか？"
+
+
+@pytest.mark.parametrize(("crafted", "stands"), [
+    ("フィンランドのNATO加盟が実現した[1]。", True),
+    ("スウェーデンのNATO加盟が実現した[1]。", False),  # a country the quote does not name
+    ("2024年にフィンランドのNATO加盟が実現した[1]。", False),  # a year the quote does not give
+    ("Finland joined NATO in 2023 [1].", False),  # an English name cannot be checked against the Japanese quote
+])
+def test_crafted_outputs_over_the_real_index(real_answerer: QuestionAnswerer, crafted: str, stands: bool) -> None:
+    from tests.fakes import scripted_chat_model
+    from tests.test_generate import with_llm
+
+    answer = with_llm(real_answerer, scripted_chat_model(crafted)).ask(NATO).answer
+    assert answer.answered_by.startswith("llm") is stands, answer
+    if not stands:
+        assert answer.unverified_claims, answer
+    assert_citations_hold(real_answerer, answer)
+
+
+def given_with(answerer: QuestionAnswerer, question: str, sentence: str) -> list:  # type: ignore[type-arg]
+    """The passages retrieved for `question`, with the passage holding `sentence` given first."""
+    retrieved = answerer.retriever.search(question, 5).passages
+    holder = next(p for p in answerer.index.passages if sentence in p.text)
+    first = type(retrieved[0])(passage=holder, score=1.0, dense_rank=None, bm25_rank=None)
+    return [first, *[r for r in retrieved if r.passage.passage_id != holder.passage_id]]
+
+
+def test_a_real_name_in_the_wrong_role_is_not_cited(real_answerer: QuestionAnswerer) -> None:
+    from tests.fakes import scripted_chat_model
+    from tests.test_generate import with_llm
+
+    question = "7月に吉川外務大臣政務官はトルクメニスタンで誰と会談しましたか？"
+    sentence = "メレドフ副首相兼外相"
+    generator = with_llm(real_answerer, scripted_chat_model()).generator
+    given = given_with(real_answerer, question, sentence)
+    fallback = real_answerer.ask(question).answer
+    wrong = generator.verify("吉川外務大臣政務官はメレドフ首相と会談した[1]。", "ja", given, fallback,  # type: ignore[union-attr]
+                             question=question)
+    assert wrong.answered_by == "extractive" and wrong.unverified_claims
+    right = generator.verify("吉川外務大臣政務官はメレドフ副首相兼外相と会談した[1]。", "ja", given,  # type: ignore[union-attr]
+                             fallback, question=question)
+    assert right.answered_by.startswith("llm") and sentence in right.citations[0].quote, right
+
+
+def test_a_true_sentence_that_does_not_answer_is_not_cited(real_answerer: QuestionAnswerer) -> None:
+    """The issue's case: a sentence about the 2024 election cited for "where did the plane crash?"."""
+    from tests.fakes import scripted_chat_model
+    from tests.test_generate import with_llm
+
+    question = "プリゴジン代表の搭乗機はどこに墜落しましたか？"
+    sentence = "2024年大統領選挙への立候補を表明した"
+    generator = with_llm(real_answerer, scripted_chat_model()).generator
+    given = given_with(real_answerer, question, sentence)
+    claim = "プーチン大統領は、12月、2024年大統領選挙への立候補を表明した[1]。"
+    answer = generator.verify(claim, "ja", given, real_answerer.ask(question).answer,  # type: ignore[union-attr]
+                              question=question)
+    assert not answer.answered_by.startswith("llm") and answer.unverified_claims, answer
+    asked = "プーチン大統領は2024年大統領選挙に立候補しますか？"
+    about_it = generator.verify(claim, "ja", given_with(real_answerer, asked, sentence),  # type: ignore[union-attr]
+                                real_answerer.ask(asked).answer, question=asked)
+    assert about_it.answered_by.startswith("llm"), about_it
 
 
 # --- the openai provider against a real OpenAI-compatible server (llama_cpp.server) ------------------------
