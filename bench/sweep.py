@@ -9,7 +9,6 @@ import argparse
 from pathlib import Path
 
 from index.build import build_index
-from index.clean import clean_document
 from index.corpus import load_corpus
 from index.retrieve import HybridRetriever
 from service.api.routes import ask_response
@@ -33,7 +32,7 @@ def main() -> None:
     base_settings = get_settings()
     embedder = load_embedder(base_settings)
     items = load_dataset(args.dataset)
-    corpus = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(base_settings.corpus_dir)]
+    corpus = [d.clean().text for d in load_corpus(base_settings.corpus_dir)]
     print("target overlap rrf_k passages " + " ".join(KEYS))
     for size in (int(s) for s in args.sizes.split(",")):
         for overlap in (int(o) for o in args.overlaps.split(",")):

@@ -33,6 +33,9 @@ class Passage:
     text: str
     start: int
     end: int
+    year: int | None = None  # of the document
+    page: int | None = None  # 1-based page of a PDF where the passage starts; None for other formats
+    page_label: str | None = None  # the page number printed on that page, when it prints one
 
     @property
     def section(self) -> str:

@@ -48,6 +48,9 @@ class Block:
     source_line: int
     start: int = 0
     end: int = 0
+    # (offset in `text`, source line) where each joined line begins; empty means all of it is `source_line`.
+    # A PDF's pages are lines of its text, so this is what tells a quote its page.
+    line_starts: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +61,17 @@ class CleanDocument:
     title: str
     text: str
     blocks: list[Block] = field(default_factory=list)
+    # (offset in `text`, source line), ascending: the text from each offset on came from that line.
+    line_anchors: list[tuple[int, int]] = field(default_factory=list)
+
+    def source_line_at(self, offset: int) -> int:
+        """The source line the character at `offset` of the cleaned text came from."""
+        line = self.line_anchors[0][1] if self.line_anchors else 0
+        for start, source_line in self.line_anchors:
+            if start > offset:
+                break
+            line = source_line
+        return line
 
 
 def is_latin(ch: str) -> bool:
@@ -163,7 +177,10 @@ class _Cleaner:
         for number in referenced:
             self.footnote_sections.setdefault(number, self.section_path())
         if self.pending is not None and not is_complete(self.pending.text):
+            if not self.pending.line_starts:
+                self.pending.line_starts.append((0, self.pending.source_line))
             self.pending.text = join_fragments(self.pending.text, text)
+            self.pending.line_starts.append((len(self.pending.text) - len(text), line_no))
             return
         self.flush()
         self.pending = Block(kind="paragraph", text=text, section_path=self.section_path(), source_line=line_no)
@@ -221,11 +238,15 @@ class _Cleaner:
                 self.defined_footnotes.add(number)
                 text, _ = strip_inline_artifacts(line if definition.group(1).isascii()
                                                  else f"{number} {definition.group(2)}")
+                line_starts = [(0, index)]
                 index += 1
                 while index < len(lines) and lines[index].strip():  # a footnote may wrap onto more lines
-                    text = join_fragments(text, strip_inline_artifacts(lines[index].strip())[0])
+                    continuation = strip_inline_artifacts(lines[index].strip())[0]
+                    text = join_fragments(text, continuation)
+                    line_starts.append((len(text) - len(continuation), index))
                     index += 1
-                self.emit("footnote", text, index, section=self.footnote_sections[number])
+                footnote = self.emit("footnote", text, index, section=self.footnote_sections[number])
+                footnote.line_starts = line_starts
                 continue
 
             if line == "コラム":
@@ -310,19 +331,66 @@ class _Cleaner:
     def assemble(self) -> CleanDocument:
         """Lay the blocks out in source order and record each one's span in the cleaned text."""
         ordered = sorted(self.blocks, key=lambda block: block.source_line)
-        pieces: list[str] = []
-        offset = 0
-        for block in ordered:
-            if pieces:
-                pieces.append("\n\n")
-                offset += 2
-            block.start = offset
-            pieces.append(block.text)
-            offset += len(block.text)
-            block.end = offset
-        return CleanDocument(doc_id=self.doc_id, title=self.title or self.doc_id, text="".join(pieces), blocks=ordered)
+        return assemble_blocks(self.doc_id, self.title or self.doc_id, ordered)
+
+
+def assemble_blocks(doc_id: str, title: str, ordered: list[Block]) -> CleanDocument:
+    """Lay blocks out one after another, separated by blank lines, recording each one's span and source lines."""
+    pieces: list[str] = []
+    anchors: list[tuple[int, int]] = []
+    offset = 0
+    for block in ordered:
+        if pieces:
+            pieces.append("\n\n")
+            offset += 2
+        block.start = offset
+        pieces.append(block.text)
+        anchors.extend((offset + start, line) for start, line in (block.line_starts or [(0, block.source_line)]))
+        offset += len(block.text)
+        block.end = offset
+    anchors.sort()
+    return CleanDocument(doc_id=doc_id, title=title, text="".join(pieces), blocks=ordered, line_anchors=anchors)
 
 
 def clean_document(doc_id: str, raw_text: str) -> CleanDocument:
     """Clean one PDF-extracted document into text, blocks and section paths."""
     return _Cleaner(doc_id, raw_text).run()
+
+
+@dataclass(frozen=True)
+class MarkedItem:
+    """A piece of a document whose structure is marked up (HTML, Markdown), in reading order."""
+
+    kind: str  # "heading" | "paragraph" | "footnote"
+    text: str
+    level: int = 0  # of a heading: 1 for h1 / "#", and so on
+    source_line: int = 0
+
+
+def clean_inline(text: str) -> str:
+    """The same inline cleaning as for extracted text: NFC, ruby and footnote markers dropped, broken lines joined."""
+    joined = ""
+    for line in unicodedata.normalize("NFC", text).splitlines():
+        line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
+        if line:
+            joined = join_fragments(joined, strip_inline_artifacts(line)[0].strip())
+    return joined
+
+
+def clean_marked_up(doc_id: str, title: str, items: list[MarkedItem]) -> CleanDocument:
+    """Clean a marked-up document: its headings, not heuristics, give the section path (h1/# first)."""
+    headings: dict[int, str] = {}
+    blocks: list[Block] = []
+    for number, item in enumerate(items):
+        text = clean_inline(item.text)
+        if not text:
+            continue
+        line = item.source_line or number
+        if item.kind == "heading":
+            headings = {level: name for level, name in headings.items() if level < item.level}
+            headings[item.level] = text
+            blocks.append(Block("heading", text, tuple(headings[level] for level in sorted(headings)), line))
+        else:
+            kind = "footnote" if item.kind == "footnote" else "paragraph"
+            blocks.append(Block(kind, text, tuple(headings[level] for level in sorted(headings)), line))
+    return assemble_blocks(doc_id, title or doc_id, blocks)

@@ -27,3 +27,7 @@ class IndexMismatchError(BluebookError):
 
 class PassageNotFoundError(BluebookError):
     """No passage has the requested id."""
+
+
+class IndexBusyError(BluebookError):
+    """Another build holds the index folder's lock."""

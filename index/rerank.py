@@ -14,7 +14,7 @@ import numpy as np
 
 from index.embed import Embedder
 from index.errors import ModelError
-from index.retrieve import HybridRetriever, RetrievalParams, RetrievalResult, RetrievedPassage
+from index.retrieve import HybridRetriever, RetrievalFilter, RetrievalParams, RetrievalResult, RetrievedPassage
 from index.store import SearchIndex
 
 
@@ -76,10 +76,11 @@ class RerankingRetriever(HybridRetriever):
         self.top_n = top_n
 
     def search(self, query: str, top_k: int, *, language: str | None = None,
-               query_vector: np.ndarray | None = None) -> RetrievalResult:
+               query_vector: np.ndarray | None = None, filters: RetrievalFilter | None = None) -> RetrievalResult:
         if top_k < 1:
             raise ValueError(f"top_k must be >= 1, got {top_k}")
-        result = super().search(query, max(top_k, self.top_n), language=language, query_vector=query_vector)
+        result = super().search(query, max(top_k, self.top_n), language=language, query_vector=query_vector,
+                                filters=filters)
         return replace(result, passages=self.rerank(query, result.passages)[:top_k])
 
     def rerank(self, query: str, passages: list[RetrievedPassage]) -> list[RetrievedPassage]:

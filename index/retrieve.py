@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from index.chunk import Passage
@@ -43,6 +44,53 @@ class RetrievalParams:
 
 
 @dataclass(frozen=True)
+class RetrievalFilter:
+    """Search only some documents: those named, and/or those of the given years (both must hold)."""
+
+    documents: frozenset[str] | None = None
+    years: frozenset[int] | None = None
+
+    @classmethod
+    def of(cls, documents: list[str] | None = None, years: list[int] | None = None) -> RetrievalFilter | None:
+        """A filter, or None when nothing is restricted."""
+        if not documents and not years:
+            return None
+        return cls(frozenset(documents) if documents else None, frozenset(years) if years else None)
+
+    def problem(self, index: SearchIndex) -> tuple[str, str] | None:
+        """(field, message) when the filter names a document or year the index does not hold."""
+        unknown = sorted((self.documents or frozenset()) - set(index.documents))
+        if unknown:
+            return "documents", (f"unknown document{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                                 "GET /v1/documents lists them")
+        years = {document.year for document in index.documents.values()}
+        missing = sorted((self.years or frozenset()) - years)
+        if missing:
+            known = ", ".join(str(year) for year in sorted(y for y in years if y is not None)) or "none"
+            return "years", f"no document of {', '.join(map(str, missing))}; the documents' years: {known}"
+        return None
+
+    def allowed_rows(self, index: SearchIndex) -> np.ndarray:
+        """Rows of the index's passages that pass the filter."""
+        return np.array([row for row, passage in enumerate(index.passages)
+                         if (self.documents is None or passage.doc_id in self.documents)
+                         and (self.years is None or index.documents[passage.doc_id].year in self.years)],
+                        dtype=np.int64)
+
+
+def search_dense(index: faiss.Index, query_vector: np.ndarray, depth: int, allowed: np.ndarray | None
+                 ) -> np.ndarray:
+    """Row ids of the nearest passages, only among `allowed` rows when given (FAISS skips the others)."""
+    query = np.asarray([query_vector], dtype=np.float32)
+    if allowed is None:
+        return index.search(query, depth)[1][0]
+    selector = faiss.IDSelectorBatch(allowed)
+    hnsw = isinstance(index, faiss.IndexHNSW)
+    params = faiss.SearchParametersHNSW(sel=selector) if hnsw else faiss.SearchParameters(sel=selector)
+    return index.search(query, min(depth, len(allowed)), params=params)[1][0]
+
+
+@dataclass(frozen=True)
 class RetrievalResult:
     query_vector: np.ndarray
     language: str
@@ -58,24 +106,29 @@ class HybridRetriever:
         self.params = params or RetrievalParams()
 
     def search(self, query: str, top_k: int, *, language: str | None = None,
-               query_vector: np.ndarray | None = None) -> RetrievalResult:
+               query_vector: np.ndarray | None = None, filters: RetrievalFilter | None = None) -> RetrievalResult:
         if top_k < 1:
             raise ValueError(f"top_k must be >= 1, got {top_k}")
         params = self.params
         language = language or detect_language(query)
         if query_vector is None:
             query_vector = self.embedder.embed_query_vectors([query])[0]
-        total = len(self.index.passages)
+        allowed = filters.allowed_rows(self.index) if filters is not None else None
+        total = len(self.index.passages) if allowed is None else len(allowed)
         depth = min(total, max(params.candidates, top_k))
 
         dense_ranks: dict[int, int] = {}
         if params.mode in ("hybrid", "dense") and total:
-            _, ids = self.index.dense.search(np.asarray([query_vector], dtype=np.float32), depth)
-            dense_ranks = {int(i): rank for rank, i in enumerate(ids[0], start=1) if i >= 0}
+            ids = search_dense(self.index.dense, query_vector, depth, allowed)
+            dense_ranks = {int(i): rank for rank, i in enumerate(ids, start=1) if i >= 0}
 
         bm25_ranks: dict[int, int] = {}
         if params.mode in ("hybrid", "bm25") and total:
             scores = self.index.bm25.scores(content_tokens(query))
+            if allowed is not None:
+                mask = np.zeros(len(scores), dtype=bool)
+                mask[allowed] = True
+                scores = np.where(mask, scores, 0.0)
             order = np.argsort(-scores, kind="stable")[:depth]
             bm25_ranks = {int(i): rank for rank, i in enumerate(order, start=1) if scores[i] > 0}
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import fcntl
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +18,7 @@ import numpy as np
 
 from index.bm25 import BM25
 from index.chunk import Passage, Span
-from index.errors import IndexMismatchError, IndexNotBuiltError
+from index.errors import IndexBusyError, IndexMismatchError, IndexNotBuiltError
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -46,10 +51,26 @@ class Manifest:
 
 @dataclass
 class StoredDocument:
+    """A document's cleaned text (what citations point into) and its metadata."""
+
     doc_id: str
     title: str
-    source: str
+    source: str  # the file's path inside the corpus folder
     text: str
+    year: int | None = None
+    format: str = "text"  # "pdf" | "html" | "markdown" | "text"
+    source_url: str | None = None
+    content_sha256: str = ""
+    page_starts: list[list[int]] = field(default_factory=list)  # [offset in text, 1-based page] where pages begin
+    page_labels: dict[str, str] = field(default_factory=dict)  # page (a JSON key, so a string) -> printed label
+
+    def page_at(self, offset: int) -> tuple[int | None, str | None]:
+        """(page, printed label) of the character at `offset`; (None, None) for documents without pages."""
+        if not self.page_starts:
+            return None, None
+        position = bisect.bisect_right([start for start, _ in self.page_starts], offset) - 1
+        page = self.page_starts[max(position, 0)][1]
+        return page, self.page_labels.get(str(page))
 
 
 @dataclass
@@ -106,8 +127,28 @@ def write_index(target: Path, manifest: Manifest, documents: list[StoredDocument
     np.save(staging / SENTENCE_VECTORS, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
     (staging / BM25_TOKENS).write_text(json.dumps(bm25_tokens, ensure_ascii=False), encoding="utf-8")
     faiss.write_index(dense, str(staging / DENSE_INDEX))
+    # The manifest is written last: a folder with a manifest is complete.
     (staging / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
-    previous = target.with_name(f".{target.name}.previous")
+    swap_into_place(staging, target)
+
+
+def previous_folder(target: Path) -> Path:
+    """Where the last index waits while a new one is swapped in."""
+    return target.with_name(f".{target.name}.previous")
+
+
+def recover_interrupted_swap(target: Path) -> None:
+    """A build killed between its two renames left the last index as `.previous` and none in place: put it back."""
+    previous = previous_folder(target)
+    if not target.exists() and (previous / MANIFEST).is_file():
+        previous.rename(target)
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Two renames, each atomic. Whenever `target` is missing, `.previous` is complete (it is only ever deleted
+    while `target` exists), so a kill at any point leaves an index that `resolve_index_folder` finds."""
+    recover_interrupted_swap(target)
+    previous = previous_folder(target)
     if previous.exists():
         shutil.rmtree(previous)
     if target.exists():
@@ -117,8 +158,43 @@ def write_index(target: Path, manifest: Manifest, documents: list[StoredDocument
         shutil.rmtree(previous)
 
 
+def resolve_index_folder(folder: Path) -> Path:
+    """The folder to load: `folder`, or the last complete index when a build was killed mid-swap."""
+    if not (folder / MANIFEST).is_file() and (previous_folder(folder) / MANIFEST).is_file():
+        return previous_folder(folder)
+    return folder
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextmanager
+def build_lock(target: Path) -> Iterator[None]:
+    """Hold the index folder's build lock, or raise IndexBusyError at once if another build holds it.
+    An flock is released by the kernel when its holder dies, so a killed build never leaves a stale lock."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(target)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise IndexBusyError(f"another `bluebook-qa index` (pid {holder}) is building the index at {target}; "
+                                 "wait for it to finish and run the command again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
 def read_manifest(folder: Path) -> Manifest:
-    path = folder / MANIFEST
+    path = resolve_index_folder(folder) / MANIFEST
     if not path.is_file():
         raise IndexNotBuiltError(f"no index at {folder}; run `bluebook-qa index` to build it")
     try:
@@ -151,6 +227,7 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def load_index(folder: Path, *, embedding_model: str, embedding_fingerprint: str | None) -> SearchIndex:
     """Load and check an index folder."""
+    folder = resolve_index_folder(folder)
     manifest = read_manifest(folder)
     check_manifest(manifest, embedding_model=embedding_model, embedding_fingerprint=embedding_fingerprint)
     try:

@@ -54,6 +54,16 @@ class Citation:
     quote: str
     start: int  # character span of the quote in the cleaned document text
     end: int
+    year: int | None = None  # of the document
+    page: int | None = None  # 1-based PDF page where the quote starts; None outside PDFs
+    page_label: str | None = None  # the page number printed on that page
+
+
+def document_fields(index: SearchIndex, doc_id: str, start: int) -> dict[str, int | str | None]:
+    """The citation fields that come from the document: its year, and the page of a quote starting at `start`."""
+    document = index.documents[doc_id]
+    page, page_label = document.page_at(start)
+    return {"year": document.year, "page": page, "page_label": page_label}
 
 
 @dataclass
@@ -208,7 +218,8 @@ class ExtractiveAnswerer:
             passage = sentence.retrieved.passage
             citation = Citation(number=number, doc_id=passage.doc_id, title=passage.title,
                                 section_path=passage.section_path, passage_id=passage.passage_id,
-                                quote=sentence.text, start=sentence.span.start, end=sentence.span.end)
+                                quote=sentence.text, start=sentence.span.start, end=sentence.span.end,
+                                **document_fields(self.index, passage.doc_id, sentence.span.start))
             if verify_citation(self.index, citation):
                 citations.append(citation)
         if not citations:

@@ -12,7 +12,7 @@ import numpy as np
 from langchain_core.messages import HumanMessage
 
 from index.embed import Embedder
-from index.retrieve import HybridRetriever, RetrievalResult
+from index.retrieve import HybridRetriever, RetrievalFilter, RetrievalResult
 from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
@@ -27,6 +27,11 @@ STREAM_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
 class Turn:
     role: str  # "user" | "assistant"
     content: str
+
+
+def recent_turns(history: list[Turn], limit: int) -> list[Turn]:
+    """The last `limit` turns; none for 0 (a plain `history[-0:]` would be all of them)."""
+    return history[-limit:] if limit > 0 else []
 
 
 @dataclass
@@ -98,7 +103,8 @@ class QuestionAnswerer:
             return question
         return rewritten if detect_language(rewritten) == detect_language(question) else question
 
-    def prepare(self, question: str, history: list[Turn] | None, top_k: int) -> _Prepared:
+    def prepare(self, question: str, history: list[Turn] | None, top_k: int,
+                filters: RetrievalFilter | None = None) -> _Prepared:
         started = time.perf_counter()
         history = history or []
         language = detect_language(question)
@@ -113,7 +119,7 @@ class QuestionAnswerer:
             query_vector = combined / max(float(np.linalg.norm(combined)), 1e-9)
         else:
             query_vector = self.embedder.embed_query_vectors([standalone])[0]
-        result = self.retriever.search(query, top_k, language=language, query_vector=query_vector)
+        result = self.retriever.search(query, top_k, language=language, query_vector=query_vector, filters=filters)
         previous_answers = [turn.content for turn in history if turn.role == "assistant"]
         return _Prepared(question=standalone, language=language, history=history, result=result,
                          context=" ".join(turn.content for turn in history if turn.role == "user"),
@@ -137,8 +143,9 @@ class QuestionAnswerer:
             "answer": round((finished - prepared.retrieved_at) * 1000, 1),
             "total": round((finished - prepared.started) * 1000, 1)})
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
-        prepared = self.prepare(question, history, top_k)
+    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5,
+            filters: RetrievalFilter | None = None) -> TimedAnswer:
+        prepared = self.prepare(question, history, top_k, filters)
         extractive = self.extractive_answer(prepared)
         if self.generator is None or extractive.abstained:
             # The evidence gate does not depend on the generator: when the retrieved passages do not support
@@ -152,10 +159,10 @@ class QuestionAnswerer:
                                                            extractive, question=prepared.question,
                                                            question_vector=prepared.result.query_vector))
 
-    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5
-               ) -> Iterator[str | TimedAnswer]:
+    def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5,
+               filters: RetrievalFilter | None = None) -> Iterator[str | TimedAnswer]:
         """Text pieces as they come (LLM tokens, or the extractive answer's sentences), then the verified answer."""
-        prepared = self.prepare(question, history, top_k)
+        prepared = self.prepare(question, history, top_k, filters)
         extractive = self.extractive_answer(prepared)
         if self.generator is None or extractive.abstained:
             yield from split_for_streaming(extractive.answer)

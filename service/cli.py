@@ -48,11 +48,15 @@ def command_models(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build_index
+    from index.store import build_lock
     from service.loading import load_embedder
 
-    embedder = load_embedder(settings)
-    build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
-                index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True)
+    # The lock is taken before the model loads, so a second build is refused at once.
+    with build_lock(settings.index_dir):
+        embedder = load_embedder(settings)
+        build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking(),
+                    index_type=settings.faiss_index_type, force=args.force, report=print, show_progress=True,
+                    lock=False)
     return 0
 
 
@@ -60,9 +64,14 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.observability import configure_logging
 
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    configure_logging(settings.log_level, settings.log_format)
+    # Our access log carries the request id, so uvicorn's is off; behind a proxy, X-Forwarded-For from the
+    # addresses in BLUEBOOK_FORWARDED_ALLOW_IPS gives the client address that open-mode rate limits count.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False,
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     return 0
 
 
@@ -89,24 +98,35 @@ def command_ask(settings: Settings, args: argparse.Namespace) -> int:
     answer = result.answer
     print(answer.answer)
     for citation in answer.citations:
-        print(f"\n[{citation.number}] {citation.title} — {' > '.join(citation.section_path)}\n"
+        where = f", p. {citation.page_label or citation.page}" if citation.page is not None else ""
+        print(f"\n[{citation.number}] {citation.title}{where} — {' > '.join(citation.section_path)}\n"
               f"    {citation.passage_id} (chars {citation.start}–{citation.end})\n    「{citation.quote}」")
     return 0
 
 
 def command_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from index.clean import clean_document
     from index.corpus import load_corpus
-    from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset, write_outputs
+    from service.evaluate import check_thresholds, gap_lines, load_dataset, metrics_for, run_dataset, write_outputs
 
     items = load_dataset(args.dataset)
+    # Read the gate's thresholds before the run, so a bad file fails at once rather than after every question.
+    thresholds = None
+    if args.thresholds:
+        try:
+            thresholds = json.loads(args.thresholds.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"error: cannot read thresholds {args.thresholds}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if not isinstance(thresholds, dict):
+            print(f"error: thresholds {args.thresholds} must hold a JSON object", file=sys.stderr)
+            return EXIT_USAGE
     if args.url and args.compare:
         print("error: --compare runs configurations in-process; it cannot be combined with --url", file=sys.stderr)
         return EXIT_USAGE
     if not 1 <= args.top_k <= settings.max_top_k:
         print(f"error: --top-k must be between 1 and {settings.max_top_k}, got {args.top_k}", file=sys.stderr)
         return EXIT_USAGE
-    corpus_texts = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
+    corpus_texts = [d.clean().text for d in load_corpus(settings.corpus_dir)]
     base_config = {"embedding_model": settings.embedding_model, "chunking": settings.chunking().__dict__,
                    "retrieval_mode": settings.retrieval_mode, "rrf_k": settings.rrf_k,
                    "bm25_weight": settings.bm25_weight,
@@ -166,21 +186,21 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         primary = modes[0]
     write_outputs(args.out, runs, primary)
     for label, (metrics, _) in runs.items():
-        figures = "  ".join(f"{k}={v}" for k, v in metrics["overall"].items() if v is not None)
-        print(f"{label}: {figures}")
+        blocks = {"all": metrics["overall"]}
+        blocks.update({split: block["overall"] for split, block in metrics["by_split"].items()})
+        for scope, block in blocks.items():
+            figures = "  ".join(f"{k}={v}" for k, v in block.items() if v is not None)
+            print(f"{label} [{scope}]: {figures}")
+        for line in gap_lines(metrics):
+            print(f"{label} gap {line}")
     print(f"wrote {args.out / 'metrics.json'}, results.jsonl and report.html")
-    if args.thresholds:
-        try:
-            thresholds = json.loads(args.thresholds.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            print(f"error: cannot read thresholds {args.thresholds}: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if thresholds is not None:
         failures = check_thresholds(runs[primary][0], thresholds)
         for failure in failures:
             print(f"quality gate: {failure}", file=sys.stderr)
         if failures:
             return EXIT_ERROR
-        print(f"quality gate passed ({args.thresholds})")
+        print(f"quality gate passed on the {thresholds.get('split', 'whole')} split ({args.thresholds})")
     return 0
 
 
@@ -198,9 +218,11 @@ def command_slack(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from service.api.app import default_store_opener
+    from service.api.observability import configure_logging
     from service.loading import load_question_answerer
     from service.slack.app import build_slack_app
 
+    configure_logging(settings.log_level, settings.log_format)
     answerer = load_question_answerer(settings)
     store = default_store_opener(settings)
     try:
@@ -225,6 +247,36 @@ def command_feedback(settings: Settings, args: argparse.Namespace) -> int:
     else:
         args.out.write_text("".join(lines), encoding="utf-8")
         print(f"wrote {len(lines)} feedback record(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def command_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from service.keys import open_key_store
+
+    def when(stamp: float) -> str:
+        return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+    keys = open_key_store(settings)
+    try:
+        if args.keys_command == "create":
+            key = keys.create(args.name)
+            print(key)
+            print(f"created key {args.name!r}: send it as 'Authorization: Bearer <key>'. It is shown only now; "
+                  "from now on every /v1/* request needs a key.", file=sys.stderr)
+        elif args.keys_command == "revoke":
+            keys.revoke(args.name)
+            print(f"revoked key {args.name!r}", file=sys.stderr)
+        else:
+            infos = keys.list()
+            if not infos:
+                print("no keys: the service is open to anyone who can reach it", file=sys.stderr)
+            for info in infos:
+                state = "active" if info.active else f"revoked {when(info.revoked_at or 0)}"
+                print(f"{info.name}\t{info.hint}…\tcreated {when(info.created_at)}\t{state}")
+    finally:
+        keys.close()
     return 0
 
 
@@ -274,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = feedback_commands.add_parser("export", help="write the feedback records as JSON Lines")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     export.set_defaults(handler=command_feedback)
+
+    keys = commands.add_parser("keys", help="API keys for the HTTP API (kept hashed in the session store)")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_commands.add_parser("create", help="make a key and print it once")
+    create.add_argument("name", help="who or what the key is for (letters, digits, . _ -)")
+    revoke = keys_commands.add_parser("revoke", help="revoke a key at once (on every replica)")
+    revoke.add_argument("name")
+    keys_commands.add_parser("list", help="the keys: name, first characters, created, revoked")
+    keys.set_defaults(handler=command_keys)
     return parser
 
 

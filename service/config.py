@@ -81,9 +81,37 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, description="verifies that HTTP requests come from Slack")
     slack_app_token: SecretStr | None = Field(None, description="app-level token (xapp-...) for Socket Mode")
     slack_api_url: str = Field("https://slack.com/api/", description="the Slack Web API (tests point it elsewhere)")
+    slack_event_lease_seconds: int = Field(120, ge=1, le=3600, description=(
+        "how long a replica's claim on a Slack message lasts while it answers; a claim left by a replica that "
+        "died lapses after this, so Slack's later retry (after 1 and 5 minutes) is answered"))
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    forwarded_allow_ips: str = Field("127.0.0.1", description=(
+        "proxies whose X-Forwarded-For is believed (the client address rate limits use in open mode); "
+        "'*' behind a reverse proxy on a private network"))
+
+    rate_limit: str = Field("120/minute", description=(
+        "requests to /v1/* per API key (per client address while no key exists), in the `limits` notation "
+        "('120/minute', '10/second;300/hour'); empty = no limit. Shared through Redis when the sessions are"))
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="larger request bodies get 413")
+    max_answers_in_progress: int = Field(4, ge=1, le=1024, description=(
+        "answers made at once by this process; more wait in a short queue, then get 503 with Retry-After"))
+    answer_queue: int = Field(16, ge=0, le=10_000, description="answer requests that may wait for a turn")
+    answer_queue_wait_seconds: float = Field(10.0, ge=0, le=600, description="how long one may wait")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description=(
+        "DEBUG adds the question text to the log; other levels never log it"))
+    log_format: Literal["json", "text"] = "json"
+    redis_prefix: str = Field("bluebook:", description="prefix of the API-key and rate-limit keys in Redis")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        if value.strip():
+            from limits import parse_many
+
+            parse_many(value)  # raises ValueError naming what it could not read
+        return value.strip()
 
     @field_validator("embedding_model")
     @classmethod

@@ -4,6 +4,7 @@ from index.errors import (  # noqa: F401  re-exported: the edges map all domain 
     BluebookError,
     ChecksumMismatchError,
     CorpusError,
+    IndexBusyError,
     IndexMismatchError,
     IndexNotBuiltError,
     ModelError,
@@ -21,3 +22,7 @@ class LLMUnavailableError(BluebookError):
 
 class LLMConfigurationError(BluebookError):
     """The LLM settings are incomplete or name a model that is not there."""
+
+
+class TurnNotFoundError(BluebookError):
+    """A session has no answer at the turn named (feedback on a turn that is not there, or was trimmed away)."""

@@ -27,7 +27,7 @@ from index.embed import Embedder
 from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import content_tokens
-from service.answer import ABSTAIN_MESSAGES, Answer, Citation, verify_citation
+from service.answer import ABSTAIN_MESSAGES, Answer, Citation, document_fields, verify_citation
 from service.facts import Facts, facts_of, missing_facts
 from service.prompts import PromptTemplate
 
@@ -189,7 +189,8 @@ class ClaimVerifier:
             quote = self.answerer.index.documents[passage.doc_id].text[span.start:span.end]  # type: ignore[attr-defined]
             citation = Citation(number=len(self.citations) + 1, doc_id=passage.doc_id, title=passage.title,
                                 section_path=passage.section_path, passage_id=passage.passage_id,
-                                quote=quote, start=span.start, end=span.end)  # type: ignore[attr-defined]
+                                quote=quote, start=span.start, end=span.end,  # type: ignore[attr-defined]
+                                **document_fields(self.answerer.index, passage.doc_id, span.start))  # type: ignore
             if not verify_citation(self.answerer.index, citation):
                 return None
             self.citations.append(citation)

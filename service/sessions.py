@@ -7,15 +7,17 @@ exposes a session through LangChain's chat-message-history interface.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from langchain_core.chat_history import BaseChatMessageHistory
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -33,12 +35,33 @@ class SessionStoreError(BluebookError):
     """The session store cannot be reached or is misconfigured."""
 
 
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def backend_errors_as_store_errors(method: Method) -> Method:
+    """A failing database or Redis during a request is the store's unavailability (a 503), not a bug (a 500)."""
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except self.backend_errors as exc:
+            raise SessionStoreError(f"the session store failed: {type(exc).__name__}: {exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def new_turn_id() -> str:
+    return uuid.uuid4().hex
+
+
 @dataclass(frozen=True)
 class StoredTurn:
     role: str  # "user" | "assistant"
     content: str
     citations: list[dict[str, Any]] = field(default_factory=list)
     created_at: float = 0.0
+    # Stable across trimming (a position is not: it shifts when old turns are dropped); buttons point at it.
+    turn_id: str = field(default_factory=new_turn_id)
 
 
 @dataclass(frozen=True)
@@ -91,8 +114,17 @@ class SessionStore(Protocol):
 
     def close(self) -> None: ...
 
-    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
-        """True the first time a key (a Slack event id, a message) is claimed, False while the claim lasts."""
+    def claim_event(self, key: str, lease_seconds: int = 120) -> bool:
+        """Claim a key (a Slack message) for answering: True when it is neither answered nor claimed by a live
+        lease. An unfinished claim lapses after `lease_seconds`, so a replica that died mid-answer loses nothing."""
+        ...
+
+    def finish_event(self, key: str, keep_seconds: int = 86400) -> None:
+        """Mark a claimed key answered: no retry of it is answered again for `keep_seconds`."""
+        ...
+
+    def release_event(self, key: str) -> None:
+        """Give up an unfinished claim (answering failed), so a retry of the event is answered."""
         ...
 
     def session_for_key(self, key: str) -> str:
@@ -107,9 +139,14 @@ class SessionStore(Protocol):
 class SQLiteSessionStore:
     """Sessions in one SQLite file (WAL): embedded, nothing to run, survives restarts."""
 
-    def __init__(self, path: Path, limits: SessionLimits | None = None, clock: Any = time.time) -> None:
+    backend_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __init__(self, path: Path, limits: SessionLimits | None = None, clock: Any = time.time,
+                 purge_interval_seconds: float = 600) -> None:
         self.limits = limits or SessionLimits()
         self.clock = clock
+        self.purge_interval_seconds = purge_interval_seconds
+        self._last_purge = float("-inf")
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()  # re-entrant: append reads through get() inside its transaction
         try:
@@ -122,28 +159,46 @@ class SQLiteSessionStore:
                 CREATE TABLE IF NOT EXISTS turns (
                     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
                     position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,
-                    citations TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (session_id, position));
+                    citations TEXT NOT NULL, created_at REAL NOT NULL, turn_id TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (session_id, position));
                 CREATE TABLE IF NOT EXISTS slack_events (
-                    key TEXT PRIMARY KEY, created_at REAL NOT NULL, expires_at REAL NOT NULL);
+                    key TEXT PRIMARY KEY, created_at REAL NOT NULL, expires_at REAL NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'answered');
                 CREATE INDEX IF NOT EXISTS slack_events_expiry ON slack_events (expires_at);
                 CREATE TABLE IF NOT EXISTS session_keys (
                     key TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE);
                 CREATE TABLE IF NOT EXISTS feedback (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, created_at REAL NOT NULL);
             """)
+            # Files written before turn ids and event leases existed gain the columns in place.
+            for table, column, definition in (("turns", "turn_id", "TEXT NOT NULL DEFAULT ''"),
+                                              ("slack_events", "state", "TEXT NOT NULL DEFAULT 'answered'")):
+                columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            self._purge_if_due()
         except sqlite3.Error as exc:
             raise SessionStoreError(f"cannot open the session database {path}: {exc}") from exc
 
     def _expired(self, updated_at: float) -> bool:
         return self.clock() - updated_at > self.limits.idle_ttl_seconds
 
+    def _purge_if_due(self) -> None:
+        # Expired sessions are otherwise only dropped when read again, which most never are: the file would grow
+        # for ever. Purging on session creation, at most once per interval, bounds it without a background thread.
+        if self.clock() - self._last_purge >= self.purge_interval_seconds:
+            self.purge_expired()
+
+    @backend_errors_as_store_errors
     def create(self) -> str:
         session_id = new_session_id()
         now = self.clock()
         with self._lock:
+            self._purge_if_due()
             self._db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (session_id, now, now))
         return session_id
 
+    @backend_errors_as_store_errors
     def get(self, session_id: str) -> Session | None:
         with self._lock:
             row = self._db.execute("SELECT created_at, updated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -152,12 +207,13 @@ class SQLiteSessionStore:
             if self._expired(row[1]):
                 self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
                 return None
-            rows = self._db.execute("SELECT role, content, citations, created_at FROM turns WHERE session_id = ? "
-                                    "ORDER BY position", (session_id,)).fetchall()
-        turns = [StoredTurn(role, content, json.loads(citations), created)
-                 for role, content, citations, created in rows]
+            rows = self._db.execute("SELECT role, content, citations, created_at, turn_id FROM turns "
+                                    "WHERE session_id = ? ORDER BY position", (session_id,)).fetchall()
+        turns = [StoredTurn(role, content, json.loads(citations), created, turn_id)
+                 for role, content, citations, created, turn_id in rows]
         return Session(session_id, row[0], row[1], turns)
 
+    @backend_errors_as_store_errors
     def append(self, session_id: str, turns: list[StoredTurn]) -> None:
         # Read and rewrite in one write transaction: two answers landing in one session at once (two quick
         # messages in a Slack thread, two replicas on one file) must not lose each other's turns.
@@ -170,37 +226,58 @@ class SQLiteSessionStore:
                 kept = trim_turns([*session.turns, *turns], self.limits)
                 now = self.clock()
                 self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
-                self._db.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)", [
-                    (session_id, i, t.role, t.content, json.dumps(t.citations, ensure_ascii=False), t.created_at or now)
-                    for i, t in enumerate(kept)])
+                self._db.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                    (session_id, i, t.role, t.content, json.dumps(t.citations, ensure_ascii=False), t.created_at or now,
+                     t.turn_id) for i, t in enumerate(kept)])
                 self._db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
                 self._db.execute("COMMIT")
             except (sqlite3.Error, SessionNotFoundError):
                 self._db.execute("ROLLBACK")
                 raise
 
+    @backend_errors_as_store_errors
     def delete(self, session_id: str) -> bool:
         with self._lock:
             return self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
+    @backend_errors_as_store_errors
     def purge_expired(self) -> int:
+        """Delete expired sessions (their turns and thread mappings with them) and lapsed event claims."""
         with self._lock:
-            cutoff = self.clock() - self.limits.idle_ttl_seconds
+            now = self.clock()
+            self._last_purge = now
+            self._db.execute("DELETE FROM slack_events WHERE expires_at < ?", (now,))
+            cutoff = now - self.limits.idle_ttl_seconds
             return self._db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)).rowcount
 
-    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
-        if ttl_seconds < 1:
-            raise ValueError(f"ttl_seconds must be >= 1, got {ttl_seconds}")
+    @backend_errors_as_store_errors
+    def claim_event(self, key: str, lease_seconds: int = 120) -> bool:
+        if lease_seconds < 1:
+            raise ValueError(f"lease_seconds must be >= 1, got {lease_seconds}")
         now = self.clock()
         with self._lock:
-            self._db.execute("DELETE FROM slack_events WHERE expires_at < ?", (now,))
-            inserted = self._db.execute("INSERT OR IGNORE INTO slack_events VALUES (?, ?, ?)",
-                                        (key, now, now + ttl_seconds)).rowcount
+            self._db.execute("DELETE FROM slack_events WHERE key = ? AND expires_at < ?", (key, now))
+            inserted = self._db.execute("INSERT OR IGNORE INTO slack_events VALUES (?, ?, ?, 'claimed')",
+                                        (key, now, now + lease_seconds)).rowcount
         return inserted == 1
 
+    @backend_errors_as_store_errors
+    def finish_event(self, key: str, keep_seconds: int = 86400) -> None:
+        now = self.clock()
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO slack_events VALUES (?, ?, ?, 'answered')",
+                             (key, now, now + keep_seconds))
+
+    @backend_errors_as_store_errors
+    def release_event(self, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM slack_events WHERE key = ? AND state = 'claimed'", (key,))
+
+    @backend_errors_as_store_errors
     def session_for_key(self, key: str) -> str:
         now = self.clock()
         with self._lock:  # one lock around look-up and creation: two events of a thread get one session
+            self._purge_if_due()
             row = self._db.execute("SELECT s.id, s.updated_at FROM session_keys k JOIN sessions s "
                                    "ON s.id = k.session_id WHERE k.key = ?", (key,)).fetchone()
             if row is not None and not self._expired(row[1]):
@@ -212,11 +289,13 @@ class SQLiteSessionStore:
             self._db.execute("INSERT OR REPLACE INTO session_keys VALUES (?, ?)", (key, session_id))
         return session_id
 
+    @backend_errors_as_store_errors
     def add_feedback(self, record: dict[str, Any]) -> None:
         with self._lock:
             self._db.execute("INSERT INTO feedback (record, created_at) VALUES (?, ?)",
                              (json.dumps(record, ensure_ascii=False), self.clock()))
 
+    @backend_errors_as_store_errors
     def feedback(self) -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute("SELECT record FROM feedback ORDER BY id").fetchall()
@@ -235,15 +314,25 @@ class RedisSessionStore:
 
         self.limits = limits or SessionLimits()
         self.prefix = prefix
+        self.backend_errors: tuple[type[Exception], ...] = (redis.RedisError,)
         try:
             self._redis = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
             self._redis.ping()
         except (redis.RedisError, ValueError) as exc:
             raise SessionStoreError(f"cannot reach the session store at {url}: {exc}") from exc
+        # Only an unfinished claim may be released: a retry must never undo a finished answer's mark.
+        self._release_claim = self._redis.register_script(
+            "if redis.call('get', KEYS[1]) == 'claimed' then return redis.call('del', KEYS[1]) end return 0")
+
+    @property
+    def client(self) -> Any:
+        """The Redis connection, for what else replicas share through it (rate limits, API keys)."""
+        return self._redis
 
     def _key(self, session_id: str) -> str:
         return self.prefix + session_id
 
+    @backend_errors_as_store_errors
     def create(self) -> str:
         session_id = new_session_id()
         now = time.time()
@@ -251,14 +340,16 @@ class RedisSessionStore:
                         ex=self.limits.idle_ttl_seconds)
         return session_id
 
+    @backend_errors_as_store_errors
     def get(self, session_id: str) -> Session | None:
         raw = self._redis.get(self._key(session_id))
         if raw is None:
             return None
         data = json.loads(raw)
         return Session(session_id, data["created_at"], data["updated_at"],
-                       [StoredTurn(**turn) for turn in data["turns"]])
+                       [StoredTurn(**{"turn_id": "", **turn}) for turn in data["turns"]])
 
+    @backend_errors_as_store_errors
     def append(self, session_id: str, turns: list[StoredTurn]) -> None:
         import redis
 
@@ -272,8 +363,9 @@ class RedisSessionStore:
                     if raw is None:
                         raise SessionNotFoundError(f"unknown session: {session_id}")
                     data = json.loads(raw)
-                    existing = [StoredTurn(**turn) for turn in data["turns"]]
-                    stamped = [StoredTurn(t.role, t.content, t.citations, t.created_at or now) for t in turns]
+                    existing = [StoredTurn(**{"turn_id": "", **turn}) for turn in data["turns"]]
+                    stamped = [StoredTurn(t.role, t.content, t.citations, t.created_at or now, t.turn_id)
+                               for t in turns]
                     kept = trim_turns([*existing, *stamped], self.limits)
                     data.update(updated_at=now, turns=[asdict(t) for t in kept])
                     pipe.multi()
@@ -283,14 +375,25 @@ class RedisSessionStore:
                 except redis.WatchError:
                     continue
 
+    @backend_errors_as_store_errors
     def delete(self, session_id: str) -> bool:
         return bool(self._redis.delete(self._key(session_id)))
 
-    def claim_event(self, key: str, ttl_seconds: int = 86400) -> bool:
-        if ttl_seconds < 1:
-            raise ValueError(f"ttl_seconds must be >= 1, got {ttl_seconds}")
-        return bool(self._redis.set(self.prefix + "event:" + key, "1", nx=True, ex=ttl_seconds))
+    @backend_errors_as_store_errors
+    def claim_event(self, key: str, lease_seconds: int = 120) -> bool:
+        if lease_seconds < 1:
+            raise ValueError(f"lease_seconds must be >= 1, got {lease_seconds}")
+        return bool(self._redis.set(self.prefix + "event:" + key, "claimed", nx=True, ex=lease_seconds))
 
+    @backend_errors_as_store_errors
+    def finish_event(self, key: str, keep_seconds: int = 86400) -> None:
+        self._redis.set(self.prefix + "event:" + key, "answered", ex=keep_seconds)
+
+    @backend_errors_as_store_errors
+    def release_event(self, key: str) -> None:
+        self._release_claim(keys=[self.prefix + "event:" + key])
+
+    @backend_errors_as_store_errors
     def session_for_key(self, key: str) -> str:
         mapping = self.prefix + "key:" + key
         while True:
@@ -307,9 +410,11 @@ class RedisSessionStore:
                 return candidate
             self.delete(candidate)
 
+    @backend_errors_as_store_errors
     def add_feedback(self, record: dict[str, Any]) -> None:
         self._redis.rpush(self.prefix + "feedback", json.dumps(record, ensure_ascii=False))
 
+    @backend_errors_as_store_errors
     def feedback(self) -> list[dict[str, Any]]:
         return [json.loads(item) for item in self._redis.lrange(self.prefix + "feedback", 0, -1)]
 

@@ -62,9 +62,9 @@ def test_wrong_types_and_out_of_range_top_k_are_422(fake_client: TestClient) -> 
         assert field in response.json()["detail"][0]["loc"], (payload, response.json())
 
 
-def test_malformed_json_is_422_not_500(fake_client: TestClient) -> None:
+def test_malformed_json_is_400_not_500(fake_client: TestClient) -> None:
     response = fake_client.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
-    assert response.status_code == 422
+    assert response.status_code == 400 and response.json()["detail"] == "the request body is not valid JSON"
 
 
 def test_history_is_accepted(fake_client: TestClient) -> None:

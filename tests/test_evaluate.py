@@ -10,20 +10,28 @@ import pytest
 from service.cli import main as cli_main
 from service.config import PROJECT_ROOT, Settings, get_settings
 from service.evaluate import (
+    ANSWER_TYPES,
+    METRIC_KEYS,
+    SPLITS,
     DatasetError,
     EvalItem,
+    ItemResult,
     aggregate,
     answer_score,
     check_thresholds,
+    gap_lines,
     load_dataset,
     metrics_for,
     score_item,
+    short_answer_correct,
     squash,
     write_outputs,
 )
 
 GOOD = {"id": "q1", "question": "NATOに加盟した国は？", "history": [], "answers": ["フィンランド"],
-        "evidence": ["フィンランドのNATO加盟が実現"], "answerable": True, "lang": "ja", "type": "factoid"}
+        "evidence": ["フィンランドのNATO加盟が実現"], "answerable": True, "lang": "ja", "type": "factoid",
+        "split": "tune", "answer_type": "place"}
+CORPUS = ["…フィンランドのNATO加盟が実現した。"]
 
 
 def write_lines(path: Path, rows: list) -> Path:
@@ -37,6 +45,33 @@ def test_the_committed_dev_set_is_valid_and_covers_every_type() -> None:
     assert len(items) >= 80
     assert {"factoid", "numeric", "multi", "followup", "unanswerable", "en"} <= {i.type for i in items}
     assert any(i.history for i in items) and {"ja", "en"} <= {i.lang for i in items}
+    assert all(i.answer_type in ANSWER_TYPES for i in items)
+
+
+def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> None:
+    items = load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl")
+    for kind in {i.type for i in items}:
+        splits = [i.split for i in items if i.type == kind]
+        # Alternating within each type keeps the halves equal; items written in several batches may leave one
+        # or two over.
+        assert abs(splits.count("tune") - splits.count("check")) <= max(2, len(splits) // 20), (kind, splits)
+
+
+def test_every_dev_item_is_grounded_in_the_chapter() -> None:
+    """Evidence is verbatim chapter text (after the scorer's normalisation) and every gold answer is in its
+    evidence or the chapter, so a wrong gold cannot hide in the set; yes/no and English glosses excepted."""
+    from index.corpus import load_corpus
+
+    chapter = "".join(squash(document.clean().text) for document in load_corpus(PROJECT_ROOT / "corpus"))
+    problems = []
+    for item in load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl"):
+        problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in chapter]
+        for answer in item.answers:
+            gloss = ((item.lang == "en" and answer.isascii())
+                     or (item.answer_type == "yesno" and answer in ("はい", "いいえ")))
+            if not gloss and squash(answer) not in chapter:
+                problems.append(f"{item.id}: answer {answer!r}")
+    assert problems == []
 
 
 @pytest.mark.parametrize("row, message", [
@@ -47,6 +82,9 @@ def test_the_committed_dev_set_is_valid_and_covers_every_type() -> None:
     ({**GOOD, "id": "q1"}, "field 'id' repeats"),
     ({**GOOD, "id": "q2", "answerable": False}, "must be empty when answerable is false"),
     ({**GOOD, "id": "q2", "history": [{"role": "bot", "content": "x"}]}, "field 'history'"),
+    ({k: v for k, v in GOOD.items() if k != "split"} | {"id": "q2"}, "field 'split' is missing"),
+    ({**GOOD, "id": "q2", "split": "test"}, "field 'split' must be one of tune, check, got 'test'"),
+    ({**GOOD, "id": "q2", "answer_type": "country"}, "field 'answer_type' must be one of person"),
 ])
 def test_a_malformed_line_is_rejected_with_its_number_and_field(tmp_path: Path, row: object, message: str) -> None:
     path = write_lines(tmp_path / "set.jsonl", [GOOD, row])
@@ -64,9 +102,107 @@ def test_scoring_is_japanese_aware() -> None:
     assert answer_score(multi, "フィンランドが加盟した") == 0.5
 
 
+def test_answer_type_is_optional_and_split_is_read(tmp_path: Path) -> None:
+    row = {k: v for k, v in GOOD.items() if k != "answer_type"}
+    items = load_dataset(write_lines(tmp_path / "set.jsonl", [row, {**GOOD, "id": "q2", "split": "check"}]))
+    assert [(i.split, i.answer_type) for i in items] == [("tune", None), ("check", "place")]
+
+
+def test_short_answer_is_a_normalised_exact_match_with_a_gold_variant() -> None:
+    item = EvalItem("q", "?", [], ["2,000億ドル", "2000億ドル"], ["x"], True, "ja", "numeric", "tune", "number")
+    assert short_answer_correct(item, "２０００億ドル")
+    assert short_answer_correct(item, " 2,000 億ドル ")
+    assert not short_answer_correct(item, "2,000億ドルを前倒しで")  # containing the answer is not enough
+    assert not short_answer_correct(item, "2,000")
+    assert not short_answer_correct(item, None) and not short_answer_correct(item, "")
+
+
+def respond(answer: str, short_answer: str | None = None, abstained: bool = False) -> dict:
+    passage = {"passage_id": "p1", "text": "フィンランドのNATO加盟が\n実現した。"}
+    citations = [] if abstained else [{"passage_id": "p1", "quote": "フィンランドのNATO加盟"}]
+    return {"answer": answer, "short_answer": short_answer, "abstained": abstained, "citations": citations,
+            "passages": [passage]}
+
+
+def scored(item_id: str, split: str, answer_type: str | None, response: dict, answerable: bool = True) -> ItemResult:
+    item = EvalItem(item_id, "?", [], ["フィンランド"] if answerable else [], ["フィンランドのNATO加盟"] if answerable
+                    else [], answerable, "ja", "factoid" if answerable else "unanswerable", split, answer_type)
+    return score_item(item, response, 10.0, CORPUS, lambda _: None)
+
+
+def test_short_answer_accuracy_counts_only_typed_answerable_items() -> None:
+    results = [
+        scored("a", "tune", "place", respond("フィンランドです。", "フィンランド")),
+        scored("b", "tune", "place", respond("フィンランドです。")),  # no short_answer field: wrong
+        scored("c", "tune", "place", respond("フィンランドです。", "フィンランド", abstained=True)),  # abstained
+        scored("d", "tune", "description", respond("フィンランドです。", "フィンランド")),  # not typed: not counted
+        scored("e", "tune", None, respond("フィンランドです。", "x")),  # no answer type: not counted
+        scored("f", "tune", "list", respond("フィンランドです。", "x")),  # a list has no single short answer
+        scored("g", "tune", "person", respond("資料には…", None, abstained=True), answerable=False),
+    ]
+    assert [r.short_answer_correct for r in results] == [True, False, False, None, None, None, None]
+    assert aggregate(results)["short_answer_accuracy"] == round(1 / 3, 4)
+    assert results[1].passed()["short_answer"] is False and "short_answer" not in results[3].passed()
+    row = results[0].to_json()
+    assert row["short_answer"] == "フィンランド" and row["split"] == "tune" and row["answer_type"] == "place"
+
+
+def test_every_metric_block_has_the_same_keys() -> None:
+    results = [scored("a", "tune", "place", respond("フィンランドです。", "フィンランド")),
+               scored("b", "check", "person", respond("資料には…", None, abstained=True), answerable=False)]
+    metrics = metrics_for(results, {})
+    blocks = [metrics["overall"], *metrics["by_type"].values(), *metrics["by_lang"].values(),
+              *metrics["by_answer_type"].values()]
+    for split in SPLITS:
+        scoped = metrics["by_split"][split]
+        blocks += [scoped["overall"], *scoped["by_type"].values(), *scoped["by_answer_type"].values()]
+    assert all(tuple(block) == METRIC_KEYS for block in blocks)
+    assert set(metrics["by_answer_type"]) == {"place", "person"}
+    assert metrics["by_split"]["tune"]["overall"]["n"] == 1 and metrics["by_split"]["check"]["overall"]["n"] == 1
+
+
+def test_split_gap_is_measured_and_large_gaps_are_flagged() -> None:
+    right, wrong = respond("フィンランドです。", "フィンランド"), respond("スウェーデンです。", "スウェーデン")
+    results = ([scored(f"t{i}", "tune", "place", right) for i in range(4)]
+               + [scored(f"c{i}", "check", "place", right if i < 3 else wrong) for i in range(4)])
+    metrics = metrics_for(results, {})
+    gap = metrics["split_gap"]["answer_accuracy"]
+    assert gap == {"tune": 1.0, "check": 0.75, "gap": -0.25, "flagged": True}
+    assert metrics["split_gap"]["quote_validity"]["flagged"] is False
+    assert any(line.startswith("answer_accuracy: tune=1.0 check=0.75 gap=-0.2500") and "gap > 0.03" in line
+               for line in gap_lines(metrics))
+    assert not any(line.startswith("quote_validity") and "gap >" in line for line in gap_lines(metrics))
+
+
+def test_the_gate_reads_the_split_the_thresholds_name() -> None:
+    right, wrong = respond("フィンランドです。", "フィンランド"), respond("スウェーデンです。", "スウェーデン")
+    results = [scored("t", "tune", "place", wrong), scored("c", "check", "place", right)]
+    metrics = metrics_for(results, {})
+    floor = {"overall": {"answer_accuracy": {"min": 0.9}}, "by_type": {"factoid": {"answer_accuracy": {"min": 0.9}}}}
+    assert check_thresholds(metrics, {"split": "check", "note": "why these floors", **floor}) == []
+    assert check_thresholds(metrics, {"split": "tune", **floor}) == [
+        "tune.overall.answer_accuracy = 0.0 is below the floor 0.9",
+        "tune.by_type.factoid.answer_accuracy = 0.0 is below the floor 0.9"]
+    assert check_thresholds(metrics, floor) == ["overall.answer_accuracy = 0.5 is below the floor 0.9",
+                                                "by_type.factoid.answer_accuracy = 0.5 is below the floor 0.9"]
+    assert check_thresholds(metrics, {"split": "check", "max_split_gap": 0.03}) == [
+        "split_gap.answer_accuracy = 1.0 (tune 0.0, check 1.0) is larger than 0.03",
+        "split_gap.short_answer_accuracy = 1.0 (tune 0.0, check 1.0) is larger than 0.03"]
+    only_tune = metrics_for(results[:1], {})
+    assert check_thresholds(only_tune, {"split": "check", **floor}) == [
+        "split 'check' was not measured (the question set has no check items)"]
+    assert check_thresholds(metrics, {"split": "dev"}) == ["thresholds name split 'dev'; it must be one of tune, check"]
+    assert check_thresholds(metrics, {"by_colour": {}}) == ["thresholds name an unknown scope 'by_colour'"]
+
+
+def test_the_committed_thresholds_gate_the_check_split() -> None:
+    thresholds = json.loads((PROJECT_ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))
+    assert thresholds["split"] == "check"
+
+
 def test_metrics_from_scored_items(tmp_path: Path) -> None:
     item = EvalItem(**GOOD)
-    unanswerable = EvalItem("q2", "人口は？", [], [], [], False, "ja", "unanswerable")
+    unanswerable = EvalItem("q2", "人口は？", [], [], [], False, "ja", "unanswerable", "check")
     passage = {"passage_id": "p1", "text": "フィンランドのNATO加盟が\n実現した。"}
     good = score_item(item, {"answer": "フィンランドのNATO加盟が実現した。[1]", "abstained": False,
                              "citations": [{"passage_id": "p1", "quote": "フィンランドのNATO加盟"}],
@@ -80,7 +216,7 @@ def test_metrics_from_scored_items(tmp_path: Path) -> None:
     assert overall["answer_accuracy"] == 1.0 and overall["citation_precision"] == 1.0
     assert overall["quote_validity"] == 1.0 and overall["abstention_accuracy"] == 0.0
     metrics = metrics_for([good, wrong], {"answerer": "test"})
-    assert set(metrics) == {"overall", "by_type", "by_lang", "config"}
+    assert set(metrics) == {"overall", "by_type", "by_lang", "by_answer_type", "by_split", "split_gap", "config"}
     assert check_thresholds(metrics, {"overall": {"abstention_accuracy": {"min": 0.5}}}) == [
         "overall.abstention_accuracy = 0.0 is below the floor 0.5"]
     write_outputs(tmp_path / "out", {"hybrid": (metrics, [good, wrong])}, "hybrid")
@@ -88,6 +224,8 @@ def test_metrics_from_scored_items(tmp_path: Path) -> None:
     assert len((tmp_path / "out" / "results.jsonl").read_text().splitlines()) == 2
     report = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in report and "人口は？" in report
+    assert "<h2>By split</h2>" in report and "gap (check − tune)" in report
+    assert "By answer type" in report and "<th>place</th>" in report
 
 
 def test_cli_rejects_a_bad_dataset_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

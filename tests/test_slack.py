@@ -46,6 +46,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.lock = threading.Lock()
+        self.failing_posts = 0  # how many chat.postMessage calls answer an error before Slack "recovers"
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,6 +59,11 @@ class FakeSlack:
                 with fake.lock:
                     fake.calls.append((self.path, body))
                 answer: dict[str, Any] = {"ok": True, "ts": f"{time.time():.6f}", "channel": body.get("channel")}
+                with fake.lock:
+                    if self.path.endswith("/chat.postMessage") and fake.failing_posts > 0:
+                        fake.failing_posts -= 1
+                        fake.calls.pop()  # a failed post is not a post
+                        answer = {"ok": False, "error": "internal_error"}
                 if self.path.endswith("auth.test"):
                     answer.update(user_id=BOT_USER, bot_id="BBOT", team_id="T1", user="bluebook", team="t")
                 data = json.dumps(answer).encode()
@@ -369,9 +375,9 @@ def test_events_are_turned_into_questions() -> None:
 def test_store_claims_keys_maps_threads_and_keeps_feedback(tmp_path: Path) -> None:
     now = [1000.0]
     store = SQLiteSessionStore(tmp_path / "s.sqlite3", SessionLimits(idle_ttl_seconds=100), clock=lambda: now[0])
-    assert store.claim_event("Ev1", ttl_seconds=10) and not store.claim_event("Ev1", ttl_seconds=10)
+    assert store.claim_event("Ev1", lease_seconds=10) and not store.claim_event("Ev1", lease_seconds=10)
     now[0] += 11
-    assert store.claim_event("Ev1", ttl_seconds=10)  # the old claim was purged
+    assert store.claim_event("Ev1", lease_seconds=10)  # the lease lapsed
     first = store.session_for_key("slack:T:C:1")
     assert store.session_for_key("slack:T:C:1") == first and store.session_for_key("slack:T:C:2") != first
     now[0] += 101

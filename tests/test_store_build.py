@@ -261,7 +261,7 @@ def test_index_folder_holds_no_pickle(corpus: Path, index_dir: Path, fake_embedd
             json.loads(line)
     json.loads((index_dir / store.BM25_TOKENS).read_text(encoding="utf-8"))
     # no staging or previous copies are left beside it
-    assert sorted(p.name for p in index_dir.parent.iterdir()) == ["index"]
+    assert sorted(p.name for p in index_dir.parent.iterdir()) == [".index.lock", "index"]
 
 
 # --- interrupted builds -----------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_crash_while_writing_leaves_previous_index_loadable(corpus: Path, index_
     manifest, rebuilt = build_index(corpus, index_dir, fake_embedder, ChunkingParams(target_chars=300,
                                                                                      overlap_sentences=0))
     assert rebuilt and manifest.chunking["target_chars"] == 300
-    assert sorted(p.name for p in index_dir.parent.iterdir()) == ["index"]
+    assert sorted(p.name for p in index_dir.parent.iterdir()) == [".index.lock", "index"]
 
 
 def test_failed_first_build_leaves_no_index(corpus: Path, index_dir: Path) -> None:

@@ -11,10 +11,18 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.api.chat import router as chat_router
+from service.api.feedback import router as feedback_router
+from service.api.operations import close_operations, install_operations, metered, open_operations
 from service.api.routes import router
 from service.chain import QuestionAnswerer
 from service.config import Settings, get_settings
-from service.errors import BluebookError, LLMUnavailableError, PassageNotFoundError, ServiceNotReadyError
+from service.errors import (
+    BluebookError,
+    LLMUnavailableError,
+    PassageNotFoundError,
+    ServiceNotReadyError,
+    TurnNotFoundError,
+)
 from service.sessions import (
     SessionLimits,
     SessionNotFoundError,
@@ -22,6 +30,7 @@ from service.sessions import (
     SessionStoreError,
     open_session_store,
 )
+from service.web import mount_web_page
 
 logger = logging.getLogger("bluebook_qa")
 
@@ -47,6 +56,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     LLMUnavailableError: 503,
     SessionStoreError: 503,
     ServiceNotReadyError: 503,
+    TurnNotFoundError: 404,
 }
 
 
@@ -69,7 +79,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
         app.state.question_answerer = None
         app.state.load_error = None
         try:
-            app.state.question_answerer = load(settings)
+            app.state.question_answerer = metered(app, load(settings))
         except BluebookError as exc:
             # Stay up so /healthz answers and /readyz and /v1/ask say what is wrong.
             app.state.load_error = str(exc)
@@ -81,6 +91,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
         except BluebookError as exc:
             app.state.session_error = str(exc)
             logger.error("could not open the session store: %s", exc)
+        open_operations(app, settings)
         app.state.slack_handler = None
         slack_executor = None
         if not missing_slack and app.state.session_store is not None:
@@ -96,6 +107,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
             app.state.slack_handler = SlackEventsHandler(build_slack_app(
                 settings, current_answerer, app.state.session_store, executor=slack_executor))
         yield
+        close_operations(app)
         app.state.slack_handler = None
         if slack_executor is not None:
             slack_executor.shutdown(wait=True)
@@ -109,6 +121,9 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None,
     app.state.settings = settings
     app.include_router(router)
     app.include_router(chat_router)
+    app.include_router(feedback_router)
+    mount_web_page(app)
+    install_operations(app, settings)  # keys, limits, metrics, request ids, the documented statuses
 
     missing_slack = settings.missing_slack_settings()
 

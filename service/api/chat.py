@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -15,8 +16,9 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool
 
+from index.retrieve import RetrievalFilter
 from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
-from service.api.routes import ask_response, checked_text_and_top_k, unprocessable
+from service.api.routes import ask_response, checked_filters, checked_text_and_top_k, unprocessable
 from service.api.schemas import (
     SESSION_ID_PATTERN,
     ChatRequest,
@@ -26,12 +28,24 @@ from service.api.schemas import (
     SessionOut,
     TurnOut,
 )
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, TimedAnswer, Turn, recent_turns
 from service.config import Settings
+from service.errors import BluebookError
 from service.sessions import SessionNotFoundError, SessionStore, StoredTurn
 
+logger = logging.getLogger("bluebook_qa.chat")
 router = APIRouter()
 SessionIdPath = Path(pattern=SESSION_ID_PATTERN, description="32 lower-case hex characters")
+
+
+def stream_error_message(exc: Exception) -> str:
+    """What a client is told when a stream fails after it started: a domain error's own message (written for
+    users, as in the 503 it would otherwise be); anything else is logged in full and named only in general."""
+    if isinstance(exc, BluebookError):
+        logger.warning("a streamed answer failed: %s", exc)
+        return str(exc)
+    logger.exception("a streamed answer failed")
+    return "internal error: the answer could not be completed"
 
 
 @dataclass
@@ -40,20 +54,25 @@ class PreparedChat:
     history: list[Turn]
     message: str
     top_k: int
+    filters: RetrievalFilter | None = None
 
 
-def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore) -> PreparedChat | JSONResponse:
-    """Validate against the settings and resolve the session, before anything is answered or streamed."""
+def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore, answerer: QuestionAnswerer
+                 ) -> PreparedChat | JSONResponse:
+    """Validate against the settings and the index and resolve the session, before anything is answered."""
     top_k = checked_text_and_top_k("message", body.message, settings.max_message_chars, body.top_k, settings)
     if isinstance(top_k, JSONResponse):
         return top_k
+    filters = checked_filters(body, answerer)
+    if isinstance(filters, JSONResponse):
+        return filters
     if body.session_id is None:
-        return PreparedChat(store.create(), [], body.message, top_k)
+        return PreparedChat(store.create(), [], body.message, top_k, filters)
     session = store.get(body.session_id)
     if session is None:
         raise SessionNotFoundError(f"unknown session: {body.session_id}")
-    history = [Turn(t.role, t.content) for t in session.turns][-settings.max_history_turns:]
-    return PreparedChat(body.session_id, history, body.message, top_k)
+    history = recent_turns([Turn(t.role, t.content) for t in session.turns], settings.max_history_turns)
+    return PreparedChat(body.session_id, history, body.message, top_k, filters)
 
 
 def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> None:
@@ -63,7 +82,7 @@ def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> No
 
 
 def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
-    result = answerer.ask(chat.message, chat.history, chat.top_k)
+    result = answerer.ask(chat.message, chat.history, chat.top_k, chat.filters)
     remember(store, chat, result)
     return result
 
@@ -72,7 +91,7 @@ def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: P
 def chat(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
          ) -> ChatResponse | JSONResponse:
     """Ask within a conversation: follow-up questions are understood from the session's earlier turns."""
-    prepared = prepare_chat(body, settings, store)
+    prepared = prepare_chat(body, settings, store, answerer)
     if isinstance(prepared, JSONResponse):
         return prepared
     result = answer_and_remember(answerer, store, prepared)
@@ -84,14 +103,14 @@ def chat(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store:
 def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep, store: SessionStoreDep
                 ) -> EventSourceResponse | JSONResponse:
     """The chat answer as Server-Sent Events."""
-    prepared = prepare_chat(body, settings, store)
+    prepared = prepare_chat(body, settings, store, answerer)
     if isinstance(prepared, JSONResponse):
         return prepared
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
             final: TimedAnswer | None = None
-            pieces = answerer.stream(prepared.message, prepared.history, prepared.top_k)
+            pieces = answerer.stream(prepared.message, prepared.history, prepared.top_k, prepared.filters)
             async for item in iterate_in_threadpool(pieces):
                 if isinstance(item, TimedAnswer):
                     final = item
@@ -109,8 +128,7 @@ def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep,
                 "unverified_claims": response.unverified_claims, "fallback_reason": response.fallback_reason,
                 "timings_ms": response.timings_ms}, ensure_ascii=False)}
         except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
-            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"},
-                                                        ensure_ascii=False)}
+            yield {"event": "error", "data": json.dumps({"message": stream_error_message(exc)}, ensure_ascii=False)}
 
     return EventSourceResponse(events(), ping=15)
 
@@ -123,7 +141,8 @@ def get_session(store: SessionStoreDep, session_id: str = SessionIdPath) -> Sess
         raise SessionNotFoundError(f"unknown session: {session_id}")
     return SessionOut(session_id=session.session_id, created_at=session.created_at, updated_at=session.updated_at,
                       turns=[TurnOut(role=t.role, content=t.content,  # type: ignore[arg-type]
-                                     citations=[CitationOut(**c) for c in t.citations], created_at=t.created_at)
+                                     citations=[CitationOut(**c) for c in t.citations], created_at=t.created_at,
+                                     turn_id=t.turn_id)
                              for t in session.turns])
 
 
@@ -152,21 +171,23 @@ def completion_id() -> str:
 @router.post("/v1/chat/completions", tags=["openai"], response_model=None)
 def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: AnswererDep) -> Any:
     """OpenAI chat-completions protocol: existing chat clients and SDKs work unchanged; citations are kept."""
-    last = body.messages[-1]
-    question = last.text().strip()
-    if last.role != "user" or not question:
-        return unprocessable("messages", "the last message must be a non-empty user message")
-    if len(question) > settings.max_question_chars:
-        return unprocessable("messages", f"the question is {len(question)} characters long; the limit is "
-                                         f"{settings.max_question_chars}")
-    history = [Turn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")]
+    asked = [i for i, message in enumerate(body.messages) if message.role == "user"]
+    if not asked:
+        return unprocessable("messages", "the messages must include a user message (the question)")
+    for message in body.messages:
+        if message.role == "user" and len(message.text()) > settings.max_question_chars:
+            return unprocessable("messages", f"a user message is {len(message.text())} characters long; the limit "
+                                             f"is {settings.max_question_chars}")
+    question = body.messages[asked[-1]].text().strip()
+    earlier = body.messages[:asked[-1]]
+    history = recent_turns([Turn(m.role, m.text()) for m in earlier if m.role in ("user", "assistant")],
+                           settings.max_history_turns)
     model = body.model or "bluebook-qa"
     created = int(time.time())
     identifier = completion_id()
 
     if not body.stream:
-        response = ask_response(answerer.ask(question, history[-settings.max_history_turns:],
-                                             settings.default_top_k))
+        response = ask_response(answerer.ask(question, history, settings.default_top_k))
         return {"id": identifier, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                              "message": {"role": "assistant", "content": with_sources(response.answer,
@@ -184,7 +205,7 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
         try:
             yield chunk({"role": "assistant", "content": ""})
             final: TimedAnswer | None = None
-            pieces = answerer.stream(question, history[-settings.max_history_turns:], settings.default_top_k)
+            pieces = answerer.stream(question, history, settings.default_top_k)
             async for item in iterate_in_threadpool(pieces):
                 if isinstance(item, TimedAnswer):
                     final = item
@@ -199,7 +220,7 @@ def chat_completions(body: OpenAIChatRequest, settings: SettingsDep, answerer: A
             yield chunk({}, "stop", citations=[c.model_dump() for c in response.citations],
                         abstained=response.abstained, unverified_claims=response.unverified_claims)
         except Exception as exc:  # OpenAI clients read an error object in the stream
-            yield {"data": json.dumps({"error": {"message": f"{type(exc).__name__}: {exc}", "type": "server_error"}},
+            yield {"data": json.dumps({"error": {"message": stream_error_message(exc), "type": "server_error"}},
                                       ensure_ascii=False)}
         yield {"data": "[DONE]"}
 

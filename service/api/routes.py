@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from index.chunk import Passage
+from index.retrieve import RetrievalFilter
 from service.api.deps import AnswererDep, SettingsDep
-from service.api.schemas import AskRequest, AskResponse, CitationOut, HealthResponse, PassageOut
-from service.chain import TimedAnswer, Turn
+from service.api.schemas import (
+    AskRequest,
+    AskResponse,
+    CitationOut,
+    DocumentFilters,
+    DocumentOut,
+    DocumentsResponse,
+    HealthResponse,
+    PassageOut,
+)
+from service.chain import QuestionAnswerer, TimedAnswer, Turn
 from service.config import Settings
 from service.errors import PassageNotFoundError
 
@@ -32,10 +44,20 @@ def checked_text_and_top_k(field: str, text: str, limit: int, top_k: int | None,
     return top_k
 
 
+def checked_filters(body: DocumentFilters, answerer: QuestionAnswerer) -> RetrievalFilter | None | JSONResponse:
+    """The documents/years filter, or the 422 naming a document or year the index does not hold."""
+    filters = RetrievalFilter.of(body.documents, body.years)
+    problem = filters.problem(answerer.index) if filters is not None else None
+    if problem is not None:
+        return unprocessable(*problem)
+    return filters
+
+
 def passage_out(passage: Passage, score: float | None = None) -> PassageOut:
     return PassageOut(passage_id=passage.passage_id, doc_id=passage.doc_id, title=passage.title,
                       section_path=list(passage.section_path), section=passage.section, kind=passage.kind,
-                      text=passage.text, start=passage.start, end=passage.end, score=score)
+                      text=passage.text, start=passage.start, end=passage.end, year=passage.year,
+                      page=passage.page, page_label=passage.page_label, score=score)
 
 
 def ask_response(result: TimedAnswer) -> AskResponse:
@@ -44,7 +66,8 @@ def ask_response(result: TimedAnswer) -> AskResponse:
         answer=answer.answer,
         citations=[CitationOut(number=c.number, doc_id=c.doc_id, title=c.title, section_path=list(c.section_path),
                                section=" > ".join(c.section_path), passage_id=c.passage_id, quote=c.quote,
-                               start=c.start, end=c.end) for c in answer.citations],
+                               start=c.start, end=c.end, year=c.year, page=c.page, page_label=c.page_label)
+                   for c in answer.citations],
         abstained=answer.abstained, language=answer.language,  # type: ignore[arg-type]
         passages=[passage_out(item.passage, round(item.score, 5)) for item in answer.passages],
         timings_ms=result.timings_ms, answered_by=answer.answered_by, unverified_claims=answer.unverified_claims,
@@ -60,8 +83,22 @@ def ask(body: AskRequest, settings: SettingsDep, answerer: AnswererDep) -> AskRe
     if len(body.history) > settings.max_history_turns:
         return unprocessable("history", f"history has {len(body.history)} turns; the limit is "
                                         f"{settings.max_history_turns}")
+    filters = checked_filters(body, answerer)
+    if isinstance(filters, JSONResponse):
+        return filters
     history = [Turn(role=turn.role, content=turn.content) for turn in body.history]
-    return ask_response(answerer.ask(body.question, history, top_k))
+    return ask_response(answerer.ask(body.question, history, top_k, filters))
+
+
+@router.get("/v1/documents", response_model=DocumentsResponse, tags=["answers"])
+def list_documents(answerer: AnswererDep) -> DocumentsResponse:
+    """The indexed documents, with their metadata and passage counts (ids for the `documents` filter)."""
+    counts = Counter(passage.doc_id for passage in answerer.index.passages)
+    return DocumentsResponse(documents=[
+        DocumentOut(doc_id=d.doc_id, title=d.title, year=d.year, source=d.source, format=d.format,  # type: ignore
+                    source_url=d.source_url, passages=counts[d.doc_id],
+                    pages=max(page for _, page in d.page_starts) if d.page_starts else None)
+        for d in answerer.index.documents.values()])
 
 
 @router.get("/v1/passages/{passage_id}", response_model=PassageOut, tags=["answers"])

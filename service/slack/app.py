@@ -24,17 +24,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.routes import ask_response
-from service.chain import QuestionAnswerer, Turn
+from service.chain import QuestionAnswerer, Turn, recent_turns
 from service.config import Settings
 from service.errors import BluebookError
-from service.sessions import SessionStore, StoredTurn
+from service.sessions import SESSION_ID, SessionStore, StoredTurn
 from service.slack.formatting import SlackReply, build_notice, build_reply, safe_text
 
 logger = logging.getLogger("bluebook_qa.slack")
 
 LEADING_MENTION = re.compile(r"^\s*<@([A-Z0-9]+)(?:\|[^>]*)?>[\s:,、]*")
 ANSWERED_SUBTYPES = frozenset({"thread_broadcast", "file_share"})  # subtypes that are still a person asking
-EVENT_CLAIM_SECONDS = 24 * 3600
+EVENT_KEEP_SECONDS = 24 * 3600  # Slack retries for minutes, not days: an answered message is remembered for a day
 USAGE = "Ask me about the Diplomatic Bluebook, e.g. `/bluebook 2023年の日露間の貿易は？`"
 
 AnswererGetter = Callable[[], QuestionAnswerer]
@@ -82,14 +82,15 @@ def question_from_event(body: dict[str, Any], event: dict[str, Any], bot_user_id
                          user=str(user), text=strip_mention(str(event.get("text") or ""), bot_user_id))
 
 
-def answer_value(session_id: str, position: int) -> str:
-    """What the buttons under an answer carry: where the answer is kept in the session store."""
-    return f"{session_id}:{position}"
+def answer_value(session_id: str, turn_id: str) -> str:
+    """What the buttons under an answer carry: the session and the answer's turn id (not its position, which
+    shifts when old turns are trimmed)."""
+    return f"{session_id}:{turn_id}"
 
 
-def parse_answer_value(value: str) -> tuple[str, int] | None:
-    session_id, _, position = value.partition(":")
-    return (session_id, int(position)) if position.isdigit() else None
+def parse_answer_value(value: str) -> tuple[str, str] | None:
+    session_id, _, turn_id = value.partition(":")
+    return (session_id, turn_id) if SESSION_ID.fullmatch(session_id) and SESSION_ID.fullmatch(turn_id) else None
 
 
 class SlackEventsHandler(SlackRequestHandler):
@@ -120,8 +121,8 @@ class SlackAnswerer:
             return build_notice(f"The question is {len(question)} characters long; the limit is "
                                 f"{self.settings.max_question_chars}.")
         session = self.store.get(session_id)
-        history = [Turn(t.role, t.content) for t in session.turns] if session else []
-        history = history[-self.settings.max_history_turns:] if self.settings.max_history_turns else []
+        history = recent_turns([Turn(t.role, t.content) for t in session.turns] if session else [],
+                               self.settings.max_history_turns)
         try:
             result = self.get_answerer().ask(question, history, self.settings.default_top_k)
         except BluebookError as exc:
@@ -129,11 +130,9 @@ class SlackAnswerer:
             return build_notice(f"Sorry, I cannot answer right now: {safe_text(str(exc))}")
         response = ask_response(result)
         citations = [c.model_dump() for c in response.citations]
-        self.store.append(session_id, [StoredTurn("user", question),
-                                       StoredTurn("assistant", response.answer, citations)])
-        stored = self.store.get(session_id)
-        position = len(stored.turns) - 1 if stored else 0
-        value = answer_value(session_id, position)
+        answer_turn = StoredTurn("assistant", response.answer, citations)
+        self.store.append(session_id, [StoredTurn("user", question), answer_turn])
+        value = answer_value(session_id, answer_turn.turn_id)
         return build_reply(response.answer, citations, response.abstained, heading=heading, feedback_value=value,
                            share_value=value if shareable else None)
 
@@ -143,8 +142,8 @@ class SlackAnswerer:
         session = self.store.get(parsed[0]) if parsed else None
         if parsed is None or session is None:
             return None
-        position = parsed[1]
-        if not (0 < position < len(session.turns)) or session.turns[position].role != "assistant":
+        position = next((i for i, turn in enumerate(session.turns) if turn.turn_id == parsed[1]), None)
+        if position is None or position == 0 or session.turns[position].role != "assistant":
             return None  # trimmed away since
         answer, question = session.turns[position], session.turns[position - 1]
         return question.content, answer.content, answer.citations
@@ -167,19 +166,25 @@ def build_slack_app(settings: Settings, get_answerer: AnswererGetter, store: Ses
         question = question_from_event(body, event, context.bot_user_id)
         if question is None:
             return
-        # Slack retries an event it thinks was missed, and a mention in a DM can come as two events:
-        # each Slack message is answered once.
-        event_id = body.get("event_id")
-        if event_id and not store.claim_event(f"slack-event:{event_id}", EVENT_CLAIM_SECONDS):
+        # Slack retries an event it thinks was missed (to any replica), and a mention in a DM can come as two
+        # events: each Slack *message* is answered once. The claim is a lease, marked answered only once the
+        # reply is posted: a retry while it is being answered, or after, is dropped; a retry after answering or
+        # posting failed (the claim released) or after the replica died (the lease lapsed) is answered.
+        key = f"slack-message:{question.team}:{question.channel}:{question.ts}"
+        if not store.claim_event(key, settings.slack_event_lease_seconds):
             return
-        if not store.claim_event(f"slack-message:{question.channel}:{question.ts}", EVENT_CLAIM_SECONDS):
-            return
-        if not question.text:
-            reply = build_notice(USAGE)
-        else:
-            reply = answers.answer(store.session_for_key(question.conversation_key), question.text)
-        client.chat_postMessage(channel=question.channel, thread_ts=question.thread_ts, text=reply.text,
-                                blocks=reply.blocks)
+        try:
+            if not question.text:
+                reply = build_notice(USAGE)
+            else:
+                reply = answers.answer(store.session_for_key(question.conversation_key), question.text)
+            client.chat_postMessage(channel=question.channel, thread_ts=question.thread_ts, text=reply.text,
+                                    blocks=reply.blocks)
+        except Exception:
+            logger.exception("answering a Slack message failed; its claim is released so a retry is answered")
+            store.release_event(key)
+            raise
+        store.finish_event(key, EVENT_KEEP_SECONDS)
 
     app.event("app_mention")(on_message)
     app.event("message")(on_message)
