@@ -18,7 +18,7 @@ NATO = "2023年にNATOに加盟した国はどこですか？"
 
 @pytest.mark.parametrize(("crafted", "stands"), [
     ("フィンランドのNATO加盟が実現した[1]。", True),
-    ("スウェーデンのNATO加盟が実現した[1]。", False),  # a country the quote does not name
+    ("ノルウェーのNATO加盟が実現した[1]。", False),  # a country the quote does not name
     ("2024年にフィンランドのNATO加盟が実現した[1]。", False),  # a year the quote does not give
     ("Finland joined NATO in 2023 [1].", False),  # an English name cannot be checked against the Japanese quote
 ])
