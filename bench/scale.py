@@ -38,6 +38,7 @@ class RandomEmbedder:
 
     model_id = "random-unit-vectors-768"
     fingerprint = "bench-v1"
+    dtype = "float32"  # the Embedder protocol: the precision an index records
 
     def __init__(self) -> None:
         self.seconds = 0.0

@@ -17,16 +17,11 @@ from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
 from service.errors import LLMUnavailableError
+from service.followup import Turn, resolve_references
 from service.generate import GenerationFailedError, GenerativeAnswerer
 from service.prompts import PromptTemplate
 
 STREAM_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Turn:
-    role: str  # "user" | "assistant"
-    content: str
 
 
 def recent_turns(history: list[Turn], limit: int) -> list[Turn]:
@@ -108,7 +103,10 @@ class QuestionAnswerer:
         started = time.perf_counter()
         history = history or []
         language = detect_language(question)
-        standalone = self.condense(question, history)
+        # "その会談は何年ぶり？" is typed and searched as "首脳会談は何年ぶり？"; an LLM, when configured, may rewrite
+        # the question further.
+        resolved = resolve_references(question, history, language)
+        standalone = self.condense(resolved, history)
         query = retrieval_query(standalone, history, max_turns=2)
         context = conversation_context(history)
         if context and self.context_weight > 0:
