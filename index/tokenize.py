@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"}  # pronouns (彼, それ) point elsewhere
@@ -78,3 +79,50 @@ def detect_language(text: str) -> str:
         return "ja"
     # Japanese characters carry several Latin letters' worth of meaning each.
     return "ja" if japanese * 3 >= latin else "en"
+
+
+@dataclass(frozen=True)
+class Word:
+    """One token of a text with its part of speech (unidic) and its character span in that text."""
+
+    surface: str
+    pos1: str
+    pos2: str
+    pos3: str
+    lemma: str | None  # None for words the dictionary does not know (many foreign names)
+    start: int
+    end: int
+
+    @property
+    def is_noun(self) -> bool:
+        return self.pos1 in ("名詞", "接尾辞", "接頭辞") or self.pos1 == "代名詞"
+
+    @property
+    def is_proper(self) -> bool:
+        return self.pos2 == "固有名詞"
+
+    @property
+    def is_number(self) -> bool:
+        return self.pos2 == "数詞"
+
+    @property
+    def is_counter(self) -> bool:
+        return self.pos3 == "助数詞可能" or self.pos3 == "助数詞" or (self.pos1 == "接尾辞" and self.pos2 == "名詞的")
+
+
+
+def tagged_words(text: str) -> list[Word]:
+    """The words of `text` with their parts of speech and spans in `text` itself (not a normalised copy)."""
+    with _TAGGER_LOCK:  # the tagger's nodes are overwritten by its next call: read them under the lock
+        raw = [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.lemma) for w in _tagger()(text)]
+    words: list[Word] = []
+    cursor = 0
+    for surface, pos1, pos2, pos3, lemma in raw:
+        start = text.find(surface, cursor)
+        if start < 0:  # the tagger never changes characters, but never fail on an odd one
+            start = cursor
+        end = start + len(surface)
+        cursor = end
+        words.append(Word(surface, str(pos1 or ""), str(pos2 or ""), str(pos3 or ""),
+                          lemma.split("-", 1)[0] if lemma else None, start, end))
+    return words
