@@ -154,7 +154,8 @@ class QuestionAnswerer:
         except GenerationFailedError as error:
             return self.finish(prepared, self.failed_generation(extractive, error))
         return self.finish(prepared, self.generator.verify(generated, prepared.language, prepared.result.passages,
-                                                           extractive))
+                                                           extractive, question=prepared.question,
+                                                           question_vector=prepared.result.query_vector))
 
     def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5,
                filters: RetrievalFilter | None = None) -> Iterator[str | TimedAnswer]:
@@ -165,17 +166,24 @@ class QuestionAnswerer:
             yield from split_for_streaming(extractive.answer)
             yield self.finish(prepared, extractive)
             return
-        tokens: list[str] = []
+        answer: Answer | None = None
+        sent = False
         try:
-            for token in self.generator.stream(prepared.question, prepared.language, prepared.result.passages):
-                tokens.append(token)
-                yield token
+            # Each sentence arrives verified, with the markers the final answer keeps: streamed text == answer.
+            for item in self.generator.stream_verified(prepared.question, prepared.language,
+                                                       prepared.result.passages, extractive,
+                                                       prepared.result.query_vector):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    sent = True
+                    yield item
         except GenerationFailedError as error:
-            if tokens or not self.fallback_to_extractive:
+            if sent or not self.fallback_to_extractive:
                 raise LLMUnavailableError(f"the LLM backend failed mid-answer: {error}") from error
             answer = self.failed_generation(extractive, error)
+        if answer is None:
+            raise RuntimeError("the generated answer ended without a result")
+        if not sent:  # nothing of the model's text verified: what is sent is the fallback's text
             yield from split_for_streaming(answer.answer)
-            yield self.finish(prepared, answer)
-            return
-        yield self.finish(prepared, self.generator.verify("".join(tokens), prepared.language,
-                                                          prepared.result.passages, extractive))
+        yield self.finish(prepared, answer)

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0)
     cross_lingual_bm25_factor: float = Field(0.0, ge=0, le=1)
 
+    reranker_model: Path | None = Field(None, description=(
+        "a local sentence-transformers CrossEncoder folder that reorders the first reranker_top_n passages of "
+        "hybrid retrieval; unset = no reranking (none ships offline)"))
+    reranker_top_n: int = Field(20, ge=1, le=200, description="how many retrieved candidates the reranker reads")
+
     default_top_k: int = Field(5, ge=1, le=50)
     max_top_k: int = Field(20, ge=1, le=100)
     max_question_chars: int = Field(1000, ge=10)
