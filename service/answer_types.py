@@ -78,6 +78,9 @@ LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
 NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低", "第", "同")
 NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
                    "近く")
+# The counter of an amount of money or of a change in one: what いくら and 金額 want.
+MONEY = "money"
+MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
 QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
 
 
@@ -209,7 +212,9 @@ def classify_japanese(question: str) -> QuestionType:
                 if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
                     number_suffix = words[i + 2].surface
                 found.append((AnswerType.NUMBER, counter, None))
-        elif lemma in AMOUNT_WH or surface in ("いくら", "いくつ", "どれくらい", "どのくらい", "どれほど"):
+        elif lemma in ("幾ら",) or surface == "いくら":
+            found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
+        elif lemma in AMOUNT_WH or surface in ("いくつ", "どれくらい", "どのくらい", "どれほど"):
             found.append((AnswerType.NUMBER, None, None))
         elif surface == "何" or lemma == "何":
             # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
@@ -589,6 +594,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
             spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+        elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
+            spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        # A month or a day is a date, not a count (9月 does not say how many).
+        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                          and question_type.counter != "年")]
         if question_type.number_suffix and kind == question_type.answer_type:
             spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
     else:
@@ -611,7 +621,9 @@ def _counter_key(counter: str) -> str:
 
 
 def counters_match(asked: str, found: str) -> bool:
-    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国."""
+    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国, いくら by 200万ドル."""
+    if asked == MONEY:
+        return any(_counter_key(found).startswith(_counter_key(c)) for c in MONEY_COUNTERS)
     asked, found = _counter_key(asked), _counter_key(found)
     return found.startswith(asked) or asked.startswith(found)
 
