@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.answer import verify_citation
 from service.api.app import create_app
+from service.cache import CachedQuestionAnswerer
 from service.chain import LLMUnavailableError, QuestionAnswerer
 from service.config import PROJECT_ROOT, Settings
 from service.generate import GenerativeAnswerer, render_passages, split_claims
@@ -20,6 +21,8 @@ TRADE = "2023年の日露間の貿易はどれくらい減少した？"
 
 
 def with_llm(base: QuestionAnswerer, chat_model: object, fallback: bool = False) -> QuestionAnswerer:
+    if isinstance(base, CachedQuestionAnswerer):  # the loaded service answers through its cache
+        base = base.answerer
     prompts = load_prompts(PROJECT_ROOT / "prompts")
     generator = GenerativeAnswerer(base.index, base.embedder, chat_model, prompts["answer"],  # type: ignore[arg-type]
                                    provider="fake")
