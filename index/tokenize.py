@@ -40,6 +40,12 @@ def normalise(text: str) -> str:
 
 def content_tokens(text: str) -> list[str]:
     """Lemmas of the content words of `text` (nouns, verbs, adjectives, names, numbers)."""
+    return list(_content_tokens(text))
+
+
+# A question is tagged by the retriever (BM25) and again by the answerer: remember recent texts (bounded).
+@lru_cache(maxsize=4096)
+def _content_tokens(text: str) -> tuple[str, ...]:
     text = normalise(text)
     with _TAGGER_LOCK:
         tagger = _tagger()  # made under the lock too, so two first callers cannot make two
@@ -57,7 +63,7 @@ def content_tokens(text: str) -> list[str]:
         if lemma in STOP_LEMMAS or not lemma.strip():
             continue
         tokens.append(lemma)
-    return tokens
+    return tuple(tokens)
 
 
 JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")

@@ -19,6 +19,7 @@ from service.answer_types import (
     TypedSpan,
     classify_question,
     coordinated_parts,
+    is_negative,
     nfkc,
     typed_spans,
 )
@@ -249,6 +250,9 @@ class ExtractiveAnswerer:
         if not citations:
             return self.abstain(language, retrieved, "no quote could be verified against its passage", question_type)
         short_text = short.text if short is not None else None
+        if question_type.answer_type == AnswerType.YESNO:
+            yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
+            short_text = yes_no[0] if is_negative(lead.text) else yes_no[1]
         return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
                       language=language, passages=retrieved, short_answer=short_text,
                       answer_type=question_type.answer_type.value)
@@ -388,25 +392,36 @@ class SpanFinder:
         spans = self.spans(sentence, kind)
         if not spans:
             return None
-        anchors = self._anchors(sentence, near)
-        if not anchors:
-            return spans[0]
-
-        def distance(span: TypedSpan) -> int:
-            return min(abs((span.start + span.end) // 2 - anchor) for anchor in anchors)
-
-        return min(spans, key=lambda s: (distance(s), s.start))
-
-    def _anchors(self, sentence: str, near: str | None) -> list[int]:
-        """Where the sentence says what the question says (its content words, or the conjunct asked about)."""
         if near:
             position = nfkc(sentence).lower().find(nfkc(near).lower())
             if position >= 0:
-                return [position + len(near) // 2]
+                return min(spans, key=lambda s: (abs((s.start + s.end) // 2 - position), s.start))
+        anchors = self._anchors(sentence)
+        if not anchors:
+            return spans[0]
+        # "2月にA、5月にB条約から脱退" asked "Bから脱退したのは何月": each span owns the stretch of the sentence up to
+        # the spans of the same type beside it; the span whose stretch says most of what the question says wins,
+        # then the one nearest to those words.
+        def key(index: int) -> tuple[int, int, int]:
+            span = spans[index]
+            left = spans[index - 1].end if index > 0 else 0
+            right = spans[index + 1].start if index + 1 < len(spans) else len(sentence)
+            said = {lemma for position, lemma in anchors if left <= position < right}
+            distance = min(abs((span.start + span.end) // 2 - position) for position, _ in anchors)
+            return (-len(said), distance, span.start)
+
+        return spans[min(range(len(spans)), key=key)]
+
+    def _anchors(self, sentence: str) -> list[tuple[int, str]]:
+        """Where the sentence says what the question says: the positions of the question's content words."""
         if not self._question_lemmas:
             return []
-        return [(w.start + w.end) // 2 for w in tagged_words(sentence)
-                if (w.lemma or w.surface) and nfkc(w.lemma or w.surface).lower() in self._question_lemmas]
+        anchors = []
+        for word in tagged_words(sentence):
+            lemma = nfkc(word.lemma or word.surface).lower()
+            if lemma in self._question_lemmas:
+                anchors.append(((word.start + word.end) // 2, lemma))
+        return anchors
 
 
 def squash(text: str) -> str:
@@ -417,7 +432,8 @@ def compose_answer(language: str, citations: list[Citation], short_answer: str |
     """The answer text: the direct answer first, when there is one, then the quoted sentences with [n] markers."""
     if language == "ja":
         if short_answer:
-            return f"{short_answer}です。" + "".join(f"「{c.quote}」[{c.number}]" for c in citations)
+            lead = f"{short_answer}。" if short_answer in ("はい", "いいえ") else f"{short_answer}です。"
+            return lead + "".join(f"「{c.quote}」[{c.number}]" for c in citations)
         return "".join(f"{c.quote}[{c.number}]" for c in citations)
     quoted = " ".join(f"「{c.quote}」[{c.number}]" for c in citations)
     if short_answer:

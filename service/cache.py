@@ -72,12 +72,19 @@ class CachedQuestionAnswerer:
         self.answerer = answerer
         self.cache = cache
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5) -> TimedAnswer:
+    def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5, *options: Any,
+            **named_options: Any) -> TimedAnswer:
+        """`options` (filters, …) pass through to the wrapped answerer and are part of the key."""
         started = time.perf_counter()
-        key = (normalise_question(question), history_digest(history), top_k)
+        key = (normalise_question(question), history_digest(history), top_k, options,
+               tuple(sorted(named_options.items())))
+        try:
+            hash(key)
+        except TypeError:  # an option that cannot be a key: answer without the cache
+            return self.answerer.ask(question, history, top_k, *options, **named_options)
         cached = self.cache.get(key)
         if cached is None:
-            result = self.answerer.ask(question, history, top_k)
+            result = self.answerer.ask(question, history, top_k, *options, **named_options)
             self.cache.put(key, result)
             return result
         answer = cached.answer

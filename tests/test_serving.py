@@ -9,20 +9,26 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
+from index import tokenize
 from index.bm25 import BM25
 from index.build import build_index, index_is_current
 from index.chunk import ChunkingParams
 from index.corpus import load_corpus
 from index.embed import BatchingEmbedder, resolve_embedding_dtype
 from index.errors import IndexMismatchError
+from index.retrieve import RetrievalFilter
 from index.store import load_index
 from index.tokenize import content_tokens
+from service.api.app import create_app
 from service.cache import AnswerCache, CachedQuestionAnswerer, normalise_question
 from service.chain import QuestionAnswerer, Turn
+from service.config import Settings
 from tests.fakes import HashingEmbedder
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -146,21 +152,23 @@ def test_worker_limits_are_checked(max_batch: int, max_waiting: int) -> None:
 def test_the_tagger_gives_every_thread_its_own_words() -> None:
     # MeCab reuses its lattice: the words of one call are overwritten by the next call, so without the lock a
     # thread reading its words while another tags reads the other's (measured: ~600 of 12,000 results wrong).
-    texts = ["ロシアはウクライナ侵略を続け、日本は制裁を強化した。",
+    bases = ["ロシアはウクライナ侵略を続け、日本は制裁を強化した。",
              "北方領土問題を解決して平和条約を締結する方針は不変である。"]
-    expected = [content_tokens(text) for text in texts]
-    wrong: list[list[str]] = []
+    # Every text distinct (and the cache of recent texts emptied), so that every call really tags.
+    texts = [[f"{bases[thread % 2]}第{thread}部{i}号" for i in range(1500)] for thread in range(4)]
+    expected = [[content_tokens(text) for text in own] for own in texts]
+    tokenize._content_tokens.cache_clear()
+    wrong: list[str] = []
 
-    def tag_repeatedly(which: int) -> None:
-        for _ in range(1500):
-            tokens = content_tokens(texts[which])
-            if tokens != expected[which]:
-                wrong.append(tokens)
+    def tag_all(thread: int) -> None:
+        for text, tokens in zip(texts[thread], expected[thread], strict=True):
+            if content_tokens(text) != tokens:
+                wrong.append(text)
 
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # switch threads often, so that any unguarded window is hit
     try:
-        threads = [threading.Thread(target=tag_repeatedly, args=(i % 2,)) for i in range(4)]
+        threads = [threading.Thread(target=tag_all, args=(i,)) for i in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -168,6 +176,7 @@ def test_the_tagger_gives_every_thread_its_own_words() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert wrong == []
+    assert tokenize._content_tokens.cache_info().misses >= 4 * 1500
 
 
 # --- precision ------------------------------------------------------------------------------------------------
@@ -259,6 +268,24 @@ def test_a_repeated_question_is_answered_from_the_cache(tiny_answerer: QuestionA
     cached.ask("サハリン2の権益", history=[Turn("user", "漁業協議は？")], top_k=5)  # other conversation
     assert embedder.calls > calls and cached.cache.hits == 1 and len(cached.cache) == 3
     assert cached.index is tiny_answerer.index  # everything else is the wrapped answerer's
+
+
+def test_the_cached_answerer_serves_the_api_with_filters(tiny_answerer: QuestionAnswerer, tmp_path: Path) -> None:
+    cached = CachedQuestionAnswerer(tiny_answerer, AnswerCache(max_entries=8))
+    settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data", rate_limit="")
+    with TestClient(create_app(settings, loader=lambda _: cast(QuestionAnswerer, cached))) as client:
+        plain = client.post("/v1/ask", json={"question": "サハリン2の権益"})
+        document = plain.json()["passages"][0]["doc_id"]
+        filtered = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": [document]})
+        again = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": [document]})
+        elsewhere = client.post("/v1/ask", json={"question": "サハリン2の権益", "documents": ["no-such-document"]})
+    assert plain.status_code == filtered.status_code == again.status_code == 200, filtered.text
+    assert again.json()["answer"] == filtered.json()["answer"] and "cache" in again.json()["timings_ms"]
+    assert cached.cache.hits == 1 and len(cached.cache) == 2
+    assert elsewhere.status_code == 422  # the filter is checked before the cache is asked
+    hits = cached.cache.hits
+    cached.ask("サハリン2の権益", None, 5, RetrievalFilter.of(years=[1999]))  # another filter: another entry
+    assert cached.cache.hits == hits and len(cached.cache) == 3
 
 
 def test_the_cache_is_bounded_and_keeps_the_recently_used() -> None:
