@@ -378,7 +378,13 @@ class SpanFinder:
         self.question_type = question_type
         self.language = language
         self._question_key = squash(question)
-        self._question_lemmas = set(content_tokens(question)) if language == "ja" else set()
+        if language == "ja":
+            self._question_lemmas = set(content_tokens(question))
+        else:
+            # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
+            # COP29): those anchor the span; the rest of its words cannot be matched offline.
+            self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
+                                     if len(w) >= 2}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -419,6 +425,11 @@ class SpanFinder:
         if not self._question_lemmas:
             return []
         anchors = []
+        if self.language != "ja":
+            text = nfkc(sentence).lower()
+            for token in self._question_lemmas:
+                anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
+            return anchors
         for word in tagged_words(sentence):
             lemma = nfkc(word.lemma or word.surface).lower()
             if lemma in self._question_lemmas:
