@@ -203,6 +203,8 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.DATE, None, None))
         elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
             found.append((AnswerType.DESCRIPTION, None, None))
+        elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
+            found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
             if counter in ("年", "月", "日") and not extends:
@@ -280,6 +282,12 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if counter == MONEY:
+        # ルーブルでいくら: the currency named in the question is the counter the answer needs
+        counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
+    if kind == AnswerType.NUMBER and head is None:
+        topic = _topic_run(words, len(words))
+        head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix)
@@ -596,6 +604,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
         elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
             spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        if question_type.head and question_type.head.endswith("数") and not question_type.counter:
+            # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
+            spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
+                     and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
         spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
                                           and question_type.counter != "年")]
