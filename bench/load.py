@@ -93,8 +93,15 @@ class Tally:
             self.unexpected_5xx.append(f"{route} {response.status_code} {response.text[:200]}")
 
 
+async def back_off(response: httpx.Response, honour: bool) -> None:
+    """A well-behaved client waits as long as a 429 or 503 says (Retry-After) before it asks again."""
+    retry_after = response.headers.get("retry-after", "")
+    if honour and response.status_code in (429, 503) and retry_after.isdigit():
+        await asyncio.sleep(int(retry_after))
+
+
 async def client_loop(client: httpx.AsyncClient, questions: list[str], stop_at: float, tally: Tally,
-                      seed: int) -> None:
+                      seed: int, honour_retry_after: bool) -> None:
     rng = random.Random(seed)
     session_id: str | None = None
     passage_id: str | None = None
@@ -107,6 +114,7 @@ async def client_loop(client: httpx.AsyncClient, questions: list[str], stop_at: 
             tally.record(route, None, 0.0, f"{route}: {type(exc).__name__}")
             return None
         tally.record(route, response, time.perf_counter() - started)
+        await back_off(response, honour_retry_after)
         return response
 
     while time.perf_counter() < stop_at:
@@ -129,6 +137,7 @@ async def client_loop(client: httpx.AsyncClient, questions: list[str], stop_at: 
                     tally.record("/v1/chat/stream", response, time.perf_counter() - started)
                     if response.status_code == 200 and "event: error" in text:
                         tally.unexpected_5xx.append("/v1/chat/stream error event")
+                await back_off(response, honour_retry_after)
             except httpx.HTTPError as exc:
                 tally.record("/v1/chat/stream", None, 0.0, f"/v1/chat/stream: {type(exc).__name__}")
         elif roll < 0.85 and passage_id:
@@ -139,13 +148,15 @@ async def client_loop(client: httpx.AsyncClient, questions: list[str], stop_at: 
             await call("/healthz", "GET", "/healthz")
 
 
-async def run_load(url: str, key: str | None, clients: int, seconds: float, questions: list[str]) -> Tally:
+async def run_load(url: str, key: str | None, clients: int, seconds: float, questions: list[str],
+                   honour_retry_after: bool) -> Tally:
     tally = Tally()
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits) as client:
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*(client_loop(client, questions, stop_at, tally, seed) for seed in range(clients)))
+        await asyncio.gather(*(client_loop(client, questions, stop_at, tally, seed, honour_retry_after)
+                               for seed in range(clients)))
     return tally
 
 
@@ -182,16 +193,20 @@ def main() -> int:
     parser.add_argument("--rate-limit", default="1000000/minute",
                         help="the started server's BLUEBOOK_RATE_LIMIT (one key makes every request here)")
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "dev.jsonl")
+    parser.add_argument("--no-backoff", action="store_true",
+                        help="ask again at once after a 429/503 instead of waiting as Retry-After says")
     args = parser.parse_args()
+    honour = not args.no_backoff
+    print(f"clients {'wait as Retry-After says' if honour else 'retry at once'} after a 429 or 503")
     questions = load_questions(args.questions)
     if args.url:
-        return report(asyncio.run(run_load(args.url, args.key, args.clients, args.seconds, questions)),
+        return report(asyncio.run(run_load(args.url, args.key, args.clients, args.seconds, questions, honour)),
                       args.seconds, args.clients)
     with tempfile.TemporaryDirectory(prefix="bluebook-load-") as folder:
         process, key = start_server(Path(folder), args.fake, args.port, args.rate_limit)
         try:
             url = f"http://127.0.0.1:{args.port}"
-            tally = asyncio.run(run_load(url, key, args.clients, args.seconds, questions))
+            tally = asyncio.run(run_load(url, key, args.clients, args.seconds, questions, honour))
             metrics = httpx.get(url + "/metrics").text
         finally:
             process.terminate()

@@ -41,6 +41,7 @@ class RandomEmbedder:
 
     model_id = "random-sentence-vectors-768"
     fingerprint = "bench-v2"
+    dtype = "float32"  # the Embedder protocol: the precision an index records
 
     def __init__(self) -> None:
         self.seconds = 0.0

@@ -23,6 +23,17 @@ class BM25:
             document_frequency.update(counts.keys())
         total = len(documents)
         self.idf = {term: math.log(1 + (total - df + 0.5) / (df + 0.5)) for term, df in document_frequency.items()}
+        # Postings (which passages hold a term, how often), so a query costs its terms' postings, not a pass over
+        # every passage per term.
+        rows: dict[str, list[int]] = {}
+        counts_of: dict[str, list[int]] = {}
+        for row, counts in enumerate(self.term_counts):
+            for term, count in counts.items():
+                rows.setdefault(term, []).append(row)
+                counts_of.setdefault(term, []).append(count)
+        self.postings = {term: (np.array(rows[term], dtype=np.int64), np.array(counts_of[term], dtype=np.float64))
+                         for term in rows}
+        self.length_norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.average_length, 1e-9))
 
     @property
     def vocabulary(self) -> set[str]:
@@ -31,13 +42,10 @@ class BM25:
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of each passage, in index order."""
         result = np.zeros(len(self.term_counts), dtype=np.float64)
-        if not self.term_counts:
-            return result
-        norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.average_length, 1e-9))
         for term in set(query_tokens):
-            idf = self.idf.get(term)
-            if idf is None:
+            posting = self.postings.get(term)
+            if posting is None:
                 continue
-            tf = np.array([counts.get(term, 0) for counts in self.term_counts], dtype=np.float64)
-            result += idf * tf * (self.k1 + 1) / (tf + norm)
+            rows, tf = posting
+            result[rows] += self.idf[term] * tf * (self.k1 + 1) / (tf + self.length_norm[rows])
         return result

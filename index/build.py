@@ -55,6 +55,7 @@ def index_is_current(index_dir: Path, corpus: dict[str, str], embedder: Embedder
     return (manifest.format_version == FORMAT_VERSION and manifest.corpus == corpus
             and manifest.embedding_model == embedder.model_id
             and manifest.embedding_fingerprint == embedder.fingerprint
+            and manifest.embedding_dtype == embedder.dtype
             and manifest.chunking == asdict(params) and manifest.faiss_index_type == index_type
             and manifest.tokenizer == TOKENIZER_ID
             and manifest.extra.get("pipeline_version") == PIPELINE_VERSION)
@@ -70,6 +71,7 @@ class DocumentPart:
     tokens: list[list[str]]
     sentences: list[Span]
     sentence_vectors: np.ndarray
+    sentence_terms: list[tuple[list[str], list[str]]]  # per sentence: lemmas with its section path, and alone
 
 
 def prepare_document(source: SourceDocument, params: ChunkingParams) -> tuple[StoredDocument, list[Passage]]:
@@ -99,6 +101,22 @@ def unique_sentences(passages: list[Passage]) -> list[Span]:
     return spans
 
 
+def sentence_terms_of(document: StoredDocument, passages: list[Passage]) -> list[tuple[list[str], list[str]]]:
+    """The content-word lemmas of each sentence of `unique_sentences(passages)`, with its section path (what the
+    answerer matches a question's words against) and alone; computed here so that no request tags passage text.
+    Passages never cross a section, so a sentence shared by two passages has one section path."""
+    seen: set[tuple[int, int]] = set()
+    terms = []
+    for passage in passages:
+        for span in sentences_of(passage):
+            if (span.start, span.end) not in seen:
+                seen.add((span.start, span.end))
+                text = document.text[span.start:span.end]
+                terms.append((sorted(set(content_tokens(f"{' '.join(passage.section_path)} {text}"))),
+                              sorted(set(content_tokens(text)))))
+    return terms
+
+
 def embed_documents(prepared: list[tuple[StoredDocument, list[Passage]]], embedder: Embedder,
                     show_progress: bool, report: Reporter) -> list[DocumentPart]:
     """Embed the passages, then the sentences, of all these documents (two batched calls)."""
@@ -121,7 +139,8 @@ def embed_documents(prepared: list[tuple[StoredDocument, list[Passage]]], embedd
             document=document, passages=document_passages,
             passage_vectors=passage_vectors[passage_row:passage_row + len(document_passages)],
             tokens=[content_tokens(f"{p.section}\n{p.text}") for p in document_passages], sentences=spans,
-            sentence_vectors=sentence_vectors[sentence_row:sentence_row + len(spans)]))
+            sentence_vectors=sentence_vectors[sentence_row:sentence_row + len(spans)],
+            sentence_terms=sentence_terms_of(document, document_passages)))
         passage_row += len(document_passages)
         sentence_row += len(spans)
     return parts
@@ -135,7 +154,8 @@ def reusable_parts(index_dir: Path, embedder: Embedder, params: ChunkingParams) 
         if (manifest.chunking != asdict(params) or manifest.tokenizer != TOKENIZER_ID
                 or manifest.extra.get("pipeline_version") != PIPELINE_VERSION):
             return {}
-        index = load_index(index_dir, embedding_model=embedder.model_id, embedding_fingerprint=embedder.fingerprint)
+        index = load_index(index_dir, embedding_model=embedder.model_id, embedding_fingerprint=embedder.fingerprint,
+                           embedding_dtype=embedder.dtype)  # vectors of another precision are not reused
         passage_vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
         folder = resolve_index_folder(index_dir)
         tokens = json.loads((folder / BM25_TOKENS).read_text(encoding="utf-8"))
@@ -159,7 +179,9 @@ def split_into_parts(index: SearchIndex, passage_vectors: np.ndarray, tokens: li
             document=document, passages=[index.passages[r] for r in passage_rows],
             passage_vectors=passage_vectors[passage_rows], tokens=[tokens[r] for r in passage_rows],
             sentences=[index.sentences[r][1] for r in own_sentences],
-            sentence_vectors=np.asarray(index.sentence_vectors[own_sentences], dtype=np.float32))
+            sentence_vectors=np.asarray(index.sentence_vectors[own_sentences], dtype=np.float32),
+            sentence_terms=[(sorted(index.sentence_terms[r]), sorted(index.sentence_own_terms[r]))
+                            for r in own_sentences])
     return parts
 
 
@@ -211,8 +233,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, params: C
         faiss_index_type=index_type, chunking=asdict(params), tokenizer=TOKENIZER_ID, corpus=corpus,
         build_seconds=round(time.perf_counter() - started, 2),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), passages=len(passages),
-        extra={"pipeline_version": PIPELINE_VERSION, "last_build": changes})
+        extra={"pipeline_version": PIPELINE_VERSION, "last_build": changes}, embedding_dtype=embedder.dtype)
     write_index(index_dir, manifest, [part.document for part in parts], passages, dense,
-                [t for part in parts for t in part.tokens], sentences, sentence_vectors)
+                [t for part in parts for t in part.tokens], sentences, sentence_vectors,
+                [terms for part in parts for terms in part.sentence_terms])
     report(f"index written to {index_dir} in {manifest.build_seconds:.1f} s")
     return manifest, True

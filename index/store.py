@@ -20,7 +20,7 @@ from index.bm25 import BM25
 from index.chunk import Passage, Span
 from index.errors import IndexBusyError, IndexMismatchError, IndexNotBuiltError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentences carry their content-word lemmas
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
@@ -47,6 +47,7 @@ class Manifest:
     built_at: str
     passages: int
     extra: dict[str, Any] = field(default_factory=dict)
+    embedding_dtype: str = "float32"  # the model's precision at build time; indexes without it were all fp32
 
 
 @dataclass
@@ -84,6 +85,11 @@ class SearchIndex:
     bm25: BM25
     sentences: list[tuple[str, Span]]  # (doc_id, span), in the order of sentence_vectors
     sentence_vectors: np.ndarray
+    # Content-word lemmas of each sentence, aligned with `sentences`, computed once at index time so that no
+    # request tags passage text: with its section path (what a question's words are matched against) and alone
+    # (what a follow-up compares with the previous answer).
+    sentence_terms: list[frozenset[str]] = field(default_factory=list)
+    sentence_own_terms: list[frozenset[str]] = field(default_factory=list)
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
@@ -108,8 +114,11 @@ def build_faiss_index(vectors: np.ndarray, index_type: str) -> faiss.Index:
 
 def write_index(target: Path, manifest: Manifest, documents: list[StoredDocument], passages: list[Passage],
                 dense: faiss.Index, bm25_tokens: list[list[str]], sentences: list[tuple[str, Span]],
-                sentence_vectors: np.ndarray) -> None:
-    """Write into a fresh sibling folder, then swap it into place: a crash never leaves half an index."""
+                sentence_vectors: np.ndarray, sentence_terms: list[tuple[list[str], list[str]]]) -> None:
+    """Write into a fresh sibling folder, then swap it into place: a crash never leaves half an index.
+    `sentence_terms` holds, per sentence, its lemmas with its section path and alone."""
+    if len(sentence_terms) != len(sentences):
+        raise ValueError(f"sentence_terms has {len(sentence_terms)} rows for {len(sentences)} sentences")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.building")
     if staging.exists():
@@ -122,8 +131,9 @@ def write_index(target: Path, manifest: Manifest, documents: list[StoredDocument
         for passage in passages:
             handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
     with (staging / SENTENCES).open("w", encoding="utf-8") as handle:
-        for doc_id, span in sentences:
-            handle.write(json.dumps({"doc_id": doc_id, "start": span.start, "end": span.end}) + "\n")
+        for (doc_id, span), (terms, own_terms) in zip(sentences, sentence_terms, strict=True):
+            handle.write(json.dumps({"doc_id": doc_id, "start": span.start, "end": span.end, "terms": terms,
+                                     "own_terms": own_terms}, ensure_ascii=False) + "\n")
     np.save(staging / SENTENCE_VECTORS, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
     (staging / BM25_TOKENS).write_text(json.dumps(bm25_tokens, ensure_ascii=False), encoding="utf-8")
     faiss.write_index(dense, str(staging / DENSE_INDEX))
@@ -205,8 +215,9 @@ def read_manifest(folder: Path) -> Manifest:
                                  "run `bluebook-qa index --force` to rebuild it") from exc
 
 
-def check_manifest(manifest: Manifest, *, embedding_model: str, embedding_fingerprint: str | None) -> None:
-    """Refuse an index built with another format or model, saying how to rebuild."""
+def check_manifest(manifest: Manifest, *, embedding_model: str, embedding_fingerprint: str | None,
+                   embedding_dtype: str | None = None) -> None:
+    """Refuse an index built with another format, model or model precision, saying how to rebuild."""
     rebuild = "run `bluebook-qa index --force` to rebuild it"
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(f"the index has format version {manifest.format_version}, this program reads "
@@ -218,6 +229,9 @@ def check_manifest(manifest: Manifest, *, embedding_model: str, embedding_finger
         built, configured = manifest.embedding_fingerprint[:16], embedding_fingerprint[:16]
         raise IndexMismatchError(f"the index was built with other weights of {embedding_model!r} "
                                  f"({built}… vs {configured}…); {rebuild}")
+    if embedding_dtype is not None and manifest.embedding_dtype != embedding_dtype:
+        raise IndexMismatchError(f"the index was built with {manifest.embedding_dtype} embeddings but the model runs "
+                                 f"in {embedding_dtype} (BLUEBOOK_EMBEDDING_DTYPE); {rebuild}")
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -225,16 +239,21 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_index(folder: Path, *, embedding_model: str, embedding_fingerprint: str | None) -> SearchIndex:
+def load_index(folder: Path, *, embedding_model: str, embedding_fingerprint: str | None,
+               embedding_dtype: str | None = None) -> SearchIndex:
     """Load and check an index folder."""
     folder = resolve_index_folder(folder)
     manifest = read_manifest(folder)
-    check_manifest(manifest, embedding_model=embedding_model, embedding_fingerprint=embedding_fingerprint)
+    check_manifest(manifest, embedding_model=embedding_model, embedding_fingerprint=embedding_fingerprint,
+                   embedding_dtype=embedding_dtype)
     try:
         documents = {row["doc_id"]: StoredDocument(**row) for row in _read_jsonl(folder / DOCUMENTS)}
         passages = [Passage(**{**row, "section_path": tuple(row["section_path"])})
                     for row in _read_jsonl(folder / PASSAGES)]
-        sentences = [(row["doc_id"], Span(row["start"], row["end"])) for row in _read_jsonl(folder / SENTENCES)]
+        sentence_rows = _read_jsonl(folder / SENTENCES)
+        sentences = [(row["doc_id"], Span(row["start"], row["end"])) for row in sentence_rows]
+        sentence_terms = [frozenset(row["terms"]) for row in sentence_rows]
+        sentence_own_terms = [frozenset(row["own_terms"]) for row in sentence_rows]
         sentence_vectors = np.load(folder / SENTENCE_VECTORS, allow_pickle=False)
         tokens = json.loads((folder / BM25_TOKENS).read_text(encoding="utf-8"))
         dense = faiss.read_index(str(folder / DENSE_INDEX))
@@ -245,4 +264,5 @@ def load_index(folder: Path, *, embedding_model: str, embedding_fingerprint: str
         raise IndexMismatchError(f"the index at {folder} is inconsistent (vectors, passages and tokens differ "
                                  "in number); run `bluebook-qa index --force` to rebuild it")
     return SearchIndex(manifest=manifest, documents=documents, passages=passages, dense=dense, bm25=BM25(tokens),
-                       sentences=sentences, sentence_vectors=sentence_vectors)
+                       sentences=sentences, sentence_vectors=sentence_vectors, sentence_terms=sentence_terms,
+                       sentence_own_terms=sentence_own_terms)

@@ -11,37 +11,33 @@ import numpy as np
 from index.chunk import Span, sentences_of
 from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
-from index.tokenize import content_tokens
+from index.tokenize import content_tokens, normalise, tagged_words
+from service.answer_types import (
+    SPAN_TYPES,
+    AnswerType,
+    QuestionType,
+    TypedSpan,
+    classify_question,
+    coordinated_parts,
+    is_negative,
+    nfkc,
+    typed_spans,
+)
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
     "en": "The documents do not contain information that answers this question.",
 }
-# Questions that ask for a figure; an answer without a new number does not answer them.
-NUMERIC_QUESTION = re.compile(
-    r"(いくら|何人|何か国|何カ国|何ヶ国|何%|何％|何パーセント|何倍|何年|何月|何日|何回|何発|何万|何億|どのくらい|どれくらい|"
-    r"どれほど|金額|割合|人数|規模|how many|how much|what percentage|what share|how long|what year|which year)",
-    re.IGNORECASE)
-# What a question asks for, and what an answer to it must contain: "何％" wants a percentage, "何日" a day.
-# An answer sentence about the right topic but without such a figure is the near miss that must abstain.
-QUESTION_FOCUS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"何\s*[%％]|何パーセント|得票率|what percentage|percent|\brate\b", re.IGNORECASE),
-     re.compile(r"\d\s*[%％]")),
-    (re.compile(r"何日|何月何日|what date|which day", re.IGNORECASE), re.compile(r"\d+日")),
-    (re.compile(r"何発"), re.compile(r"\d+\s*発")),
-    (re.compile(r"何人|how many people", re.IGNORECASE), re.compile(r"\d[\d,]*\s*[万千百]?\s*人")),
-    (re.compile(r"何回"), re.compile(r"\d+\s*回")),
-    (re.compile(r"何か国|何カ国|何ヶ国|how many countries", re.IGNORECASE), re.compile(r"\d+\s*[かカヶケ]国")),
-    (re.compile(r"いくら|金額|how much money", re.IGNORECASE),
-     re.compile(r"\d[\d,.]*\s*[兆億万千]?\s*(円|ドル|ユーロ|ルーブル)|倍|割|[%％]")),
-    # "Who is X's president?" wants a person: a name before a title (not an office such as 首相府).
-    (re.compile(r"誰|だれ|who\b|(大統領|首相|外相|代表|議長|大臣)の(名前|氏名)", re.IGNORECASE),
-     re.compile(r"[ァ-ヴー・]{2,}[^。]{0,10}?(前|元|新)?(大統領|首相|外相|副首相|議長|代表|国務委員長|国家主席|総裁|長官|大臣|相)(?!府)"
-                r"|[一-龥]{2,4}(総理大臣|外務大臣|国家主席|政務官|副大臣|大臣)|[一-龥]{1,4}氏")),
-]
-PERSON_FOCUS = QUESTION_FOCUS[-1][0]
 YEAR = re.compile(r"(?:19|20)\d\d(?=年)|\b(?:19|20)\d\d\b")
-NUMBER = re.compile(r"[0-9][0-9,.]*|[一二三四五六七八九十百千万]+(?=[年月日人回倍割か国つ以])")
+# How a missing part of a multi-part answer is said.
+MISSING_PART = {"ja": "{label}については、資料に記述が見当たりません。",
+                "en": "The documents do not say {label}."}
+TYPE_LABELS = {
+    "ja": {AnswerType.PERSON: "人物", AnswerType.PLACE: "場所", AnswerType.ORGANIZATION: "組織",
+           AnswerType.DATE: "時期", AnswerType.NUMBER: "数値", AnswerType.NAME: "名称"},
+    "en": {AnswerType.PERSON: "who", AnswerType.PLACE: "where", AnswerType.ORGANIZATION: "which organisation",
+           AnswerType.DATE: "when", AnswerType.NUMBER: "the figure", AnswerType.NAME: "the name"},
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +73,8 @@ class Answer:
     unverified_claims: list[str] = field(default_factory=list)
     answered_by: str = "extractive"
     fallback_reason: str | None = None
+    short_answer: str | None = None  # the typed span that answers (フィンランド), None for descriptive questions
+    answer_type: str | None = None  # what the question asked for (see service/answer_types.py)
 
 
 @dataclass(frozen=True)
@@ -94,8 +92,8 @@ class ScoredSentence:
 class AnswerParams:
     passages: int = 4
     max_sentences: int = 2
-    min_similarity: float = 0.44
-    max_unknown_terms: float = 0.5
+    min_similarity: float = 0.42
+    max_unknown_terms: float = 0.7
     coverage_weight: float = 0.3
     rank_weight: float = 0.05
     second_sentence_margin: float = 0.04
@@ -103,6 +101,15 @@ class AnswerParams:
     context_term_weight: float = 0.3
     repeat_penalty: float = 0.2
     coverage_slack: float = 0.12
+    # A sentence holding a span of the asked type may stand in for a better-scoring one without it, if its score
+    # is within this margin of the best (chosen on the tune split, see bench/sweep.py).
+    typed_margin: float = 0.06
+    # Types whose absence from every candidate sentence means the passages do not answer: the wh-word is
+    # unambiguous and the span finder reliable for them. For names and organisations it is not, so they only
+    # shape the short answer.
+    strict_types: frozenset[str] = frozenset({"person", "place", "date", "number"})
+    list_margin: float = 0.1
+    max_list_items: int = 8
 
     def __post_init__(self) -> None:
         if self.passages < 1:
@@ -162,104 +169,297 @@ class ExtractiveAnswerer:
                 similarity = float(np.dot(self.index.sentence_vectors[row], query_vector))
                 text = document.text[span.start:span.end]
                 if terms and weight_total:
-                    present = set(content_tokens(f"{' '.join(item.passage.section_path)} {text}"))
+                    present = self.index.sentence_terms[row]
                     coverage = sum(weights[t] for t in terms & present) / weight_total
                 else:
                     coverage = 0.0
                 score = similarity + params.coverage_weight * coverage + params.rank_weight / rank
                 if said_terms:
                     # A follow-up asks for something new: what the last answer already said is worth less.
-                    own = set(content_tokens(text))
+                    own = self.index.sentence_own_terms[row]
                     score -= params.repeat_penalty * (len(own & said_terms) / len(own) if own else 0.0)
                 scored.append(ScoredSentence(rank, item, span, text, similarity, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
 
     def answer(self, question: str, language: str, query_vector: np.ndarray,
-               retrieved: list[RetrievedPassage], *, context: str = "", already_said: str = "") -> Answer:
+               retrieved: list[RetrievedPassage], *, context: str = "", already_said: str = "",
+               question_type: QuestionType | None = None) -> Answer:
         """Answer `question` from `retrieved`; `context` (earlier questions) says what a follow-up is about and
         `already_said` (the previous answer) what it no longer needs."""
         params = self.params
+        question_type = question_type or classify_question(question, language)
         question_terms = content_tokens(question) if language == "ja" else []
         context_terms = content_tokens(context) if language == "ja" and context else []
         scored = self.score_sentences(question_terms, query_vector, retrieved, context_terms, already_said)
         if not scored:
-            return self.abstain(language, retrieved, "no passage was retrieved")
+            return self.abstain(language, retrieved, "no passage was retrieved", question_type)
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
         # asked ("プリゴジンはどうなった？"), so a sentence that covers the question's words gets some slack.
         floor = params.min_similarity - (params.coverage_slack if best.coverage >= params.full_coverage else 0.0)
         if best.similarity < floor:
             return self.abstain(language, retrieved, f"best sentence similarity {best.similarity:.2f} "
-                                                     f"is below {floor:.2f}")
-        unknown = self.unknown_term_share(question_terms + context_terms)
+                                                     f"is below {floor:.2f}", question_type)
+        # Only nouns: a paraphrase uses verbs and adverbs the documents do not ("細々と", "足並みをそろえる"), while a
+        # question about something the documents never mention names it with nouns the corpus lacks.
+        unknown = self.unknown_term_share(noun_lemmas(question) + noun_lemmas(context)) if language == "ja" else 0.0
         if unknown > params.max_unknown_terms:
             return self.abstain(language, retrieved, f"{unknown:.0%} of the question's key words occur nowhere "
-                                                     "in the documents")
-        chosen = [best]
-        for candidate in scored[1:]:
+                                                     "in the documents", question_type)
+        # Sentences good enough to quote: close to the best, and above the similarity floor.
+        candidates = [c for c in scored if c.score >= best.score - max(params.typed_margin, params.list_margin)
+                      and c.similarity >= params.min_similarity - params.coverage_slack]
+        finder = SpanFinder(question, question_type, language)
+        parts = coordinated_parts(question, language) if question_type.each else []
+        if len(parts) >= 2 and question_type.wants_span:
+            return self.answer_coordinated(parts, finder, candidates, best, retrieved)
+        if question_type.parts and question_type.wants_span:
+            return self.answer_by_types(finder, candidates, best, retrieved)
+        if question_type.answer_type == AnswerType.LIST or (question_type.is_list and question_type.wants_span):
+            listed = self.answer_list(finder, candidates, best, retrieved)
+            if listed is not None:
+                return listed
+        return self.answer_single(finder, scored, candidates, best, retrieved)
+
+    def answer_single(self, finder: SpanFinder, scored: list[ScoredSentence], candidates: list[ScoredSentence],
+                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+        params, question_type, language = self.params, finder.question_type, finder.language
+        short: TypedSpan | None = None
+        lead = best
+        if question_type.wants_span:
+            typed = [(c, finder.best_span(c.text, question_type.answer_type)) for c in candidates
+                     if c.score >= best.score - params.typed_margin]
+            typed = [(c, span) for c, span in typed if span is not None]
+            if typed:
+                lead, short = typed[0]
+            elif question_type.explicit and question_type.answer_type.value in params.strict_types:
+                return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
+                                    + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
+                                    + " and no retrieved sentence states one", question_type)
+        chosen = [lead]
+        for candidate in scored:
             if len(chosen) >= params.max_sentences:
                 break
             if candidate.score < best.score - params.second_sentence_margin:
                 break
             if any(candidate.text == c.text for c in chosen):
                 continue
+            if short is not None and candidate is not best:
+                continue  # a typed answer quotes the sentence that states it, and the best one for context
             chosen.append(candidate)
-        if NUMERIC_QUESTION.search(question) and not gives_new_number(question, [c.text for c in chosen]):
-            return self.abstain(language, retrieved, "the question asks for a figure and no retrieved sentence "
-                                                     "gives one")
-        missing_focus = unanswered_focus(question, [c.text for c in chosen])
-        if missing_focus:
-            return self.abstain(language, retrieved, f"the question asks for {missing_focus} and the retrieved "
-                                                     "sentences do not state one")
-        chosen.sort(key=lambda s: (s.retrieved.passage.doc_id, s.span.start))
+        citations = self.cite(chosen)
+        if not citations:
+            return self.abstain(language, retrieved, "no quote could be verified against its passage", question_type)
+        short_text = short.text if short is not None else None
+        if question_type.answer_type == AnswerType.YESNO:
+            yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
+            short_text = yes_no[0] if is_negative(lead.text) else yes_no[1]
+        return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
+                      language=language, passages=retrieved, short_answer=short_text,
+                      answer_type=question_type.answer_type.value)
+
+    def answer_by_types(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
+                        retrieved: list[RetrievedPassage]) -> Answer:
+        """いつ、どこで…: one span per type asked, each from the best sentence that states one."""
+        question_type, language = finder.question_type, finder.language
+        found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
+        for kind in question_type.all_types:
+            if kind not in SPAN_TYPES:
+                continue
+            hit = next(((c, span) for c in candidates if (span := finder.best_span(c.text, kind)) is not None),
+                       (None, None))
+            found.append((TYPE_LABELS[language][kind], hit[0], hit[1]))
+        return self.compose_parts(found, finder, best, retrieved)
+
+    def answer_coordinated(self, parts: list[str], finder: SpanFinder, candidates: list[ScoredSentence],
+                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+        """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it."""
+        found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
+        for part in parts:
+            key = nfkc(part).lower()
+            hit: tuple[ScoredSentence | None, TypedSpan | None] = (None, None)
+            for candidate in candidates:
+                text = nfkc(candidate.text).lower()
+                if key not in text:
+                    continue
+                span = finder.best_span(candidate.text, finder.question_type.answer_type, near=part)
+                if span is not None:
+                    hit = (candidate, span)
+                    break
+            found.append((part, hit[0], hit[1]))
+        return self.compose_parts(found, finder, best, retrieved)
+
+    def answer_list(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
+                    retrieved: list[RetrievedPassage]) -> Answer | None:
+        """すべて挙げて / which countries: the items of the asked type across the sentences close to the best."""
+        question_type = finder.question_type
+        kind = next((t for t in question_type.all_types if t != AnswerType.LIST), None)
+        if kind is None or kind not in SPAN_TYPES:
+            return None
+        items: list[str] = []
+        used: list[ScoredSentence] = []
+        for candidate in candidates:
+            spans = finder.spans(candidate.text, kind)
+            new = [s.text for s in spans if s.text not in items]
+            if new:
+                items += new
+                used.append(candidate)
+            if len(items) >= self.params.max_list_items or len(used) >= self.params.max_sentences + 1:
+                break
+        if not items:
+            return None
+        citations = self.cite(used)
+        if not citations:
+            return None
+        short = "、".join(items[: self.params.max_list_items])
+        return Answer(answer=compose_answer(finder.language, citations, short), citations=citations,
+                      abstained=False, language=finder.language, passages=retrieved, short_answer=short,
+                      answer_type=AnswerType.LIST.value)
+
+    def compose_parts(self, found: list[tuple[str, ScoredSentence | None, TypedSpan | None]], finder: SpanFinder,
+                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+        language = finder.language
+        answered = [(label, sentence, span) for label, sentence, span in found if sentence is not None and span]
+        if not answered:
+            kinds = ", ".join(label for label, _, _ in found)
+            return self.abstain(language, retrieved, f"no retrieved sentence states any part asked for ({kinds})",
+                                finder.question_type)
+        sentences: list[ScoredSentence] = []
+        for _, sentence, _ in answered:
+            if sentence is not None and all(sentence.text != s.text for s in sentences):
+                sentences.append(sentence)
+        citations = self.cite(sentences)
+        if not citations:
+            return self.abstain(language, retrieved, "no quote could be verified against its passage",
+                                finder.question_type)
+        number_of = {c.quote: c.number for c in citations}
+        pieces = []
+        for label, sentence, span in found:
+            if sentence is None or span is None or sentence.text not in number_of:
+                pieces.append(MISSING_PART[language].format(label=label))
+            elif language == "ja":
+                pieces.append(f"{label}：{span.text}「{sentence.text}」[{number_of[sentence.text]}]")
+            else:
+                pieces.append(f"{label}: {span.text} 「{sentence.text}」[{number_of[sentence.text]}]")
+        joiner = "\n" if language == "ja" else "\n"
+        prefix = "" if language == "ja" else "Quoted from the Japanese text:\n"
+        short = "、".join(span.text for _, _, span in answered if span is not None)
+        return Answer(answer=prefix + joiner.join(pieces), citations=citations, abstained=False, language=language,
+                      passages=retrieved, short_answer=short, answer_type=finder.question_type.answer_type.value)
+
+    def cite(self, chosen: list[ScoredSentence]) -> list[Citation]:
+        """Citations for the chosen sentences in document order, each verified against its passage."""
+        ordered = sorted(chosen, key=lambda s: (s.retrieved.passage.doc_id, s.span.start))
         citations = []
-        for number, sentence in enumerate(chosen, start=1):
+        for sentence in ordered:
             passage = sentence.retrieved.passage
-            citation = Citation(number=number, doc_id=passage.doc_id, title=passage.title,
+            citation = Citation(number=len(citations) + 1, doc_id=passage.doc_id, title=passage.title,
                                 section_path=passage.section_path, passage_id=passage.passage_id,
                                 quote=sentence.text, start=sentence.span.start, end=sentence.span.end,
                                 **document_fields(self.index, passage.doc_id, sentence.span.start))
             if verify_citation(self.index, citation):
                 citations.append(citation)
-        if not citations:
-            return self.abstain(language, retrieved, "no quote could be verified against its passage")
-        citations = [Citation(**{**c.__dict__, "number": n}) for n, c in enumerate(citations, start=1)]
-        return Answer(answer=compose_answer(language, citations), citations=citations, abstained=False,
-                      language=language, passages=retrieved)
+        return citations
 
-    def abstain(self, language: str, retrieved: list[RetrievedPassage], reason: str) -> Answer:
+    def abstain(self, language: str, retrieved: list[RetrievedPassage], reason: str,
+                question_type: QuestionType | None = None) -> Answer:
         return Answer(answer=ABSTAIN_MESSAGES.get(language, ABSTAIN_MESSAGES["en"]), citations=[], abstained=True,
-                      language=language, passages=retrieved, abstain_reason=reason)
+                      language=language, passages=retrieved, abstain_reason=reason,
+                      answer_type=question_type.answer_type.value if question_type else None)
 
 
-def unanswered_focus(question: str, sentences: list[str]) -> str | None:
-    """What the question asks for (a percentage, a date, a person…) when no sentence states such a thing.
-    A figure asked for a named year must be stated together with that year: "2023年の成長率" is not answered
-    by "2022年の実質GDP成長率は1.2%減". This costs a few answers whose year is only implied by the chapter
-    (measured: 1 of 98 answerable questions) and is right for a service that must not mislead."""
-    question = unicodedata.normalize("NFKC", question)
-    normalised = [unicodedata.normalize("NFKC", s) for s in sentences]
-    years = set(YEAR.findall(question))
-    for asks, answer_shape in QUESTION_FOCUS:
-        found = asks.search(question)
-        if not found:
-            continue
-        needs_year = bool(years) and asks is not PERSON_FOCUS
-        if not any(answer_shape.search(s) and (not needs_year or years <= set(YEAR.findall(s))) for s in normalised):
-            return f"'{found.group()}'" + (f" in {', '.join(sorted(years))}" if needs_year else "")
-    return None
+class SpanFinder:
+    """Finds the span of a sentence that answers the question: of the asked type, not already in the question,
+    and nearest to the words the sentence shares with the question."""
+
+    def __init__(self, question: str, question_type: QuestionType, language: str) -> None:
+        self.question = question
+        self.question_type = question_type
+        self.language = language
+        self._question_key = squash(question)
+        if language == "ja":
+            self._question_lemmas = set(content_tokens(question))
+        else:
+            # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
+            # COP29): those anchor the span; the rest of its words cannot be matched offline.
+            self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
+                                     if len(w) >= 2}
+
+    def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
+        words = tagged_words(sentence)
+        spans = typed_spans(sentence, self.question_type, kind, words=words)
+        return [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+
+    def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
+        if kind == AnswerType.NUMBER and self.question_type.years and not (
+                self.question_type.years <= set(YEAR.findall(nfkc(sentence)))):
+            # A figure asked for a named year must be stated with that year: "2023年の成長率" is not answered
+            # by "2022年の実質GDP成長率は1.2%減".
+            return None
+        spans = self.spans(sentence, kind)
+        if not spans:
+            return None
+        if near:
+            position = nfkc(sentence).lower().find(nfkc(near).lower())
+            if position >= 0:
+                return min(spans, key=lambda s: (abs((s.start + s.end) // 2 - position), s.start))
+        anchors = self._anchors(sentence)
+        if not anchors:
+            return spans[0]
+        # "2月にA、5月にB条約から脱退" asked "Bから脱退したのは何月": each span owns the stretch of the sentence up to
+        # the spans of the same type beside it; the span whose stretch says most of what the question says wins,
+        # then the one nearest to those words.
+        def key(index: int) -> tuple[int, int, int]:
+            span = spans[index]
+            left = spans[index - 1].end if index > 0 else 0
+            right = spans[index + 1].start if index + 1 < len(spans) else len(sentence)
+            said = {lemma for position, lemma in anchors if left <= position < right}
+            distance = min(abs((span.start + span.end) // 2 - position) for position, _ in anchors)
+            return (-len(said), distance, span.start)
+
+        return spans[min(range(len(spans)), key=key)]
+
+    def _anchors(self, sentence: str) -> list[tuple[int, str]]:
+        """Where the sentence says what the question says: the positions of the question's content words."""
+        if not self._question_lemmas:
+            return []
+        anchors = []
+        if self.language != "ja":
+            text = nfkc(sentence).lower()
+            for token in self._question_lemmas:
+                anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
+            return anchors
+        for word in tagged_words(sentence):
+            lemma = nfkc(word.lemma or word.surface).lower()
+            if lemma in self._question_lemmas:
+                anchors.append(((word.start + word.end) // 2, lemma))
+        return anchors
 
 
-def gives_new_number(question: str, sentences: list[str]) -> bool:
-    """True when the sentences state a number the question did not already contain ("サハリン2" is a name)."""
-    asked = set(NUMBER.findall(unicodedata.normalize("NFKC", question)))
-    return any(set(NUMBER.findall(unicodedata.normalize("NFKC", s))) - asked for s in sentences)
+def noun_lemmas(text: str) -> list[str]:
+    """The lemmas of the nouns of `text` (not numbers or pronouns), as the BM25 vocabulary writes them."""
+    if not text:
+        return []
+    nouns = content_tokens(text)
+    kinds = {normalise(w.lemma or w.surface) for w in tagged_words(normalise(text))
+             if w.pos1 == "名詞" and w.pos2 not in ("数詞", "代名詞")}
+    return [t for t in nouns if t in kinds]
 
 
-def compose_answer(language: str, citations: list[Citation]) -> str:
-    """The answer text: the quoted sentences, each followed by its [n] marker."""
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def compose_answer(language: str, citations: list[Citation], short_answer: str | None = None) -> str:
+    """The answer text: the direct answer first, when there is one, then the quoted sentences with [n] markers."""
     if language == "ja":
+        if short_answer:
+            lead = f"{short_answer}。" if short_answer in ("はい", "いいえ") else f"{short_answer}です。"
+            return lead + "".join(f"「{c.quote}」[{c.number}]" for c in citations)
         return "".join(f"{c.quote}[{c.number}]" for c in citations)
     quoted = " ".join(f"「{c.quote}」[{c.number}]" for c in citations)
+    if short_answer:
+        return (f"{short_answer} (quoted from the Japanese text; the documents are in Japanese). "
+                f"The documents say: {quoted}")
     return f"The documents say (quoted in the original Japanese): {quoted}"

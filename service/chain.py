@@ -17,16 +17,11 @@ from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
 from service.errors import LLMUnavailableError
+from service.followup import Turn, resolve_references
 from service.generate import GenerationFailedError, GenerativeAnswerer
 from service.prompts import PromptTemplate
 
 STREAM_PIECE = re.compile(r".+?(?:\[\d+\]|[。！？!?](?!\[)|$)", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Turn:
-    role: str  # "user" | "assistant"
-    content: str
 
 
 def recent_turns(history: list[Turn], limit: int) -> list[Turn]:
@@ -108,7 +103,10 @@ class QuestionAnswerer:
         started = time.perf_counter()
         history = history or []
         language = detect_language(question)
-        standalone = self.condense(question, history)
+        # "その会談は何年ぶり？" is typed and searched as "首脳会談は何年ぶり？"; an LLM, when configured, may rewrite
+        # the question further.
+        resolved = resolve_references(question, history, language)
+        standalone = self.condense(resolved, history)
         query = retrieval_query(standalone, history, max_turns=2)
         context = conversation_context(history)
         if context and self.context_weight > 0:
@@ -156,7 +154,8 @@ class QuestionAnswerer:
         except GenerationFailedError as error:
             return self.finish(prepared, self.failed_generation(extractive, error))
         return self.finish(prepared, self.generator.verify(generated, prepared.language, prepared.result.passages,
-                                                           extractive))
+                                                           extractive, question=prepared.question,
+                                                           question_vector=prepared.result.query_vector))
 
     def stream(self, question: str, history: list[Turn] | None = None, top_k: int = 5,
                filters: RetrievalFilter | None = None) -> Iterator[str | TimedAnswer]:
@@ -167,17 +166,24 @@ class QuestionAnswerer:
             yield from split_for_streaming(extractive.answer)
             yield self.finish(prepared, extractive)
             return
-        tokens: list[str] = []
+        answer: Answer | None = None
+        sent = False
         try:
-            for token in self.generator.stream(prepared.question, prepared.language, prepared.result.passages):
-                tokens.append(token)
-                yield token
+            # Each sentence arrives verified, with the markers the final answer keeps: streamed text == answer.
+            for item in self.generator.stream_verified(prepared.question, prepared.language,
+                                                       prepared.result.passages, extractive,
+                                                       prepared.result.query_vector):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    sent = True
+                    yield item
         except GenerationFailedError as error:
-            if tokens or not self.fallback_to_extractive:
+            if sent or not self.fallback_to_extractive:
                 raise LLMUnavailableError(f"the LLM backend failed mid-answer: {error}") from error
             answer = self.failed_generation(extractive, error)
+        if answer is None:
+            raise RuntimeError("the generated answer ended without a result")
+        if not sent:  # nothing of the model's text verified: what is sent is the fallback's text
             yield from split_for_streaming(answer.answer)
-            yield self.finish(prepared, answer)
-            return
-        yield self.finish(prepared, self.generator.verify("".join(tokens), prepared.language,
-                                                          prepared.result.passages, extractive))
+        yield self.finish(prepared, answer)

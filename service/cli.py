@@ -218,9 +218,11 @@ def command_slack(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from service.api.app import default_store_opener
+    from service.api.observability import configure_logging
     from service.loading import load_question_answerer
     from service.slack.app import build_slack_app
 
+    configure_logging(settings.log_level, settings.log_format)
     answerer = load_question_answerer(settings)
     store = default_store_opener(settings)
     try:

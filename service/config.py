@@ -28,6 +28,13 @@ class Settings(BaseSettings):
         "a provisioned model name (see `bluebook-qa models`), a local sentence-transformers folder, "
         "or a model name already in the local Hugging Face cache"))
     embedding_batch_size: int = Field(16, ge=1, le=512)
+    embedding_dtype: Literal["auto", "float32", "bfloat16"] = Field("auto", description=(
+        "the model's precision: auto = bfloat16 where the CPU computes it natively (avx512_bf16, amx_bf16), "
+        "else float32; the index is built with the same setting and must be rebuilt when it changes"))
+    embedding_max_batch: int = Field(16, ge=1, le=256, description=(
+        "at most this many concurrent questions are embedded together in one batch"))
+    embedding_max_waiting: int = Field(64, ge=1, le=10_000, description=(
+        "requests waiting for the embedding worker beyond this block until it catches up (memory stays flat)"))
 
     chunk_target_chars: int = Field(300, ge=50, le=4000)
     chunk_overlap_sentences: int = Field(1, ge=0, le=10)
@@ -39,6 +46,11 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0)
     cross_lingual_bm25_factor: float = Field(0.0, ge=0, le=1)
 
+    reranker_model: Path | None = Field(None, description=(
+        "a local sentence-transformers CrossEncoder folder that reorders the first reranker_top_n passages of "
+        "hybrid retrieval; unset = no reranking (none ships offline)"))
+    reranker_top_n: int = Field(20, ge=1, le=200, description="how many retrieved candidates the reranker reads")
+
     default_top_k: int = Field(5, ge=1, le=50)
     max_top_k: int = Field(20, ge=1, le=100)
     max_question_chars: int = Field(1000, ge=10)
@@ -46,9 +58,11 @@ class Settings(BaseSettings):
 
     answer_passages: int = Field(4, ge=1, le=20, description="how many retrieved passages the answerer reads")
     answer_max_sentences: int = Field(2, ge=1, le=5)
-    answer_min_similarity: float = Field(0.44, description="below this best sentence similarity, abstain")
-    answer_max_unknown_terms: float = Field(0.5, ge=0, le=1, description=(
-        "abstain when this share (idf-weighted) of a Japanese question's content words occurs nowhere in the corpus"))
+    answer_min_similarity: float = Field(0.42, description="below this best sentence similarity, abstain")
+    answer_max_unknown_terms: float = Field(0.7, ge=0, le=1, description=(
+        "abstain when this share (idf-weighted) of a Japanese question's nouns occurs nowhere in the corpus"))
+    answer_cache_size: int = Field(1024, ge=0, le=1_000_000, description=(
+        "answers to repeated questions kept in memory (same normalised question, history and options); 0 = off"))
 
     session_url: str | None = Field(None, description=(
         "where conversations are kept: unset = SQLite file under data_dir; redis://host:port/db to share them "

@@ -15,6 +15,7 @@ class HashingEmbedder:
         self.dimension = dimension
         self.model_id = model_id
         self.fingerprint = fingerprint
+        self.dtype = "float32"
         self.calls = 0
 
     def _vector(self, text: str) -> np.ndarray:

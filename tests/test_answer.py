@@ -58,28 +58,56 @@ def test_retrieval_query_keeps_the_previous_question() -> None:
     assert retrieval_query("輸出額は？", []) == "輸出額は？"
 
 
-def test_question_focus_wants_the_kind_of_thing_asked_for() -> None:
-    from service.answer import unanswered_focus
+def _missing(question: str, sentences: list[str]) -> bool:
+    """True when no sentence holds a span of what `question` asks for (typed abstention's test)."""
+    from service.answer import SpanFinder
+    from service.answer_types import classify_question
 
-    assert unanswered_focus("ミルジョーエフ大統領の得票率は何％？", ["ミルジョーエフ大統領が2回目の再選を果たした。"])
-    assert unanswered_focus("墜落したのは8月の何日ですか？", ["8月、航空機が墜落し、全員の死亡が伝えられた。"])
-    assert unanswered_focus("アルメニアの首相の名前は？", ["大統領府とアルメニア首相府が声明を発出した。"])
-    assert unanswered_focus("ワグネルの代表は誰？", ["プリゴジン「ワグネル」代表及び幹部が搭乗していた。"]) is None
-    assert unanswered_focus("イメージキャラクターを作ったのは誰？", ["漫画家の森薫氏により作成された。"]) is None
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    return all(finder.best_span(s, finder.question_type.answer_type) is None for s in sentences)
+
+
+def test_typed_abstention_wants_the_kind_of_thing_asked_for() -> None:
+    assert _missing("ミルジョーエフ大統領の得票率は何％？", ["ミルジョーエフ大統領が2回目の再選を果たした。"])
+    assert _missing("墜落したのは8月の何日ですか？", ["8月、航空機が墜落し、全員の死亡が伝えられた。"])
+    assert _missing("アルメニアの首相は誰？", ["大統領府とアルメニア首相府が声明を発出した。"])
+    assert _missing("どこに墜落した？", ["8月、プリゴジン代表が搭乗していたとされる航空機が墜落した。"])
+    assert _missing("投票日はいつ？", ["大統領選挙ではミルジョーエフ大統領が再選を果たした。"])
+    assert not _missing("ワグネルの代表は誰？", ["プリゴジン「ワグネル」代表及び幹部が搭乗していた。"])
+    assert not _missing("イメージキャラクターを作ったのは誰？", ["漫画家の森薫氏により作成された。"])
     defence = ["2024年予算では、国防費は前年比1.7倍（GDP比6%）を計上し"]
-    assert unanswered_focus("2024年予算で国防費はGDP比何％？", defence) is None
+    assert not _missing("2024年予算で国防費はGDP比何％？", defence)
 
 
 def test_a_figure_for_another_year_does_not_answer() -> None:
-    from service.answer import unanswered_focus
-
     sentences = ["2022年の実質GDP成長率は1.2%減となった。", "実質GDP成長率は2023年4月から6月期以降プラスに転じた。"]
-    assert unanswered_focus("ロシアの2023年の実質GDP成長率は何％でしたか？", sentences)
-    assert unanswered_focus("ロシアの2022年の実質GDP成長率は何％でしたか？", sentences) is None
+    assert _missing("ロシアの2023年の実質GDP成長率は何％でしたか？", sentences)
+    assert not _missing("ロシアの2022年の実質GDP成長率は何％でしたか？", sentences)
 
 
 def test_kanji_numerals_count_as_numbers() -> None:
-    from service.answer import gives_new_number
+    assert not _missing("交流の歴史はどのくらい前に遡る？", ["交流の歴史は千年以上前に遡ります。"])
+    assert _missing("サハリン2の権益はいくら？", ["サハリン2の権益を維持する。"])
 
-    assert gives_new_number("交流の歴史はどのくらい前に遡る？", ["交流の歴史は千年以上前に遡ります。"])
-    assert not gives_new_number("サハリン2の権益はいくら？", ["サハリン2の権益を維持する。"])
+
+def test_a_typed_answer_leads_with_its_short_answer(tiny_answerer: QuestionAnswerer) -> None:
+    answer = tiny_answerer.ask("2023年にNATOに加盟した国はどこ？").answer
+    assert not answer.abstained
+    assert answer.short_answer == "フィンランド"
+    assert answer.answer_type == "place"
+    assert answer.answer.startswith("フィンランドです。「")
+    assert any(answer.short_answer in c.quote for c in answer.citations)
+
+
+def test_a_descriptive_question_has_no_short_answer(tiny_answerer: QuestionAnswerer) -> None:
+    answer = tiny_answerer.ask("日本からロシアへの輸出額はどうなった？").answer
+    assert not answer.abstained
+    assert answer.short_answer is None
+
+
+def test_english_answer_leads_with_the_japanese_span() -> None:
+    citation = Citation(1, "d", "t", ("1 概観",), "d:p000", "フィンランドのNATO加盟が実現した。", 0, 10)
+    text = compose_answer("en", [citation], "フィンランド")
+    assert text.startswith("フィンランド (quoted from the Japanese text")
+    expected = "フィンランドです。「フィンランドのNATO加盟が実現した。」[1]"
+    assert compose_answer("ja", [citation], "フィンランド") == expected

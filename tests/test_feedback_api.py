@@ -114,3 +114,15 @@ def test_ci_installs_the_browser_and_the_package_ships_the_page() -> None:
     assert '"playwright>=' in pyproject and '"service.web" = ["static/*"]' in pyproject
     assert {p.name for p in (PROJECT_ROOT / "service" / "web" / "static").iterdir()} >= {"index.html", "app.js",
                                                                                          "style.css"}
+
+
+def test_the_streamed_done_event_names_the_answers_turn(fake_client: TestClient) -> None:
+    response = fake_client.post("/v1/chat/stream", json={"message": QUESTION})
+    done = [block for block in response.text.replace("\r\n", "\n").split("\n\n") if block.startswith("event: done")]
+    assert len(done) == 1
+    event = json.loads(done[0].split("data: ", 1)[1])
+    session = fake_client.get(f"/v1/sessions/{event['session_id']}").json()
+    assert event["turn_id"] == session["turns"][1]["turn_id"] and len(event["turn_id"]) == 32
+    rated = fake_client.post("/v1/feedback", json={"session_id": event["session_id"], "turn_id": event["turn_id"],
+                                                   "rating": "up"})
+    assert rated.status_code == 201 and rated.json()["turn"] == 1

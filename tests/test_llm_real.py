@@ -18,7 +18,8 @@ from index.build import build_index
 from service.answer import verify_citation
 from service.chain import QuestionAnswerer
 from service.config import Settings
-from service.generate import numbers_in
+from service.facts import facts_of, missing_facts
+from service.generate import numbers_in, split_claims
 from service.loading import load_question_answerer
 from tests.conftest import FIXTURES, REAL_MODELS
 
@@ -41,6 +42,10 @@ def assert_citations_hold(answerer: QuestionAnswerer, answer) -> None:  # type: 
     for citation in answer.citations:
         assert verify_citation(answerer.index, citation), citation
         assert f"[{citation.number}]" in answer.answer
+    if answer.answered_by.startswith("llm"):  # every cited sentence states only what its quotes state
+        for claim, numbers in split_claims(answer.answer):
+            for number in numbers:
+                assert missing_facts(facts_of(claim), answer.citations[number - 1].quote) == [], (claim, number)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +99,16 @@ def test_a_passage_that_gives_orders_does_not_change_behaviour(tmp_path: Path, r
         "PWNED" in c.quote for c in answer.citations)
     assert_citations_hold(answerer, answer)
     assert any("44.3%" in c.quote for c in answer.citations), answer.answer
+
+
+def test_llamacpp_streams_only_verified_sentences(llamacpp_answerer: QuestionAnswerer) -> None:
+    from service.chain import TimedAnswer
+
+    pieces = list(llamacpp_answerer.stream("2023年の日露間の貿易はどれくらい減少しましたか？"))
+    final = pieces[-1]
+    assert isinstance(final, TimedAnswer)
+    assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == final.answer.answer
+    assert_citations_hold(llamacpp_answerer, final.answer)
 
 
 # --- the openai provider against a real OpenAI-compatible server (llama_cpp.server) ------------------------

@@ -191,6 +191,19 @@ def test_past_the_in_progress_bound_is_503_with_retry_after(tiny_answerer: Quest
     assert metric(metrics, "bluebook_answers_rejected_total") == 1
 
 
+def test_retry_after_follows_the_answers_ahead_at_the_recent_pace() -> None:
+    from service.api.security import AnswerBound
+
+    bound = AnswerBound(in_progress=2, queue=4, wait_seconds=10)
+    bound.average_seconds, bound.running, bound.waiting = 2.0, 2, 3
+    assert bound.retry_after() == 6  # six answers ahead, two at a time, two seconds each
+    bound.average_seconds = 30.0
+    assert bound.retry_after() == 10  # never more than a waiting request is allowed to wait
+    bound.running = bound.waiting = 0
+    bound.average_seconds = 0.01
+    assert bound.retry_after() == 1
+
+
 def test_a_queued_answer_gives_up_after_the_wait(tiny_answerer: QuestionAnswerer, tmp_path: Path) -> None:
     gate = Gate(tiny_answerer)
     settings = settings_for(tmp_path, max_answers_in_progress=1, answer_queue=4, answer_queue_wait_seconds=0.3)

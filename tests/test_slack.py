@@ -303,6 +303,7 @@ def test_slash_command_share_and_feedback(tiny_answerer: QuestionAnswerer, tmp_p
     record = records[0]
     assert record["user_id"] == "U7" and record["rating"] == "down" and record["question"] == QUESTION
     assert record["answer"] and record["comment"] is None and record["created_at"] > 0
+    assert record["source"] == "slack"  # the web page's records say "web": one store, told apart in the export
 
 
 def test_an_empty_slash_command_gets_the_usage(tiny_answerer: QuestionAnswerer, tmp_path: Path,

@@ -75,10 +75,12 @@ def prepare_chat(body: ChatRequest, settings: Settings, store: SessionStore, ans
     return PreparedChat(body.session_id, history, body.message, top_k, filters)
 
 
-def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> None:
+def remember(store: SessionStore, chat: PreparedChat, result: TimedAnswer) -> str:
+    """Keep the question and the answer in the session; the answer's turn id (what feedback names) is returned."""
     citations = [c.model_dump() for c in ask_response(result).citations]
-    store.append(chat.session_id, [StoredTurn("user", chat.message),
-                                   StoredTurn("assistant", result.answer.answer, citations)])
+    answer_turn = StoredTurn("assistant", result.answer.answer, citations)
+    store.append(chat.session_id, [StoredTurn("user", chat.message), answer_turn])
+    return answer_turn.turn_id
 
 
 def answer_and_remember(answerer: QuestionAnswerer, store: SessionStore, chat: PreparedChat) -> TimedAnswer:
@@ -118,14 +120,16 @@ def chat_stream(body: ChatRequest, settings: SettingsDep, answerer: AnswererDep,
                     yield {"event": "token", "data": item}
             if final is None:
                 raise RuntimeError("the answer ended without a result")
-            await run_in_threadpool(remember, store, prepared, final)
+            turn_id = await run_in_threadpool(remember, store, prepared, final)
             response = ask_response(final)
             yield {"event": "citations", "data": json.dumps([c.model_dump() for c in response.citations],
                                                             ensure_ascii=False)}
             yield {"event": "done", "data": json.dumps({
-                "session_id": prepared.session_id, "answer": response.answer, "abstained": response.abstained,
+                "session_id": prepared.session_id, "turn_id": turn_id, "answer": response.answer,
+                "abstained": response.abstained,
                 "language": response.language, "answered_by": response.answered_by,
                 "unverified_claims": response.unverified_claims, "fallback_reason": response.fallback_reason,
+                "short_answer": response.short_answer, "answer_type": response.answer_type,
                 "timings_ms": response.timings_ms}, ensure_ascii=False)}
         except Exception as exc:  # the stream has started: the client must get a message, not a cut connection
             yield {"event": "error", "data": json.dumps({"message": stream_error_message(exc)}, ensure_ascii=False)}

@@ -71,7 +71,7 @@ def ask_response(result: TimedAnswer) -> AskResponse:
         abstained=answer.abstained, language=answer.language,  # type: ignore[arg-type]
         passages=[passage_out(item.passage, round(item.score, 5)) for item in answer.passages],
         timings_ms=result.timings_ms, answered_by=answer.answered_by, unverified_claims=answer.unverified_claims,
-        fallback_reason=answer.fallback_reason)
+        fallback_reason=answer.fallback_reason, short_answer=answer.short_answer, answer_type=answer.answer_type)
 
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["answers"])

@@ -104,6 +104,11 @@ class AskResponse(BaseModel):
     unverified_claims: list[str] = Field(default_factory=list, description=(
         "sentences of a generated answer that no passage was found to support (the answer is partly unverified)"))
     fallback_reason: str | None = Field(None, description="why the LLM answer was replaced by the extractive one")
+    short_answer: str | None = Field(None, description=(
+        "the direct answer, a span of the cited text of the type asked for (a person, place, organisation, date, "
+        "number or name), quoted verbatim from the Japanese documents; null for descriptive questions"))
+    answer_type: str | None = Field(None, description=(
+        "what the question asks for: person, place, organization, date, number, name, yesno, description or list"))
 
 
 class HealthResponse(BaseModel):

@@ -115,6 +115,7 @@ class AnswerBound:
         self.wait_seconds = wait_seconds
         self.running = 0
         self.waiting = 0
+        self.average_seconds = 1.0  # how long an answer takes, smoothed: what Retry-After is estimated from
         self._slots = asyncio.Semaphore(in_progress)
 
     async def acquire(self) -> bool:
@@ -133,9 +134,17 @@ class AnswerBound:
         self.running += 1
         return True
 
-    def release(self) -> None:
+    def release(self, seconds: float | None = None) -> None:
         self.running -= 1
         self._slots.release()
+        if seconds is not None:
+            self.average_seconds = 0.9 * self.average_seconds + 0.1 * seconds
+
+    def retry_after(self) -> int:
+        """Seconds until a place is likely free: the answers ahead (running and waiting) at the recent pace."""
+        ahead = self.running + self.waiting + 1
+        return max(1, min(math.ceil(ahead * self.average_seconds / self.capacity), math.ceil(self.wait_seconds) or 1,
+                          60))
 
 
 class AccessMiddleware:
@@ -169,14 +178,15 @@ class AccessMiddleware:
             metrics = getattr(state, "metrics", None)
             if metrics is not None:
                 metrics.answers_rejected.inc()
-            retry = max(1, math.ceil(bound.wait_seconds))
+            retry = bound.retry_after()
             await send_error(send, 503, f"too many answers in progress ({bound.capacity} running, {bound.queue} "
                                         f"waiting); retry after {retry} s", {"Retry-After": str(retry)})
             return
+        started = time.perf_counter()
         try:
             await self.app(scope, receive, send)  # for a stream: until its last event is sent
         finally:
-            bound.release()
+            bound.release(time.perf_counter() - started)
 
     async def authenticate(self, scope: Scope, send: Send, keys: KeyStore | None, error: str | None) -> str | None:
         """The rate-limit identity ("key:NAME", or "address:IP" while the service is open), or None once a 401

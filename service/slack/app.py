@@ -223,7 +223,7 @@ def build_slack_app(settings: Settings, get_answerer: AnswererGetter, store: Ses
         stored = answers.stored_answer(str(action.get("value") or ""))
         question, answer = (stored[0], stored[1]) if stored else ("", str((body.get("message") or {}).get("text", "")))
         store.add_feedback({
-            "user_id": (body.get("user") or {}).get("id"),
+            "source": "slack", "user_id": (body.get("user") or {}).get("id"),
             "rating": "up" if action.get("action_id") == "feedback_up" else "down",
             "question": question, "answer": answer, "comment": None, "created_at": time.time(),
             "channel_id": (body.get("channel") or {}).get("id"), "answer_ref": action.get("value")})

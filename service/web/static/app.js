@@ -60,6 +60,7 @@ const TEXT = {
     sessionGone: "この会話は期限切れか削除されたため、新しい会話を始めました。もう一度送信してください。",
     conversationGone: "この会話は期限切れか削除されました。新しい会話を始めてください。",
     serverError: (status) => `サーバーでエラーが起きました（HTTP ${status}）。しばらく待ってから、もう一度送信してください。`,
+    rateLimited: (seconds) => `リクエストが多すぎます。${seconds ? `${seconds} 秒後に` : "少し待ってから"}、もう一度送信してください。`,
     loadFailed: "会話を読み込めませんでした。再読み込みしてください。",
     passageView: "段落",
   },
@@ -113,6 +114,7 @@ const TEXT = {
     sessionGone: "This conversation expired or was deleted, so a new one was started. Please send again.",
     conversationGone: "This conversation expired or was deleted. Start a new one.",
     serverError: (status) => `The server failed (HTTP ${status}). Wait a little and send again.`,
+    rateLimited: (seconds) => `Too many requests. Send again ${seconds ? `in ${seconds} s` : "in a little while"}.`,
     loadFailed: "The conversation could not be loaded. Please reload the page.",
     passageView: "Passage",
   },
@@ -133,7 +135,7 @@ const LANG = pickLanguage(navigator.languages && navigator.languages.length ? na
 const T = TEXT[LANG];
 
 const $ = (id) => document.getElementById(id);
-const state = { sessionId: null, busy: false, panelTrigger: null };
+const state = { sessionId: null, busy: false, panelTrigger: null, panelRequest: 0 };
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -342,6 +344,13 @@ function renderAnswerText(container, text, citations) {
   container.append(text.slice(last));
 }
 
+// Document title, year and page (PDFs), whichever the API gives.
+function metaLine(source) {
+  const page = pageOf(source);
+  return [source.title, source.year, page ? T.page(page) : null]
+    .filter((part) => part !== null && part !== undefined && part !== "").join(" · ");
+}
+
 function renderCitations(list, citations) {
   list.replaceChildren();
   list.hidden = !citations.length;
@@ -349,9 +358,7 @@ function renderCitations(list, citations) {
   list.append(element("h3", { class: "sources-title", text: T.sources }));
   const items = element("ol", { class: "citation-list" });
   for (const citation of citations) {
-    const page = pageOf(citation);
-    const meta = [citation.title, citation.year, page ? T.page(page) : null].filter((x) => x !== null
-      && x !== undefined && x !== "").join(" · ");
+    const meta = metaLine(citation);
     items.append(element("li", {},
       element("button", {
         type: "button", class: "citation", "data-number": String(citation.number),
@@ -556,10 +563,10 @@ async function openPassage(citation, trigger) {
   const panel = $("passage-panel");
   state.panelTrigger = trigger || null;
   $("panel-title").textContent = `[${citation.number}] ${sectionOf(citation)}`;
-  const page = pageOf(citation);
-  $("panel-meta").textContent = [citation.title, citation.year, page ? T.page(page) : null]
-    .filter((x) => x !== null && x !== undefined && x !== "").join(" · ");
+  $("panel-meta").textContent = metaLine(citation);
   $("passage-text").textContent = T.passageLoading;
+  state.panelRequest += 1;
+  const request = state.panelRequest;
   $("passage-link").href = passageHref(citation.passage_id, citation);
   $("passage-json").href = `/v1/passages/${encodeURIComponent(citation.passage_id)}`;
   panel.hidden = false;
@@ -567,11 +574,12 @@ async function openPassage(citation, trigger) {
   $("panel-title").focus();
   try {
     const response = await api(`/v1/passages/${encodeURIComponent(citation.passage_id)}`);
-    if (!response.ok) {
+    const passage = response.ok ? await response.json() : null;
+    if (request !== state.panelRequest) return;  // another citation was opened meanwhile
+    if (!passage) {
       $("passage-text").textContent = response.status === 404 ? T.passageMissing : await errorDetail(response);
       return;
     }
-    const passage = await response.json();
     const mark = fillPassage($("passage-text"), passage, citation);
     if (mark) mark.scrollIntoView({ block: "center" });
   } catch (error) {
@@ -607,7 +615,7 @@ async function showPassageOnly(passageId, params) {
     }
     const passage = await response.json();
     $("panel-title").textContent = sectionOf(passage) || passage.passage_id;
-    $("panel-meta").textContent = passage.title || "";
+    $("panel-meta").textContent = metaLine(passage);
     document.title = `${sectionOf(passage)} — ${T.title}`;
     const start = Number(params.get("start"));
     const end = Number(params.get("end"));
@@ -653,7 +661,7 @@ function startNewConversation() {
   $("question").focus();
 }
 
-// The answer just streamed gets its turn id from the stored session (feedback names it by that id).
+// The answer just streamed, when the done event did not name it: its turn id from the stored session.
 async function learnTurnId(turn, sessionId) {
   try {
     const response = await api(`/v1/sessions/${sessionId}`);
@@ -738,6 +746,8 @@ async function ask(question) {
       failure = T.sessionGone;
     } else if (response.status === 401) {
       failure = T.needKey;
+    } else if (response.status === 429) {
+      failure = T.rateLimited(response.headers.get("Retry-After"));
     } else if (response.status === 503) {
       failure = T.notReady(await errorDetail(response));
     } else if (response.status >= 400 && response.status < 500) {
@@ -778,7 +788,8 @@ async function ask(question) {
   turn.sessionId = sessionId;
   turn.finish({ text: done.answer, citations, abstained: done.abstained, shortAnswer: done.short_answer });
   rememberConversation(sessionId, question.slice(0, 80));
-  await learnTurnId(turn, sessionId);
+  if (typeof done.turn_id === "string" && done.turn_id) turn.turnId = done.turn_id;
+  else await learnTurnId(turn, sessionId);  // a server whose done event does not name the turn
   setBusy(false);
   $("status").textContent = T.answered;
   questionBox.focus();
@@ -804,7 +815,11 @@ function wire() {
   $("new-conversation").addEventListener("click", startNewConversation);
   $("close-panel").addEventListener("click", closePassage);
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !$("passage-panel").hidden && !document.body.classList.contains("passage-only")) {
+    if (event.key !== "Escape") return;
+    if ($("recent").open) {
+      $("recent").open = false;
+      $("recent").querySelector("summary").focus();
+    } else if (!$("passage-panel").hidden && !document.body.classList.contains("passage-only")) {
       closePassage();
     }
   });

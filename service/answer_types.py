@@ -1,0 +1,671 @@
+"""What a question asks for, and the spans of a sentence that could be that answer.
+
+A question is typed from its own words, by parts of speech (unidic through fugashi) rather than by a list of
+phrasings: the interrogative (誰, どこ, いつ, 何+助数詞, いくつ…), the head noun it asks about (どの国 → a place,
+何という会議 → a name, 投票日は？ → a date) and what the sentence ends with (…ましたか with no interrogative is a
+yes/no question). English questions are typed by their wh-word and the noun after which/what. The same parts of
+speech find answer spans in a Japanese sentence: 固有名詞・人名 or an unknown katakana word before a title is a
+person, 固有名詞・地名 not modifying a further noun is a place, a 数詞 with its 助数詞 is a number, and so on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from index.tokenize import Word, tagged_words
+
+
+class AnswerType(StrEnum):
+    PERSON = "person"
+    PLACE = "place"
+    ORGANIZATION = "organization"
+    DATE = "date"
+    NUMBER = "number"
+    NAME = "name"  # of a document, treaty, law, policy, event, framework…
+    YESNO = "yesno"
+    DESCRIPTION = "description"  # a reason, a way, what happened
+    LIST = "list"
+
+
+# Types whose answer is a span of a sentence; the others are answered by the sentence itself.
+SPAN_TYPES = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.DATE,
+                        AnswerType.NUMBER, AnswerType.NAME})
+
+# Head nouns by the kind of thing they denote: general Japanese vocabulary, not phrasings of questions.
+# A head noun is matched by its last characters, so 相手国 and 加盟国 are places and 国際機関 an organisation.
+PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港",
+               "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所")
+ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
+                      "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行")
+PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
+                "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
+DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃")
+NUMBER_HEADS = ("数", "額", "金額", "割合", "率", "人数", "規模", "件数", "回数", "倍率", "総額", "量", "比率",
+                "シェア", "程度", "距離", "期間", "年数", "水準", "幅", "増加率", "減少率", "成長率", "価格", "予算")
+DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点", "状況", "様子", "考え", "見解", "立場", "姿勢",
+                     "意見", "方針", "措置", "行動", "対応", "結果", "影響", "目的", "背景", "意義", "特徴", "経緯",
+                     "評価", "態度", "主張", "認識", "懸念", "意味", "狙い", "形", "感じ", "風", "わけ", "訳")
+# Titles that follow a person's name (ラヴロフ外相, 岸田総理大臣, ゴチモラエフ貿易・対外経済関係相).
+TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", "長官", "主席", "総裁", "委員長", "国王", "首長",
+                 "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理")
+# What どこ may be answered with besides a 地名: a compound ending in one of these (アルカダグ市, 第13幼稚園).
+VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
+                 "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊")
+# Interrogatives by lemma (unidic writes どこ as 何処, いつ as 何時).
+PERSON_WH = {"誰", "どなた", "何方"}
+PLACE_WH = {"何処", "どこ", "何方此方"}
+DATE_WH = {"何時", "いつ"}
+AMOUNT_WH = {"幾ら", "幾つ", "いくら", "いくつ", "どれ位", "どの位", "どれくらい", "どのくらい", "どれほど", "何れ程",
+             "どれだけ", "何れ丈"}
+# After どの/どれ these make an amount: どの程度, どれくらい, どれだけ.
+AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だけ", "丈")
+REASON_WH = {"何故", "なぜ", "どうして"}
+WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
+LIST_MARKERS = ("すべて", "全て", "全部", "挙げ", "列挙", "いずれも")
+EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
+
+_DATE = (r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?"
+         r"(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
+# A date, or a range of dates (7月から8月, 2023年4月から6月期).
+DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
+                       r"(?:(?<=[月年])期)?")
+YEAR = re.compile(r"(?:19|20)\d\d(?=年)|\b(?:19|20)\d\d\b")
+LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
+# What belongs to a figure around its digits and counter: 約2,000億ドル, 10万人以上, 第12回, 千年以上前.
+NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低", "第", "同")
+NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
+                   "近く")
+# The counter of an amount of money or of a change in one: what いくら and 金額 want.
+MONEY = "money"
+MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
+QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """What a question asks for. `counter` narrows a number (人, 回, か国 as lemmas); `head` is the noun asked
+    about; `years` are the years the question names; `parts` are further types asked in the same question
+    ("いつ、どこで…" asks for a date and a place)."""
+
+    answer_type: AnswerType
+    counter: str | None = None
+    head: str | None = None
+    years: frozenset[str] = frozenset()
+    is_list: bool = False
+    each: bool = False
+    parts: tuple[AnswerType, ...] = field(default_factory=tuple)
+    # False when the type is only guessed from a topic noun ("輸出額は？" may want a figure or a trend), so a
+    # missing span must not make the answerer abstain.
+    explicit: bool = True
+    # The units a date must have: 何月何日 wants a day, not just a month.
+    date_units: frozenset[str] = frozenset()
+    # The suffix a number must have: 何回目 wants an ordinal, 何年ぶり an interval.
+    number_suffix: str | None = None
+
+    @property
+    def wants_span(self) -> bool:
+        return self.answer_type in SPAN_TYPES
+
+    @property
+    def all_types(self) -> tuple[AnswerType, ...]:
+        return (self.answer_type, *[p for p in self.parts if p != self.answer_type])
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def type_of_head(head: str) -> AnswerType:
+    """The type of answer a head noun asks for: どの国 → place, 何という会議 → name."""
+    head = nfkc(head)
+    for heads, kind in ((DESCRIPTION_HEADS, AnswerType.DESCRIPTION), (PERSON_HEADS, AnswerType.PERSON),
+                        (DATE_HEADS, AnswerType.DATE), (NUMBER_HEADS, AnswerType.NUMBER),
+                        (ORGANIZATION_HEADS, AnswerType.ORGANIZATION), (PLACE_HEADS, AnswerType.PLACE)):
+        if head in heads:
+            return kind
+    for heads, kind in ((PERSON_HEADS, AnswerType.PERSON), (ORGANIZATION_HEADS, AnswerType.ORGANIZATION),
+                        (NUMBER_HEADS, AnswerType.NUMBER), (DATE_HEADS, AnswerType.DATE),
+                        (PLACE_HEADS, AnswerType.PLACE)):
+        if any(head.endswith(h) for h in heads if len(h) > 1 or len(head) > 1):
+            return kind
+    return AnswerType.NAME
+
+
+def _noun_run_before(words: list[Word], index: int) -> list[Word]:
+    """The compound noun that ends just before words[index] (投票日 in 投票日は？)."""
+    run: list[Word] = []
+    i = index - 1
+    while i >= 0 and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") and words[i].pos2 != "代名詞"
+                      or words[i].surface in ("・", "=")):
+        run.insert(0, words[i])
+        i -= 1
+    return run
+
+
+def _noun_run_after(words: list[Word], index: int) -> list[Word]:
+    run: list[Word] = []
+    i = index
+    while i < len(words) and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") or words[i].surface == "・"):
+        run.append(words[i])
+        i += 1
+    return run
+
+
+def _head(run: list[Word]) -> str:
+    """The head of a compound noun: its last word, with a suffix joined to the word before (委員+長)."""
+    if not run:
+        return ""
+    last = run[-1].surface
+    if run[-1].pos1 == "接尾辞" and len(run) > 1:
+        last = run[-2].surface + last
+    return last
+
+
+def _counter_after(words: list[Word], index: int) -> tuple[str | None, bool]:
+    """The counter after 何 at words[index] (何人 → 人, 何か国 → 箇国) and whether a duration or ordinal
+    suffix follows it (何年ぶり, 何年間, 何回目), which makes 何年 a number rather than a date."""
+    if index + 1 >= len(words):
+        return None, False
+    counter = words[index + 1]
+    if not (counter.is_counter or counter.pos1 in ("名詞", "接尾辞") and len(counter.surface) <= 3):
+        return None, False
+    following = words[index + 2].surface if index + 2 < len(words) else ""
+    extends = following in ("ぶり", "振り", "間", "目", "後", "以上", "以内", "前", "余り", "超")
+    return (counter.lemma or counter.surface), extends
+
+
+def classify_japanese(question: str) -> QuestionType:
+    words = tagged_words(question)
+    years = frozenset(YEAR.findall(nfkc(question)))
+    text = nfkc(question)
+    is_list = any(marker in text for marker in LIST_MARKERS)
+    each = any(marker in text for marker in EACH_MARKERS)
+    found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
+    date_units: set[str] = set()
+    number_suffix: str | None = None
+    for i, word in enumerate(words):
+        lemma = word.lemma or word.surface
+        surface = word.surface
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if lemma in PERSON_WH or surface in ("誰", "だれ", "どなた"):
+            found.append((AnswerType.PERSON, None, None))
+        elif lemma in PLACE_WH or surface == "どこ":
+            if nxt is not None and nxt.surface == "の":
+                run = _noun_run_after(words, i + 2)
+                if run:
+                    found.append((type_of_head(_head(run)), None, _head(run)))
+                    continue
+            found.append((AnswerType.PLACE, None, None))
+        elif lemma in DATE_WH or surface.startswith("いつ") or lemma.startswith("何時"):
+            found.append((AnswerType.DATE, None, None))
+        elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
+            found.append((AnswerType.DESCRIPTION, None, None))
+        elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
+            found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
+        elif surface == "何" and word.pos2 == "数詞":
+            counter, extends = _counter_after(words, i)
+            if counter in ("年", "月", "日") and not extends:
+                date_units.add(counter)
+                found.append((AnswerType.DATE, counter, None))
+            else:
+                if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
+                    number_suffix = words[i + 2].surface
+                found.append((AnswerType.NUMBER, counter, None))
+        elif lemma in ("幾ら",) or surface == "いくら":
+            found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
+        elif lemma in AMOUNT_WH or surface in ("いくつ", "どれくらい", "どのくらい", "どれほど"):
+            found.append((AnswerType.NUMBER, None, None))
+        elif surface == "何" or lemma == "何":
+            # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
+            after = words[i + 1:i + 4]
+            run: list[Word] = []
+            if after and after[0].surface == "と" and len(after) > 1 and (after[1].lemma == "言う"):
+                run = _noun_run_after(words, i + 3)
+                if not run:  # 何と呼ばれた / 何と称した: a name, quoted in the sentence
+                    found.append((AnswerType.NAME, None, None))
+                    continue
+            elif after and after[0].surface == "の":
+                run = _noun_run_after(words, i + 2)
+            elif after and after[0].surface in ("と",):
+                found.append((AnswerType.NAME, None, None))
+                continue
+            elif after and after[0].surface in ("を", "が", "に", "で", "から", "へ"):
+                found.append((AnswerType.DESCRIPTION, None, None))
+                continue
+            else:
+                run = _topic_run(words, i)
+            if run:
+                found.append((type_of_head(_head(run)), None, _head(run)))
+            else:
+                found.append((AnswerType.NAME, None, None))
+        elif (surface in ("どの", "どれ") or lemma in ("何の", "何れ")) and nxt is not None and (
+                nxt.surface in AMOUNT_AFTER or (nxt.lemma or "") in AMOUNT_AFTER):
+            found.append((AnswerType.NUMBER, None, None))
+        elif lemma in WHICH_WH or surface in ("どの", "どんな", "どういう", "どのような", "どのように", "どう"):
+            if surface in ("どのように", "どう") or (nxt is not None and nxt.surface in ("に", "して", "やって")):
+                found.append((AnswerType.DESCRIPTION, None, None))
+                continue
+            start = i + 1
+            while start < len(words) and words[start].surface in ("よう", "な", "様"):
+                start += 1
+            run = _noun_run_after(words, start)
+            if run:
+                found.append((type_of_head(_head(run)), None, _head(run)))
+            elif surface in ("どれ",):
+                found.append((AnswerType.NAME, None, None))
+            else:
+                found.append((AnswerType.DESCRIPTION, None, None))
+    if not found:
+        ending = [w for w in words if w.pos1 != "補助記号"]
+        if ending and ending[-1].surface == "は":
+            # 投票日は？ — an elliptic question: the topic noun says what is asked
+            run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
+            if run:
+                kind = type_of_head(_head(run))
+                return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
+                                    years=years, is_list=is_list, each=each, explicit=False)
+        if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
+            return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
+        if is_list:
+            # 国を二つ挙げて: the object of the listing verb says what each item is.
+            for j, word in enumerate(words):
+                if word.surface == "を" and word.pos1 == "助詞":
+                    run = _noun_run_before(words, j)
+                    while run and run[-1].pos2 == "数詞" or run and run[-1].surface in ("つ", "二", "三"):
+                        run = run[:-1]
+                    if run:
+                        return QuestionType(AnswerType.LIST, head=_head(run), years=years, is_list=True, each=each,
+                                            parts=(type_of_head(_head(run)),))
+            return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
+        return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
+    kind, counter, head = found[0]
+    if counter == MONEY:
+        # ルーブルでいくら: the currency named in the question is the counter the answer needs
+        counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
+    if kind == AnswerType.NUMBER and head is None:
+        topic = _topic_run(words, len(words))
+        head = _head(topic) if topic else None
+    parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
+    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
+                        date_units=frozenset(date_units), number_suffix=number_suffix)
+
+
+def _topic_run(words: list[Word], wh_index: int) -> list[Word]:
+    """For "XはYの何ですか" style questions, the noun compound marked by は or が before the interrogative."""
+    for j in range(wh_index - 1, -1, -1):
+        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+            return _noun_run_before(words, j)
+    return []
+
+
+ENGLISH_PERSON = re.compile(r"\b(who|whom|whose)\b")
+ENGLISH_PLACE = re.compile(r"\bwhere\b")
+ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what date\b|\bin what year\b")
+ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|large|big|often)\b|\bwhat (percentage|percent|share|"
+                            r"proportion|rate|number|amount|sum|level|figure|value)\b|\bby how much\b")
+ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
+ENGLISH_WHICH = re.compile(r"\b(which|what)\s+(?:(?:two|three|four|five|new|former|main|other|first|second|"
+                           r"specific|particular)\s+)?([a-z-]+)")
+ENGLISH_YESNO = re.compile(r"^(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b")
+ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|states|organizations))\b")
+ENGLISH_EACH = re.compile(r"\b(respectively|each)\b")
+ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
+    AnswerType.PLACE: ("country", "countries", "city", "cities", "region", "place", "state", "states", "capital",
+                       "nation", "nations", "island", "islands", "location", "territory", "venue"),
+    AnswerType.ORGANIZATION: ("organization", "organisation", "organizations", "body", "group", "bloc", "alliance",
+                              "institution", "party", "framework", "frameworks", "agency", "company", "union",
+                              "forces", "army", "court"),
+    AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
+                        "people", "figure", "ambassador", "envoy", "commander", "ministers"),
+    AnswerType.DATE: ("year", "date", "day", "month", "time", "period"),
+    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level"),
+    AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
+                             "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
+                             "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
+}
+ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国"), ("nations", "箇国"),
+                    ("times", "回"), ("percent", "パーセント"), ("percentage", "パーセント"), ("years", "年"),
+                    ("missiles", "発"), ("rounds", "回"))
+
+
+def classify_english(question: str) -> QuestionType:
+    text = nfkc(question).lower().strip()
+    years = frozenset(YEAR.findall(text))
+    is_list = bool(ENGLISH_LIST.search(text))
+    each = bool(ENGLISH_EACH.search(text))
+    found: list[tuple[int, AnswerType, str | None, str | None]] = []
+    for pattern, kind in ((ENGLISH_PERSON, AnswerType.PERSON), (ENGLISH_PLACE, AnswerType.PLACE),
+                          (ENGLISH_DATE, AnswerType.DATE), (ENGLISH_REASON, AnswerType.DESCRIPTION)):
+        for match in pattern.finditer(text):
+            found.append((match.start(), kind, None, None))
+    for match in ENGLISH_NUMBER.finditer(text):
+        rest = text[match.end():match.end() + 30]
+        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
+        if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
+            counter = "パーセント"
+        found.append((match.start(), AnswerType.NUMBER, counter, None))
+    for match in re.finditer(r"\b(which|what)\b", text):
+        if any(start <= match.start() < start + 12 for start, *_ in found):
+            continue
+        noun = _english_head(text[match.end():])
+        if noun is None:
+            continue
+        kind = next((k for k, nouns in ENGLISH_HEADS.items() if noun in nouns), AnswerType.NAME)
+        found.append((match.start(), kind, None, noun))
+    if not found:
+        if ENGLISH_YESNO.match(text):
+            return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
+        if is_list:
+            return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
+        return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
+    found.sort(key=lambda f: f[0])
+    _, kind, counter, head = found[0]
+    parts = tuple(dict.fromkeys(k for _, k, _, _ in found[1:] if k != kind))
+    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts)
+
+
+ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would", "can",
+                     "could", "of", "in", "to", "for", "with", "by", "on", "at", "from", "that", "which", "who",
+                     "after", "before", "during", "as", "called", "named", "known", "and", "when", "since"}
+ENGLISH_SKIP = {"the", "a", "an", "two", "three", "four", "new", "former", "main", "other", "first", "second",
+                "specific", "particular", "kind", "type", "sort"}
+
+
+def _english_head(rest: str) -> str | None:
+    """The head noun after which/what: the last word of the noun phrase that follows ("which former Turkmen
+    president became…" → president). After "what is/was", the noun phrase after the verb ("what was Russia's
+    inflation rate" → rate)."""
+    words = re.findall(r"[a-z][a-z'’-]*", rest)
+    if words and words[0] in ("is", "was", "are", "were"):
+        words = words[1:]
+    elif words and words[0] in ("did", "does", "do", "has", "have", "had", "will", "would", "can"):
+        return "did"  # what did X say/do: a description
+    chunk: list[str] = []
+    for word in words[:7]:
+        if word in ENGLISH_CHUNK_END or word.endswith("ed") and chunk:
+            break
+        if word in ENGLISH_SKIP and not chunk:
+            continue
+        chunk.append(word.split("'")[0].split("’")[0])
+    if not chunk:
+        return None
+    known = [w for w in chunk if any(w in nouns for nouns in ENGLISH_HEADS.values()) or w in ("name", "names")]
+    return known[0] if known else chunk[-1]
+
+
+def classify_question(question: str, language: str) -> QuestionType:
+    """What `question` asks for, from its own words."""
+    return classify_english(question) if language == "en" else classify_japanese(question)
+
+
+# ---- answer spans in a Japanese sentence -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TypedSpan:
+    answer_type: AnswerType
+    text: str
+    start: int  # in the sentence
+    end: int
+    counter: str | None = None
+
+
+def _is_katakana_name(word: Word) -> bool:
+    surface = word.surface
+    return (bool(surface) and all("\u30a0" <= ch <= "\u30ff" or ch in "・=" for ch in surface)
+            and (word.lemma is None or word.is_proper))
+
+
+def _title_end(words: list[Word], i: int) -> bool:
+    """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
+    word = words[i]
+    if word.surface in TITLE_ENDINGS:
+        return True
+    return word.pos1 == "接尾辞" and word.surface in ("相", "長", "氏", "官")
+
+
+def person_spans(words: list[Word], text: str) -> list[TypedSpan]:
+    spans: list[TypedSpan] = []
+    taken: set[int] = set()
+    for i in range(len(words)):
+        if not _title_end(words, i):
+            continue
+        # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
+        j = i - 1
+        while j >= 0 and (words[j].pos1 in ("名詞", "接頭辞") and words[j].pos2 == "普通名詞"
+                          and words[j].lemma is not None and not _is_katakana_name(words[j])
+                          and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
+                          or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
+            j -= 1
+        end = j
+        while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j])
+                          or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0
+                              and words[j - 1].pos3 == "人名")
+                          or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
+            j -= 1
+        if end > j:
+            start_word, end_word = words[j + 1], words[end]
+            if any(k in taken for k in range(j + 1, end + 1)):
+                continue
+            if all(w.pos3 == "国" for w in words[j + 1:end + 1]):  # ロシア大統領: a country, not a name
+                continue
+            taken.update(range(j + 1, end + 1))
+            spans.append(TypedSpan(AnswerType.PERSON, text[start_word.start:end_word.end], start_word.start,
+                                   end_word.end))
+    # Names the dictionary knows as names, even without a title (金正恩, 岸田).
+    i = 0
+    while i < len(words):
+        if words[i].pos3 == "人名" and i not in taken:
+            j = i
+            while j + 1 < len(words) and (words[j + 1].pos3 == "人名" or (
+                    words[j + 1].pos2 == "普通名詞" and len(words[j + 1].surface) == 1 and words[j].pos3 == "人名"
+                    and j + 2 < len(words) and words[j + 2].pos1 != "名詞")):
+                j += 1
+            spans.append(TypedSpan(AnswerType.PERSON, text[words[i].start:words[j].end], words[i].start,
+                                   words[j].end))
+            i = j + 1
+            continue
+        i += 1
+    return spans
+
+
+def place_spans(words: list[Word], text: str) -> list[TypedSpan]:
+    """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構)."""
+    spans: list[TypedSpan] = []
+    i = 0
+    while i < len(words):
+        if words[i].pos3 != "地名":
+            i += 1
+            continue
+        j = i
+        while j + 2 < len(words) and words[j + 1].surface == "・" and words[j + 2].pos3 == "地名":
+            j += 2
+        while j + 1 < len(words) and words[j + 1].pos3 == "地名":
+            j += 1
+        if j + 1 < len(words) and words[j + 1].surface in ("市", "州", "県", "島", "地方", "共和国", "地域"):
+            j += 1
+        nxt = words[j + 1] if j + 1 < len(words) else None
+        modifies_noun = (nxt is not None and nxt.pos1 == "名詞" and nxt.pos2 != "数詞"
+                         and nxt.surface not in ("等", "など"))
+        followed_by_title = nxt is not None and nxt.surface in TITLE_ENDINGS
+        if not modifies_noun and not followed_by_title:
+            spans.append(TypedSpan(AnswerType.PLACE, text[words[i].start:words[j].end], words[i].start, words[j].end))
+        i = j + 1
+    return spans
+
+
+def _compound_ending(words: list[Word], text: str, predicate: callable) -> list[TypedSpan]:  # type: ignore[valid-type]
+    """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構)."""
+    spans: list[TypedSpan] = []
+    for i, word in enumerate(words):
+        if not predicate(word):
+            continue
+        if i + 1 < len(words) and words[i + 1].pos1 == "名詞" and words[i + 1].pos2 != "数詞":
+            continue  # not the end of the compound
+        j = i
+        while j - 1 >= 0 and (words[j - 1].pos1 in ("名詞", "接頭辞", "接尾辞") and words[j - 1].pos2 != "数詞"
+                              or words[j - 1].surface == "・"):
+            j -= 1
+        if j < i or len(word.surface) > 1:
+            spans.append(TypedSpan(AnswerType.NAME, text[words[j].start:word.end], words[j].start, word.end))
+    return spans
+
+
+def organization_spans(words: list[Word], text: str) -> list[TypedSpan]:
+    spans = [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
+        words, text, lambda w: any(w.surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)
+        or w.pos3 == "組織")]
+    for match in LATIN_ACRONYM.finditer(text):
+        spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
+    return spans
+
+
+def date_spans(text: str) -> list[TypedSpan]:
+    return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
+            if m.group() and re.search(r"\d", m.group()) or m.group() in ("同年", "同月")]
+
+
+def number_spans(words: list[Word], text: str) -> list[TypedSpan]:
+    """A 数詞 (with its digit groups and 億/万) and the 助数詞 after it: 2,000億ドル, 約60%, 4年ぶり, 3回目."""
+    spans: list[TypedSpan] = []
+    i = 0
+    while i < len(words):
+        if not words[i].is_number or words[i].surface == "何":
+            i += 1
+            continue
+        start = i
+        if start > 0 and words[start - 1].surface in NUMBER_PREFIXES:
+            start -= 1
+        j = i
+        while j + 1 < len(words) and (words[j + 1].is_number or words[j + 1].surface in (",", ".", "，", "．")
+                                      and j + 2 < len(words) and words[j + 2].is_number):
+            j += 1
+        counter = None
+        if j + 1 < len(words) and (words[j + 1].is_counter or words[j + 1].surface in ("%", "％")):
+            j += 1
+            counter = words[j].lemma or words[j].surface
+            while j + 1 < len(words) and words[j + 1].surface in NUMBER_SUFFIXES:
+                j += 1
+        span_text = text[words[start].start:words[j].end]
+        if counter is not None or re.search(r"[0-9０-９]", span_text):
+            spans.append(TypedSpan(AnswerType.NUMBER, span_text, words[start].start, words[j].end, counter))
+        i = j + 1
+    return spans
+
+
+def name_spans(words: list[Word], text: str, head: str | None) -> list[TypedSpan]:
+    """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
+    spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
+    if head:
+        spans += _compound_ending(words, text, lambda w: w.surface.endswith(head) or head.endswith(w.surface)
+                                  and len(w.surface) > 1)
+    for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
+        spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
+    return spans
+
+
+def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,
+                words: list[Word] | None = None) -> list[TypedSpan]:
+    """The spans of `sentence` that could answer a question of `question_type` (of `answer_type`, when the
+    question asks for several), in reading order."""
+    kind = answer_type or question_type.answer_type
+    if kind not in SPAN_TYPES:
+        return []
+    words = words if words is not None else tagged_words(sentence)
+    if kind == AnswerType.PERSON:
+        spans = person_spans(words, sentence)
+    elif kind == AnswerType.PLACE:
+        spans = place_spans(words, sentence)
+        if not question_type.head:
+            # どこ without a head noun may ask for a venue, a website or an institution as well as a place.
+            spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: w.surface.endswith(VENUE_ENDINGS))]
+    elif kind == AnswerType.ORGANIZATION:
+        spans = organization_spans(words, sentence)
+    elif kind == AnswerType.DATE:
+        spans = date_spans(sentence)
+        if question_type.counter == "年" and kind == question_type.answer_type:
+            # 何年に延長 asks for a length as often as for a year: 7年 answers it too.
+            spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("年", s.counter)
+                      and not any(s.start < d.end and d.start < s.end for d in spans)]
+        if question_type.date_units:
+            # 何月何日 is not answered by a month alone
+            spans = [s for s in spans if s.answer_type != AnswerType.DATE
+                     or all(unit in s.text for unit in question_type.date_units)]
+        if question_type.years:
+            # A date of another year than the one asked about does not answer it.
+            spans = [s for s in spans if not YEAR.search(nfkc(s.text))
+                     or set(YEAR.findall(nfkc(s.text))) & question_type.years]
+    elif kind == AnswerType.NUMBER:
+        spans = number_spans(words, sentence)
+        if question_type.counter and kind == question_type.answer_type:
+            spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+        elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
+            spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        if question_type.head and question_type.head.endswith("数") and not question_type.counter:
+            # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
+            spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
+                     and not s.text.endswith(("ぶり", "振り", "間"))]
+        # A month or a day is a date, not a count (9月 does not say how many).
+        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                          and question_type.counter != "年")]
+        if question_type.number_suffix and kind == question_type.answer_type:
+            spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+    else:
+        spans = name_spans(words, sentence, question_type.head)
+    return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def is_negative(sentence: str) -> bool:
+    """Whether the sentence denies (ない, ず, ません as auxiliaries, or the adjective 無い): the answer to a yes/no
+    question it answers is いいえ."""
+    return any(w.pos1 == "助動詞" and (w.lemma or w.surface) in ("ない", "ず", "ぬ", "ん")
+               or w.pos1 == "形容詞" and (w.lemma or "") in ("無い", "ない") for w in tagged_words(sentence))
+
+
+def _counter_key(counter: str) -> str:
+    counter = nfkc(counter)
+    counter = {"%": "パーセント", "か国": "箇国", "カ国": "箇国", "ヶ国": "箇国", "ケ国": "箇国"}.get(counter, counter)
+    # 何年間 asks for 年; 78年 answers it.
+    return counter[:-1] if len(counter) > 1 and counter[-1] in "間目" else counter
+
+
+def counters_match(asked: str, found: str) -> bool:
+    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国, いくら by 200万ドル."""
+    if asked == MONEY:
+        return any(_counter_key(found).startswith(_counter_key(c)) for c in MONEY_COUNTERS)
+    asked, found = _counter_key(asked), _counter_key(found)
+    return found.startswith(asked) or asked.startswith(found)
+
+
+COORDINATORS = ("と", "や", "、", "及び", "および", "並びに", "ならびに", "・")
+
+
+def coordinated_parts(question: str, language: str) -> list[str]:
+    """The coordinated noun phrases of a それぞれ question (トルクメニスタンとアルメニアの閣僚はそれぞれ誰 →
+    トルクメニスタン, アルメニア), each to be answered on its own. English conjuncts cannot be matched against
+    Japanese text offline, so English questions are answered as one."""
+    if language != "ja":
+        return []
+    words = tagged_words(question)
+    best: list[str] = []
+    i = 0
+    while i < len(words):
+        run = _noun_run_after(words, i)
+        if not run:
+            i += 1
+            continue
+        group = [run]
+        j = i + len(run)
+        while j < len(words) and words[j].surface in COORDINATORS and words[j].pos1 in ("助詞", "補助記号", "接続詞"):
+            following = _noun_run_after(words, j + 1)
+            if not following:
+                break
+            group.append(following)
+            j = j + 1 + len(following)
+        if len(group) >= 2 and len(group) > len(best):
+            best = [question[r[0].start:r[-1].end] for r in group]
+        i = max(j, i + 1)
+    return [part for part in best if len(part) >= 2]

@@ -1,0 +1,157 @@
+"""Follow-ups: what "その会談", "同国", "彼", "それ" or "he" / "that" refer to, resolved from the last turns before
+retrieval and before the question is typed.
+
+Resolution works on parts of speech, not phrasings: a demonstrative (連体詞 その/この/あの, 接頭辞 同) before a noun
+is replaced by the latest noun compound of the conversation with the same head noun (その会談 → 首脳会談); a personal
+pronoun by the latest person named; そこ and 同国 by the latest place; それ/これ by what the last answer gave, or
+else by what the last question asked about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.tokenize import Word, tagged_words
+from service.answer_types import AnswerType, person_spans, place_spans
+
+DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
+PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
+PLACE_PRONOUNS = {"そこ", "ここ", "あそこ", "同国", "同地"}
+THING_PRONOUNS = {"それ", "これ", "あれ", "同じ"}
+ENGLISH_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+ENGLISH_THING_PRONOUNS = {"it", "that", "this", "they", "them", "its", "those", "these"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a conversation (re-exported by service.chain)."""
+
+    role: str  # "user" | "assistant"
+    content: str
+
+
+def _noun_runs(words: list[Word]) -> list[list[Word]]:
+    runs: list[list[Word]] = []
+    current: list[Word] = []
+    for word in words:
+        if word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 != "代名詞" or (word.surface == "・" and current):
+            current.append(word)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _latest_compound_with_head(head: str, texts: list[str]) -> str | None:
+    """The longest noun compound ending in `head` in the most recent text that has one."""
+    for text in texts:
+        words = tagged_words(text)
+        matches = []
+        for run in _noun_runs(words):
+            phrase = text[run[0].start:run[-1].end]
+            if phrase.endswith(head) and len(phrase) > len(head):
+                matches.append(phrase)
+        if matches:
+            return max(matches, key=len)
+    return None
+
+
+def _latest_span(texts: list[str], kind: AnswerType) -> str | None:
+    for text in texts:
+        words = tagged_words(text)
+        spans = person_spans(words, text) if kind == AnswerType.PERSON else place_spans(words, text)
+        if spans:
+            return spans[0].text
+    return None
+
+
+def _last_direct_answer(history: list[Turn]) -> str | None:
+    """The direct answer an extractive answer leads with ("フィンランドです。「…」")."""
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            head, sep, _ = turn.content.partition("です。")
+            return head if sep and 0 < len(head) <= 40 and "「" not in head else None
+    return None
+
+
+def _last_topic(history: list[Turn]) -> str | None:
+    """What the last question was about: its first noun compound marked by は, が or を, else its longest."""
+    for turn in reversed(history):
+        if turn.role != "user":
+            continue
+        words = tagged_words(turn.content)
+        runs = _noun_runs(words)
+        for run in runs:
+            after = next((w for w in words if w.start >= run[-1].end), None)
+            if after is not None and after.surface in ("は", "が", "を"):
+                return turn.content[run[0].start:run[-1].end]
+        if runs:
+            longest = max(runs, key=lambda r: r[-1].end - r[0].start)
+            return turn.content[longest[0].start:longest[-1].end]
+    return None
+
+
+def resolve_references(question: str, history: list[Turn], language: str) -> str:
+    """`question` with its references to earlier turns spelled out; unchanged when it has none or when the
+    conversation offers nothing to resolve them to."""
+    if not history:
+        return question
+    # Most recent first: the last answer, then the last question, then older turns.
+    texts = [turn.content for turn in reversed(history[-4:])]
+    if language == "en":
+        return _resolve_english(question, history, texts)
+    words = tagged_words(question)
+    pieces: list[str] = []
+    cursor = 0
+    i = 0
+    while i < len(words):
+        word = words[i]
+        replacement: str | None = None
+        consumed = 1
+        if word.surface in DEMONSTRATIVES and word.pos1 in ("連体詞", "接頭辞"):
+            run: list[Word] = []
+            j = i + 1
+            while j < len(words) and words[j].pos1 in ("名詞", "接尾辞") and words[j].pos2 != "代名詞":
+                run.append(words[j])
+                j += 1
+            if run:
+                noun = question[run[0].start:run[-1].end]
+                if noun in ("国",) or noun.endswith("国") and len(noun) <= 2:
+                    replacement = _latest_span(texts, AnswerType.PLACE)
+                elif noun in ("人", "氏", "人物", "大統領", "首相", "外相", "大臣"):
+                    person = _latest_span(texts, AnswerType.PERSON)
+                    replacement = f"{person}{noun}" if person and noun not in ("人", "氏", "人物") else person
+                else:
+                    replacement = _latest_compound_with_head(noun, texts)
+                if replacement is not None:
+                    consumed = 1 + len(run)
+        elif word.surface in PERSON_PRONOUNS or (word.pos1 == "代名詞" and word.surface in ("彼", "彼女")):
+            replacement = _latest_span(texts, AnswerType.PERSON)
+        elif word.surface in PLACE_PRONOUNS:
+            replacement = _latest_span(texts, AnswerType.PLACE)
+        elif word.surface in THING_PRONOUNS and word.pos1 == "代名詞":
+            replacement = _last_direct_answer(history) or _last_topic(history)
+        if replacement:
+            last = words[i + consumed - 1]
+            pieces.append(question[cursor:word.start])
+            pieces.append(replacement)
+            cursor = last.end
+        i += consumed
+    pieces.append(question[cursor:])
+    return "".join(pieces)
+
+
+def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> str:
+    """English questions keep their words (the wh-word types them); what a pronoun refers to is added in
+    brackets, in the Japanese of the documents, so that search and the answerer see it."""
+    lowered = {w.strip("?,.!").lower() for w in question.split()}
+    referent: str | None = None
+    if lowered & ENGLISH_PERSON_PRONOUNS:
+        referent = _latest_span(texts, AnswerType.PERSON)
+    elif lowered & ENGLISH_THING_PRONOUNS:
+        referent = _last_direct_answer(history) or _last_topic(history)
+    return f"{question} ({referent})" if referent else question
+

@@ -1,0 +1,121 @@
+"""Question typing, answer spans, multi-part splitting and follow-up resolution: parts of speech, not phrasings.
+
+The questions here are worded unlike eval/dev.jsonl on purpose: the mechanisms must carry over to new wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.answer_types import AnswerType, classify_question, coordinated_parts, typed_spans
+from service.followup import Turn, resolve_references
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("この協定に署名したのは誰だったの？", AnswerType.PERSON),
+    ("どこで墜落したんですか", AnswerType.PLACE),
+    ("投票日はいつ？", AnswerType.DATE),
+    ("投票日は？", AnswerType.DATE),
+    ("負傷者は何人出ましたか", AnswerType.NUMBER),
+    ("何年ぶりの訪問だった？", AnswerType.NUMBER),
+    ("何年に設立された？", AnswerType.DATE),
+    ("どの程度減ったのか", AnswerType.NUMBER),
+    ("どれだけ増えた？", AnswerType.NUMBER),
+    ("この会合を主催した国際機関はどこの組織？", AnswerType.ORGANIZATION),
+    ("署名された文書は何という宣言ですか", AnswerType.NAME),
+    ("なぜ延期されたのですか", AnswerType.DESCRIPTION),
+    ("どのように対応しましたか", AnswerType.DESCRIPTION),
+    ("首脳会談は開かれましたか", AnswerType.YESNO),
+    ("Who signed the declaration?", AnswerType.PERSON),
+    ("Where did the plane crash?", AnswerType.PLACE),
+    ("When was the vote held?", AnswerType.DATE),
+    ("How many people were displaced?", AnswerType.NUMBER),
+    ("What was the unemployment rate last year?", AnswerType.NUMBER),
+    ("Which former Uzbek minister became ambassador?", AnswerType.PERSON),
+    ("Which alliance did Sweden join?", AnswerType.ORGANIZATION),
+    ("Why did the talks stop?", AnswerType.DESCRIPTION),
+    ("Did Japan send an envoy?", AnswerType.YESNO),
+])
+def test_questions_are_typed_by_what_they_ask(question: str, expected: AnswerType) -> None:
+    language = "en" if question[0].isascii() else "ja"
+    assert classify_question(question, language).answer_type == expected
+
+
+def test_a_question_asking_two_things_has_two_parts() -> None:
+    question_type = classify_question("いつ、どこで開催されることになった？", "ja")
+    assert question_type.answer_type == AnswerType.DATE
+    assert AnswerType.PLACE in question_type.parts
+    counted = classify_question("会合は何回開かれ、直近はいつでしたか", "ja")
+    assert counted.answer_type == AnswerType.NUMBER and AnswerType.DATE in counted.parts
+
+
+def test_counters_narrow_the_number_asked_for() -> None:
+    question_type = classify_question("何か国が署名しましたか", "ja")
+    sentence = "会議には約40か国から300人が参加し、12か国が署名した。"
+    assert [s.text for s in typed_spans(sentence, question_type)] == ["約40か国", "12か国"]
+    people = classify_question("参加者は何人？", "ja")
+    assert [s.text for s in typed_spans(sentence, people)] == ["300人"]
+
+
+@pytest.mark.parametrize(("kind", "sentence", "expected"), [
+    (AnswerType.PERSON, "ラヴロフ外相と上川外務大臣が会談した。", ["ラヴロフ", "上川"]),
+    (AnswerType.PERSON, "ゴチモラエフ貿易・対外経済関係相が訪日した。", ["ゴチモラエフ"]),
+    (AnswerType.PLACE, "首脳は東京・京都を訪問し、上海協力機構の会合に出た。", ["東京・京都"]),
+    (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日"]),
+    (AnswerType.NUMBER, "貿易額は前年比44.3%減の約2,000億ドルだった。", ["44.3%", "約2,000億ドル"]),
+    (AnswerType.ORGANIZATION, "集団安全保障条約機構（CSTO）の会合が開かれた。", ["集団安全保障条約機構", "CSTO"]),
+])
+def test_spans_of_each_type_are_found_by_part_of_speech(kind: AnswerType, sentence: str,
+                                                         expected: list[str]) -> None:
+    question_type = classify_question({AnswerType.PERSON: "誰？", AnswerType.PLACE: "どこ？",
+                                       AnswerType.DATE: "いつ？", AnswerType.NUMBER: "どのくらい？",
+                                       AnswerType.ORGANIZATION: "どの機関？"}[kind], "ja")
+    assert [s.text for s in typed_spans(sentence, question_type, kind)] == expected
+
+
+def test_each_question_is_split_into_its_conjuncts() -> None:
+    assert coordinated_parts("カザフスタンとウズベキスタンの外相はそれぞれ誰ですか", "ja") == [
+        "カザフスタン", "ウズベキスタン"]
+    assert coordinated_parts("Who are the ministers of A and B respectively?", "en") == []
+
+
+def test_follow_ups_are_resolved_from_the_last_turns() -> None:
+    history = [Turn("user", "9月に極東でプーチン大統領と会ったのは誰？"),
+               Turn("assistant", "金正恩国務委員長です。「…首脳会談を行った。」[1]")]
+    assert resolve_references("その会談は何年ぶり？", history, "ja") == "首脳会談は何年ぶり？"
+    assert resolve_references("彼はどこを訪問した？", history, "ja").startswith("金正恩")
+    assert resolve_references("それはいつ？", history, "ja") == "金正恩国務委員長はいつ？"
+    assert resolve_references("Where did he go next?", history, "en") == "Where did he go next? (金正恩)"
+    assert resolve_references("その会談は何年ぶり？", [], "ja") == "その会談は何年ぶり？"
+
+
+def test_a_reference_with_nothing_to_resolve_to_is_left_alone() -> None:
+    history = [Turn("user", "ロシアの経済はどうだった？"), Turn("assistant", "資料には該当する記述が見当たりません。")]
+    assert resolve_references("彼は何と言った？", history, "ja") == "彼は何と言った？"
+
+
+def test_number_and_date_spans_keep_what_belongs_to_them() -> None:
+    ranges = classify_question("いつからいつまで続いた？", "ja")
+    assert [s.text for s in typed_spans("政策金利は7月から12月にかけて引き上げられた。", ranges)] == ["7月から12月"]
+    ordinal = classify_question("今回は何回目の会合？", "ja")
+    assert [s.text for s in typed_spans("第3回会合は、同年2回目の対面会合となった。", ordinal)] == ["2回目"]
+    day = classify_question("8月の何日に起きた？", "ja")
+    assert typed_spans("8月、航空機が墜落した。", day) == []
+    about = classify_question("どのくらいの人が避難した？", "ja")
+    assert [s.text for s in typed_spans("10万人以上が避難した。", about)] == ["10万人以上"]
+
+
+def test_yes_no_answers_follow_the_sentence_polarity() -> None:
+    from service.answer_types import is_negative
+
+    assert is_negative("ベラルーシは参戦はしていない。")
+    assert is_negative("前向きな反応は得られていません。")
+    assert not is_negative("日本も初めて制裁を導入した。")
+
+
+def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
+    money = classify_question("国防費はルーブルでいくらですか？", "ja")
+    assert [s.text for s in typed_spans("国防費は前年比1.7倍の10兆ルーブルとなった。", money)] == ["10兆ルーブル"]
+    count = classify_question("渡った砲弾の数はどのくらい？", "ja")
+    assert [s.text for s in typed_spans("4年ぶりの会談で100万発の砲弾が渡った。", count)] == ["100万発"]
+    assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER

@@ -1,0 +1,40 @@
+"""Concurrent questions through the real model, its tokenizer and the real tagger."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from index.embed import BatchingEmbedder
+from service.chain import QuestionAnswerer
+from service.config import PROJECT_ROOT, Settings
+from service.loading import load_question_answerer
+
+pytestmark = pytest.mark.slow
+
+
+def summary(answerer: QuestionAnswerer, question: str) -> tuple[object, ...]:
+    answer = answerer.ask(question).answer
+    return (answer.answer, answer.abstained, tuple((c.passage_id, c.start, c.end) for c in answer.citations),
+            tuple(item.passage.passage_id for item in answer.passages))
+
+
+def test_32_concurrent_questions_get_the_answers_they_get_alone(real_settings: Settings,
+                                                                real_answerer: QuestionAnswerer) -> None:
+    embedder = real_answerer.embedder
+    assert isinstance(embedder, BatchingEmbedder)
+    # No answer cache: every request goes through the model, the tokenizer and the tagger.
+    answerer = load_question_answerer(real_settings.model_copy(update={"answer_cache_size": 0}), embedder)
+    rows = [json.loads(line) for line in (PROJECT_ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    questions = list(dict.fromkeys(row["question"] for row in rows))[:32]
+    assert len(questions) == 32
+    alone = [summary(answerer, question) for question in questions]
+    batches_before = len(embedder.batch_sizes)
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        together = list(pool.map(lambda question: summary(answerer, question), questions))
+    for question, expected, got in zip(questions, alone, together, strict=True):
+        assert got == expected, question
+    assert max(embedder.batch_sizes[batches_before:]) > 1, "concurrent questions were not embedded together"
