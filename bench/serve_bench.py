@@ -19,6 +19,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,10 +75,12 @@ def start_server(command: list[str], env: dict[str, str], ready_url: str, timeou
                  ) -> tuple[subprocess.Popen[bytes], float]:
     """Start a server; return it and the seconds from spawn until it answers ready."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server's next log line.
+    log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
-            raise SystemExit(f"{command} exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+            raise SystemExit(f"{command} exited: {Path(log.name).read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(ready_url, timeout=1).status_code == 200:
                 return process, time.perf_counter() - started
