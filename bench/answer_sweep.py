@@ -11,14 +11,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.clean import clean_document
 from index.corpus import load_corpus
+from index.retrieve import RetrievalResult, RetrievedPassage
+from index.store import load_index
 from service.answer import AnswerParams, ExtractiveAnswerer
 from service.api.routes import ask_response
-from service.chain import TimedAnswer, Turn
+from service.chain import TimedAnswer, Turn, _Prepared
 from service.config import PROJECT_ROOT, get_settings
 from service.evaluate import aggregate, load_dataset, score_item
 from service.loading import answer_params, load_question_answerer
@@ -35,19 +40,45 @@ def parse_value(name: str, text: str) -> Any:
     return float(text)
 
 
+def dump(prepared: _Prepared) -> dict[str, Any]:
+    return {"question": prepared.question, "language": prepared.language, "context": prepared.context,
+            "already_said": prepared.already_said, "query_vector": prepared.result.query_vector.tolist(),
+            "passages": [[p.passage.passage_id, p.score, p.dense_rank, p.bm25_rank] for p in prepared.result.passages]}
+
+
+def restore(index: Any, row: dict[str, Any]) -> _Prepared:
+    vector = np.asarray(row["query_vector"], dtype=np.float32)
+    passages = [RetrievedPassage(index.passage_by_id(pid), score, dense, bm25) for pid, score, dense, bm25
+                in row["passages"]]
+    result = RetrievalResult(query_vector=vector, language=row["language"], passages=passages)
+    return _Prepared(question=row["question"], language=row["language"], history=[], result=result,
+                     context=row["context"], already_said=row["already_said"], started=0.0, retrieved_at=0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", type=Path, default=PROJECT_ROOT / "eval" / "dev.jsonl")
     parser.add_argument("--grid", action="append", default=[], help="name=v1,v2 (an AnswerParams field)")
     parser.add_argument("--top-k", type=int, default=10)
     parser.add_argument("--failures", action="store_true", help="print the failed items of the first setting")
+    parser.add_argument("--cache", type=Path, help="retrieval results: written on the first run, read after")
     args = parser.parse_args()
     settings = get_settings()
-    qa = load_question_answerer(settings)
     items = load_dataset(args.dataset)
     corpus = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
-    prepared = [qa.prepare(item.question, [Turn(t["role"], t["content"]) for t in item.history], args.top_k)
-                for item in items]
+    if args.cache and args.cache.is_file():
+        # Retrieval as it was when the cache was written: answerer changes can be tried without the model.
+        index = load_index(settings.index_dir, embedding_model=settings.embedding_model, embedding_fingerprint=None)
+        cached = json.loads(args.cache.read_text(encoding="utf-8"))
+        prepared = [restore(index, cached[item.id]) for item in items]
+    else:
+        qa = load_question_answerer(settings)
+        index = qa.index
+        prepared = [qa.prepare(item.question, [Turn(t["role"], t["content"]) for t in item.history], args.top_k)
+                    for item in items]
+        if args.cache:
+            args.cache.write_text(json.dumps({item.id: dump(prep) for item, prep in zip(items, prepared, strict=True)},
+                                             ensure_ascii=False), encoding="utf-8")
     grid = [(name, [parse_value(name, v) for v in values.split(",")])
             for name, values in (entry.split("=", 1) for entry in args.grid)]
     base = answer_params(settings)
@@ -55,7 +86,7 @@ def main() -> None:
     for number, combination in enumerate(itertools.product(*[values for _, values in grid]) if grid else [()]):
         params = dataclasses.replace(base, **{name: value for (name, _), value in zip(grid, combination,
                                                                                        strict=True)})
-        answerer = ExtractiveAnswerer(qa.index, params)
+        answerer = ExtractiveAnswerer(index, params)
         results = []
         for item, prep in zip(items, prepared, strict=True):
             answer = answerer.answer(prep.question, prep.language, prep.result.query_vector, prep.result.passages,

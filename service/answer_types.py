@@ -67,10 +67,20 @@ WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう",
 LIST_MARKERS = ("すべて", "全て", "全部", "挙げ", "列挙", "いずれも")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
-DATE_SPAN = re.compile(
-    r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
+_DATE = (r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?"
+         r"(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
+# A date, or a range of dates (7月から8月, 2023年4月から6月期).
+DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
+                       r"(?:(?<=[月年])期)?")
 YEAR = re.compile(r"(?:19|20)\d\d(?=年)|\b(?:19|20)\d\d\b")
 LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
+# What belongs to a figure around its digits and counter: 約2,000億ドル, 10万人以上, 第12回, 千年以上前.
+NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低", "第", "同")
+NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
+                   "近く")
+# The counter of an amount of money or of a change in one: what いくら and 金額 want.
+MONEY = "money"
+MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
 QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
 
 
@@ -90,6 +100,10 @@ class QuestionType:
     # False when the type is only guessed from a topic noun ("輸出額は？" may want a figure or a trend), so a
     # missing span must not make the answerer abstain.
     explicit: bool = True
+    # The units a date must have: 何月何日 wants a day, not just a month.
+    date_units: frozenset[str] = frozenset()
+    # The suffix a number must have: 何回目 wants an ordinal, 何年ぶり an interval.
+    number_suffix: str | None = None
 
     @property
     def wants_span(self) -> bool:
@@ -170,6 +184,8 @@ def classify_japanese(question: str) -> QuestionType:
     is_list = any(marker in text for marker in LIST_MARKERS)
     each = any(marker in text for marker in EACH_MARKERS)
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
+    date_units: set[str] = set()
+    number_suffix: str | None = None
     for i, word in enumerate(words):
         lemma = word.lemma or word.surface
         surface = word.surface
@@ -187,13 +203,20 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.DATE, None, None))
         elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
             found.append((AnswerType.DESCRIPTION, None, None))
+        elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
+            found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
             if counter in ("年", "月", "日") and not extends:
+                date_units.add(counter)
                 found.append((AnswerType.DATE, counter, None))
             else:
+                if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
+                    number_suffix = words[i + 2].surface
                 found.append((AnswerType.NUMBER, counter, None))
-        elif lemma in AMOUNT_WH or surface in ("いくら", "いくつ", "どれくらい", "どのくらい", "どれほど"):
+        elif lemma in ("幾ら",) or surface == "いくら":
+            found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
+        elif lemma in AMOUNT_WH or surface in ("いくつ", "どれくらい", "どのくらい", "どれほど"):
             found.append((AnswerType.NUMBER, None, None))
         elif surface == "何" or lemma == "何":
             # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
@@ -259,8 +282,15 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if counter == MONEY:
+        # ルーブルでいくら: the currency named in the question is the counter the answer needs
+        counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
+    if kind == AnswerType.NUMBER and head is None:
+        topic = _topic_run(words, len(words))
+        head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
-    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts)
+    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
+                        date_units=frozenset(date_units), number_suffix=number_suffix)
 
 
 def _topic_run(words: list[Word], wh_index: int) -> list[Word]:
@@ -506,8 +536,7 @@ def number_spans(words: list[Word], text: str) -> list[TypedSpan]:
             i += 1
             continue
         start = i
-        if start > 0 and words[start - 1].pos1 == "接頭辞" and words[start - 1].surface in ("約", "計", "総", "延べ",
-                                                                                        "およそ", "最大", "最低"):
+        if start > 0 and words[start - 1].surface in NUMBER_PREFIXES:
             start -= 1
         j = i
         while j + 1 < len(words) and (words[j + 1].is_number or words[j + 1].surface in (",", ".", "，", "．")
@@ -517,8 +546,7 @@ def number_spans(words: list[Word], text: str) -> list[TypedSpan]:
         if j + 1 < len(words) and (words[j + 1].is_counter or words[j + 1].surface in ("%", "％")):
             j += 1
             counter = words[j].lemma or words[j].surface
-            while j + 1 < len(words) and words[j + 1].pos1 == "接尾辞" and words[j + 1].surface in (
-                    "ぶり", "振り", "間", "目", "余り", "超", "強", "弱"):
+            while j + 1 < len(words) and words[j + 1].surface in NUMBER_SUFFIXES:
                 j += 1
         span_text = text[words[start].start:words[j].end]
         if counter is not None or re.search(r"[0-9０-９]", span_text):
@@ -562,6 +590,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # 何年に延長 asks for a length as often as for a year: 7年 answers it too.
             spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("年", s.counter)
                       and not any(s.start < d.end and d.start < s.end for d in spans)]
+        if question_type.date_units:
+            # 何月何日 is not answered by a month alone
+            spans = [s for s in spans if s.answer_type != AnswerType.DATE
+                     or all(unit in s.text for unit in question_type.date_units)]
         if question_type.years:
             # A date of another year than the one asked about does not answer it.
             spans = [s for s in spans if not YEAR.search(nfkc(s.text))
@@ -570,9 +602,27 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
             spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+        elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
+            spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        if question_type.head and question_type.head.endswith("数") and not question_type.counter:
+            # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
+            spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
+                     and not s.text.endswith(("ぶり", "振り", "間"))]
+        # A month or a day is a date, not a count (9月 does not say how many).
+        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                          and question_type.counter != "年")]
+        if question_type.number_suffix and kind == question_type.answer_type:
+            spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
     else:
         spans = name_spans(words, sentence, question_type.head)
     return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def is_negative(sentence: str) -> bool:
+    """Whether the sentence denies (ない, ず, ません as auxiliaries, or the adjective 無い): the answer to a yes/no
+    question it answers is いいえ."""
+    return any(w.pos1 == "助動詞" and (w.lemma or w.surface) in ("ない", "ず", "ぬ", "ん")
+               or w.pos1 == "形容詞" and (w.lemma or "") in ("無い", "ない") for w in tagged_words(sentence))
 
 
 def _counter_key(counter: str) -> str:
@@ -583,7 +633,9 @@ def _counter_key(counter: str) -> str:
 
 
 def counters_match(asked: str, found: str) -> bool:
-    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国."""
+    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国, いくら by 200万ドル."""
+    if asked == MONEY:
+        return any(_counter_key(found).startswith(_counter_key(c)) for c in MONEY_COUNTERS)
     asked, found = _counter_key(asked), _counter_key(found)
     return found.startswith(asked) or asked.startswith(found)
 

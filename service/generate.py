@@ -28,6 +28,7 @@ from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import content_tokens
 from service.answer import ABSTAIN_MESSAGES, Answer, Citation, document_fields, verify_citation
+from service.answer_types import classify_question, typed_spans
 from service.facts import Facts, facts_of, missing_facts
 from service.prompts import PromptTemplate
 
@@ -98,6 +99,14 @@ def says_not_found(text: str) -> bool:
     return any(hint in lowered for hint in NOT_FOUND_HINTS)
 
 
+def typed_sentence_check(question: str, language: str) -> Callable[[str], bool] | None:
+    """What a supporting sentence must contain for `question`: a span of the answer type it asks for ("どこ" a
+    place, "誰" a person…), or None when it asks for a description or yes/no, or its type is only a guess."""
+    question_type = classify_question(question, language)
+    if not question_type.wants_span or not question_type.explicit:
+        return None
+    return lambda sentence: any(typed_spans(sentence, question_type, kind) for kind in question_type.all_types)
+
 
 REAL_TEXT = re.compile(r"[^\[\]\d\s]")
 
@@ -151,7 +160,7 @@ class ClaimVerifier:
             coverage = len(self.question_terms & set(content_tokens(sentence))) / len(self.question_terms)
             if coverage < params.relevance_coverage:
                 return False
-        # Seam for the answer types: a question asking for a person needs a sentence that names one.
+        # The answer type: a question asking "who" needs a sentence that names a person (service/answer_types.py).
         return self.sentence_ok is None or self.sentence_ok(sentence)
 
     def support(self, claim: str, facts: Facts, claim_vector: np.ndarray, number: int) -> Support | None:
@@ -240,15 +249,16 @@ class GenerativeAnswerer:
 
     def __init__(self, index: SearchIndex, embedder: Embedder, chat_model: BaseChatModel, prompt: PromptTemplate,
                  provider: str, params: GenerationParams | None = None,
-                 sentence_check: Callable[[str, str], Callable[[str], bool] | None] | None = None) -> None:
+                 sentence_check: Callable[[str, str], Callable[[str], bool] | None] | None = typed_sentence_check
+                 ) -> None:
         self.index = index
         self.embedder = embedder
         self.chat_model = chat_model
         self.prompt = prompt
         self.provider = provider
         self.params = params or GenerationParams()
-        # (question, language) -> what a supporting sentence must contain for that question (e.g. a span of the
-        # asked answer type), or None when anything relevant will do.
+        # (question, language) -> what a supporting sentence must contain for that question (by default a span
+        # of the asked answer type), or None when anything relevant will do.
         self.sentence_check = sentence_check
 
     def messages(self, question: str, language: str, retrieved: list[RetrievedPassage]) -> list[HumanMessage]:

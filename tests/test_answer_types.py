@@ -92,3 +92,30 @@ def test_follow_ups_are_resolved_from_the_last_turns() -> None:
 def test_a_reference_with_nothing_to_resolve_to_is_left_alone() -> None:
     history = [Turn("user", "ロシアの経済はどうだった？"), Turn("assistant", "資料には該当する記述が見当たりません。")]
     assert resolve_references("彼は何と言った？", history, "ja") == "彼は何と言った？"
+
+
+def test_number_and_date_spans_keep_what_belongs_to_them() -> None:
+    ranges = classify_question("いつからいつまで続いた？", "ja")
+    assert [s.text for s in typed_spans("政策金利は7月から12月にかけて引き上げられた。", ranges)] == ["7月から12月"]
+    ordinal = classify_question("今回は何回目の会合？", "ja")
+    assert [s.text for s in typed_spans("第3回会合は、同年2回目の対面会合となった。", ordinal)] == ["2回目"]
+    day = classify_question("8月の何日に起きた？", "ja")
+    assert typed_spans("8月、航空機が墜落した。", day) == []
+    about = classify_question("どのくらいの人が避難した？", "ja")
+    assert [s.text for s in typed_spans("10万人以上が避難した。", about)] == ["10万人以上"]
+
+
+def test_yes_no_answers_follow_the_sentence_polarity() -> None:
+    from service.answer_types import is_negative
+
+    assert is_negative("ベラルーシは参戦はしていない。")
+    assert is_negative("前向きな反応は得られていません。")
+    assert not is_negative("日本も初めて制裁を導入した。")
+
+
+def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
+    money = classify_question("国防費はルーブルでいくらですか？", "ja")
+    assert [s.text for s in typed_spans("国防費は前年比1.7倍の10兆ルーブルとなった。", money)] == ["10兆ルーブル"]
+    count = classify_question("渡った砲弾の数はどのくらい？", "ja")
+    assert [s.text for s in typed_spans("4年ぶりの会談で100万発の砲弾が渡った。", count)] == ["100万発"]
+    assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER

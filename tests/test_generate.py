@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.answer import verify_citation
 from service.api.app import create_app
+from service.cache import CachedQuestionAnswerer
 from service.chain import LLMUnavailableError, QuestionAnswerer
 from service.config import PROJECT_ROOT, Settings
 from service.generate import GenerativeAnswerer, render_passages, split_claims
@@ -20,6 +21,8 @@ TRADE = "2023年の日露間の貿易はどれくらい減少した？"
 
 
 def with_llm(base: QuestionAnswerer, chat_model: object, fallback: bool = False) -> QuestionAnswerer:
+    if isinstance(base, CachedQuestionAnswerer):  # the loaded service answers through its cache
+        base = base.inner
     prompts = load_prompts(PROJECT_ROOT / "prompts")
     generator = GenerativeAnswerer(base.index, base.embedder, chat_model, prompts["answer"],  # type: ignore[arg-type]
                                    provider="fake")
@@ -245,3 +248,18 @@ def test_a_true_sentence_that_does_not_bear_on_the_question_is_not_cited(tiny_an
     asked_about_it = with_llm(tiny_answerer, scripted_chat_model(
         "エネルギー分野では、サハリン2の権益を維持する方針をとっている[1]。")).ask("サハリン2の権益はどうする方針？")
     assert asked_about_it.answer.answered_by == "llm:fake", asked_about_it.answer
+
+
+def test_a_quote_without_a_span_of_the_asked_type_is_not_cited(tiny_answerer: QuestionAnswerer) -> None:
+    """"When…?" answered by a sentence that gives no date: relevant and true, but it does not say when. (Asked
+    through the chain, the extractive answerer abstains first; the generator's own check is tested here.)"""
+    question = "ロシア側から漁業協議ができないとの通知があったのはいつ？"
+    claim = "日本政府はロシアとの漁業協議を続けてきたが、ロシア側から協議はできないとの通知があった[1]。"
+    generator = with_llm(tiny_answerer, scripted_chat_model()).generator
+    retrieved = tiny_answerer.retriever.search(question, 5).passages
+    fallback = tiny_answerer.ask(question).answer
+    typed = generator.verify(claim, "ja", retrieved, fallback, question=question)  # type: ignore[union-attr]
+    assert typed.answered_by == "extractive" and typed.unverified_claims, typed
+    generator.sentence_check = None  # type: ignore[union-attr]
+    untyped = generator.verify(claim, "ja", retrieved, fallback, question=question)  # type: ignore[union-attr]
+    assert untyped.answered_by == "llm:fake" and untyped.citations, untyped
