@@ -78,6 +78,9 @@ LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
 NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低", "第", "同")
 NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
                    "近く")
+# The counter of an amount of money or of a change in one: what いくら and 金額 want.
+MONEY = "money"
+MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
 QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
 
 
@@ -200,6 +203,8 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.DATE, None, None))
         elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
             found.append((AnswerType.DESCRIPTION, None, None))
+        elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
+            found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
             if counter in ("年", "月", "日") and not extends:
@@ -209,7 +214,9 @@ def classify_japanese(question: str) -> QuestionType:
                 if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
                     number_suffix = words[i + 2].surface
                 found.append((AnswerType.NUMBER, counter, None))
-        elif lemma in AMOUNT_WH or surface in ("いくら", "いくつ", "どれくらい", "どのくらい", "どれほど"):
+        elif lemma in ("幾ら",) or surface == "いくら":
+            found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
+        elif lemma in AMOUNT_WH or surface in ("いくつ", "どれくらい", "どのくらい", "どれほど"):
             found.append((AnswerType.NUMBER, None, None))
         elif surface == "何" or lemma == "何":
             # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
@@ -275,6 +282,12 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if counter == MONEY:
+        # ルーブルでいくら: the currency named in the question is the counter the answer needs
+        counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
+    if kind == AnswerType.NUMBER and head is None:
+        topic = _topic_run(words, len(words))
+        head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix)
@@ -589,6 +602,15 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
             spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+        elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
+            spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        if question_type.head and question_type.head.endswith("数") and not question_type.counter:
+            # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
+            spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
+                     and not s.text.endswith(("ぶり", "振り", "間"))]
+        # A month or a day is a date, not a count (9月 does not say how many).
+        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                          and question_type.counter != "年")]
         if question_type.number_suffix and kind == question_type.answer_type:
             spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
     else:
@@ -611,7 +633,9 @@ def _counter_key(counter: str) -> str:
 
 
 def counters_match(asked: str, found: str) -> bool:
-    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国."""
+    """何キロ is answered by 200キロメートル, 何年間 by 78年, 何か国 by 6カ国, いくら by 200万ドル."""
+    if asked == MONEY:
+        return any(_counter_key(found).startswith(_counter_key(c)) for c in MONEY_COUNTERS)
     asked, found = _counter_key(asked), _counter_key(found)
     return found.startswith(asked) or asked.startswith(found)
 

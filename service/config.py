@@ -58,9 +58,9 @@ class Settings(BaseSettings):
 
     answer_passages: int = Field(4, ge=1, le=20, description="how many retrieved passages the answerer reads")
     answer_max_sentences: int = Field(2, ge=1, le=5)
-    answer_min_similarity: float = Field(0.44, description="below this best sentence similarity, abstain")
-    answer_max_unknown_terms: float = Field(0.5, ge=0, le=1, description=(
-        "abstain when this share (idf-weighted) of a Japanese question's content words occurs nowhere in the corpus"))
+    answer_min_similarity: float = Field(0.42, description="below this best sentence similarity, abstain")
+    answer_max_unknown_terms: float = Field(0.7, ge=0, le=1, description=(
+        "abstain when this share (idf-weighted) of a Japanese question's nouns occurs nowhere in the corpus"))
     answer_cache_size: int = Field(1024, ge=0, le=1_000_000, description=(
         "answers to repeated questions kept in memory (same normalised question, history and options); 0 = off"))
 

@@ -111,3 +111,11 @@ def test_yes_no_answers_follow_the_sentence_polarity() -> None:
     assert is_negative("ベラルーシは参戦はしていない。")
     assert is_negative("前向きな反応は得られていません。")
     assert not is_negative("日本も初めて制裁を導入した。")
+
+
+def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
+    money = classify_question("国防費はルーブルでいくらですか？", "ja")
+    assert [s.text for s in typed_spans("国防費は前年比1.7倍の10兆ルーブルとなった。", money)] == ["10兆ルーブル"]
+    count = classify_question("渡った砲弾の数はどのくらい？", "ja")
+    assert [s.text for s in typed_spans("4年ぶりの会談で100万発の砲弾が渡った。", count)] == ["100万発"]
+    assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER
