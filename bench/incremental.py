@@ -48,7 +48,7 @@ def main() -> None:
         build_index(corpus, index_dir, embedder, settings.chunking(), report=messages.append)
         incremental_s = time.perf_counter() - started
         print(f"full build: {full_s:.1f} s ({full.passages} passages, {len(full.corpus)} documents)")
-        print(f"after changing note.md: {incremental_s:.1f} s = {incremental_s / full_s:.0%} of the full build")
+        print(f"after changing note.md: {incremental_s:.1f} s = {incremental_s / full_s:.1%} of the full build")
         for message in messages:
             print(f"  bluebook-qa index says: {message}")
     finally:

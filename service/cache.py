@@ -69,7 +69,9 @@ class CachedQuestionAnswerer:
     process, like the index it answers from, so a rebuilt index is served (and cached) after a restart."""
 
     def __init__(self, answerer: QuestionAnswerer, cache: AnswerCache) -> None:
-        self.answerer = answerer
+        # Not called `answerer`: attribute reads fall through to the wrapped QuestionAnswerer (below), whose
+        # `answerer` is its extractive answerer, and callers such as `bluebook-qa eval` read that one.
+        self.inner = answerer
         self.cache = cache
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int = 5, *options: Any,
@@ -81,10 +83,10 @@ class CachedQuestionAnswerer:
         try:
             hash(key)
         except TypeError:  # an option that cannot be a key: answer without the cache
-            return self.answerer.ask(question, history, top_k, *options, **named_options)
+            return self.inner.ask(question, history, top_k, *options, **named_options)
         cached = self.cache.get(key)
         if cached is None:
-            result = self.answerer.ask(question, history, top_k, *options, **named_options)
+            result = self.inner.ask(question, history, top_k, *options, **named_options)
             self.cache.put(key, result)
             return result
         answer = cached.answer
@@ -95,4 +97,4 @@ class CachedQuestionAnswerer:
         return TimedAnswer(answer=copy, timings_ms={"cache": elapsed, "total": elapsed})
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.answerer, name)
+        return getattr(self.inner, name)

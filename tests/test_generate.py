@@ -22,7 +22,7 @@ TRADE = "2023年の日露間の貿易はどれくらい減少した？"
 
 def with_llm(base: QuestionAnswerer, chat_model: object, fallback: bool = False) -> QuestionAnswerer:
     if isinstance(base, CachedQuestionAnswerer):  # the loaded service answers through its cache
-        base = base.answerer
+        base = base.inner
     prompts = load_prompts(PROJECT_ROOT / "prompts")
     generator = GenerativeAnswerer(base.index, base.embedder, chat_model, prompts["answer"],  # type: ignore[arg-type]
                                    provider="fake")

@@ -320,3 +320,11 @@ def test_bm25_from_postings_scores_as_the_formula_does() -> None:
     np.testing.assert_allclose(bm25.scores(query), expected, rtol=1e-12)
     assert bm25.scores([]).tolist() == [0.0] * len(documents)
     assert BM25([]).scores(["ロシア"]).shape == (0,)
+
+
+def test_the_cached_answerer_exposes_the_wrapped_answerers_parts(tiny_answerer: QuestionAnswerer) -> None:
+    """Callers that rebuild a QuestionAnswerer from the loaded one (bluebook-qa eval) read its parts through the
+    cache: `answerer` must be the extractive answerer, not the wrapped QuestionAnswerer."""
+    cached = CachedQuestionAnswerer(tiny_answerer, AnswerCache(max_entries=8))
+    assert cached.answerer is tiny_answerer.answerer
+    assert cached.index is tiny_answerer.index and cached.embedder is tiny_answerer.embedder
