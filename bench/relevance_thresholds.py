@@ -1,8 +1,8 @@
 """Choose the relevance thresholds of generated answers on data: how similar to the question, and how much of its
 content words, a supporting sentence must be. Prints the distributions for the sentence that answers each
 answerable question (gold: the sentence holding its evidence) and for the other sentences of the passages the
-model is given, and the share of each kept at candidate thresholds. Only `split: tune` items are read when the
-question set has splits.
+model is given, and the share of each kept at candidate thresholds. When the question set has splits, thresholds
+are chosen on `--split tune` and confirmed on `--split check`.
 
     PYTHONPATH=$PWD .venv/bin/python bench/relevance_thresholds.py [--dataset eval/dev.jsonl] [--index var/index]
 """
@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=PROJECT_ROOT / "eval" / "dev.jsonl")
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--top-k", type=int, default=10)
+    parser.add_argument("--split", default="tune", help="which split to read when the set has splits")
     args = parser.parse_args()
     settings = get_settings()
     if args.index:
@@ -35,7 +36,7 @@ def main() -> None:
     answerer = load_question_answerer(settings)
     rows = [json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any("split" in row for row in rows):
-        rows = [row for row in rows if row.get("split") == "tune"]
+        rows = [row for row in rows if row.get("split") == args.split]
     gold: list[tuple[float, float | None]] = []
     other: list[tuple[float, float | None]] = []
     unanswerable: list[tuple[float, float | None]] = []

@@ -19,7 +19,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,10 +76,12 @@ def start_server(command: list[str], env: dict[str, str], ready_url: str, timeou
                  ) -> tuple[subprocess.Popen[bytes], float]:
     """Start a server; return it and the seconds from spawn until it answers ready."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server's next log line.
+    log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
-            raise SystemExit(f"{command} exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+            raise SystemExit(f"{command} exited: {Path(log.name).read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(ready_url, timeout=1).status_code == 200:
                 return process, time.perf_counter() - started
@@ -150,7 +154,8 @@ def cpu_seconds(pid: int) -> float:
 class Fp32Floor:
     """The bare fp32 query embedding in this process, one question at a time: the latency floor of a request
     without a faster model. Measured just before and just after the 1-client runs, because on a shared machine
-    the load moves."""
+    the load moves; and in a thread other than the main one, as servers run their models (on a loaded 2-core
+    machine torch in the main thread measured 8-10x slower than in another thread of the same process)."""
 
     def __init__(self, questions: list[str]) -> None:
         from index.embed import SentenceTransformerEmbedder
@@ -159,10 +164,14 @@ class Fp32Floor:
         settings = Settings()
         self.model = SentenceTransformerEmbedder(settings.embedding_model, settings.models_dir, dtype="float32")
         self.questions = questions[:FLOOR_QUESTIONS]
-        self.model.embed_query_vectors(self.questions[:3])  # warm-up
+        self.model.embed_query_vectors(self.questions)  # warm-up: every question's shape seen once
         self.measured: list[float] = []
 
     def measure(self) -> float:
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(self._measure).result()
+
+    def _measure(self) -> float:
         timings = []
         for question in self.questions:
             started = time.perf_counter()

@@ -563,7 +563,28 @@ def name_spans(words: list[Word], text: str, head: str | None) -> list[TypedSpan
                                   and len(w.surface) > 1)
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
+    if not spans:
+        # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
+        # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
+        spans = [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
+                 for run in _noun_compounds(words) if run[-1].end - run[0].start >= 3
+                 and not all(w.is_number or w.is_counter for w in run)]
     return spans
+
+
+def _noun_compounds(words: list[Word]) -> list[list[Word]]:
+    runs: list[list[Word]] = []
+    current: list[Word] = []
+    for word in words:
+        if (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞") or (word.surface == "・" and current):
+            current.append(word)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [run for run in runs if len(run) >= 2 or run[0].lemma is None]
 
 
 def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,
@@ -609,8 +630,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
                      and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
+        asks_years = question_type.counter is not None and _counter_key(question_type.counter) == "年"
         spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
-                                          and question_type.counter != "年")]
+                                          and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
             spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
     else:

@@ -157,19 +157,22 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         runs["http"] = (metrics_for(results, {**base_config, "url": args.url}), results)
         primary = "http"
     else:
-        from index.retrieve import HybridRetriever
         from service.api.routes import ask_response
         from service.chain import QuestionAnswerer, Turn
-        from service.loading import load_question_answerer
+        from service.loading import build_retriever, load_question_answerer
 
-        base = load_question_answerer(settings)
+        # Every question is answered, none served from the answer cache (which would also hide the
+        # QuestionAnswerer the configurations below are built from).
+        eval_settings = settings.model_copy(update={"answer_cache_size": 0})
+        base = load_question_answerer(eval_settings)
+        reranker = getattr(base.retriever, "reranker", None)
         modes = ["hybrid", "dense", "bm25"] if args.compare else [settings.retrieval_mode]
         for mode in modes:
-            retriever = HybridRetriever(base.index, base.embedder, settings.model_copy(
-                update={"retrieval_mode": mode}).retrieval())
-            answerer = QuestionAnswerer(base.index, base.embedder, retriever, base.answerer,
-                                        context_weight=base.context_weight, generator=base.generator,
-                                        condense_prompt=base.condense_prompt,
+            retriever = build_retriever(eval_settings.model_copy(update={"retrieval_mode": mode}), base.index,
+                                        base.embedder, reranker)
+            answerer = QuestionAnswerer(index=base.index, embedder=base.embedder, retriever=retriever,
+                                        answerer=base.answerer, context_weight=base.context_weight,
+                                        generator=base.generator, condense_prompt=base.condense_prompt,
                                         fallback_to_extractive=base.fallback_to_extractive)
 
             def ask_local(question: str, history: list[dict[str, str]], top_k: int,

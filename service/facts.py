@@ -8,10 +8,11 @@ A generated sentence may only say what its quote says: a figure, a name or a rol
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from index.tokenize import Word, tagged_words
 
 KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
                 "八": "8", "九": "9"}
@@ -40,43 +41,14 @@ RANK_PREFIXES = ("副", "前", "元", "次期", "新", "次", "代理", "名誉"
 ROLE_JOINERS = re.compile(r"兼|及び|・")
 MAX_TITLE_TOKENS = 6
 
-_local = threading.local()
-
-
-def _tagger():  # type: ignore[no-untyped-def]
-    """One MeCab tagger per thread: a tagger's lattice is not safe to share between concurrent parses."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        import fugashi
-
-        tagger = _local.tagger = fugashi.Tagger()
-    return tagger
-
 
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@dataclass(frozen=True)
-class Token:
-    surface: str
-    start: int
-    pos1: str
-    pos2: str
-    unknown: bool
-
-
-def tokens_of(text: str) -> list[Token]:
-    """Tokens of NFKC-normalised `text`, with their character offsets."""
-    tokens = []
-    position = 0
-    for word in _tagger()(text):
-        position += len(word.white_space)
-        found = text.find(word.surface, position)  # MeCab skips some characters it does not tokenise
-        start = found if found >= 0 else position
-        tokens.append(Token(word.surface, start, word.feature.pos1 or "", word.feature.pos2 or "", bool(word.is_unk)))
-        position = start + len(word.surface)
-    return tokens
+def tokens_of(text: str) -> list[Word]:
+    """Words of (NFKC-normalised) `text` with their parts of speech and offsets, from the shared tagger."""
+    return tagged_words(text)
 
 
 def numeral_value(run: str) -> Decimal | None:
@@ -121,7 +93,7 @@ def trim_run(run: str) -> str:
     return kept
 
 
-def numbers_of(text: str, tokens: list[Token] | None = None) -> set[str]:
+def numbers_of(text: str, tokens: list[Word] | None = None) -> set[str]:
     """The numbers `text` states, as canonical values: "9,999億" and "9999億" agree, "四千万" is 40000000, and an
     English month is its number ("June 2023" states 6 and 2023, as "2023年6月" does)."""
     text = normalise(text)
@@ -156,15 +128,15 @@ def numbers_of(text: str, tokens: list[Token] | None = None) -> set[str]:
     return found
 
 
-def is_name_token(token: Token) -> bool:
+def is_name_token(token: Word) -> bool:
     if token.pos2 == "固有名詞":
         return True
-    # Foreign names unidic does not know come out as unknown katakana nouns ("ミシュスチン"); known loanwords
-    # ("エネルギー") are in the dictionary.
-    return token.unknown and bool(KATAKANA_WORD.match(token.surface))
+    # Foreign names unidic does not know come out as katakana nouns without a lemma ("ミシュスチン"); known
+    # loanwords ("エネルギー") are in the dictionary.
+    return token.lemma is None and bool(KATAKANA_WORD.match(token.surface))
 
 
-def japanese_names(tokens: list[Token]) -> list[tuple[str, int]]:
+def japanese_names(tokens: list[Word]) -> list[tuple[str, int]]:
     """Proper nouns (unidic 固有名詞: people, places, organisations; unknown katakana words), consecutive ones
     joined ("岸田文雄", "ジョー・バイデン"), each with the index of the token after it."""
     names: list[tuple[str, int]] = []
@@ -189,7 +161,7 @@ def japanese_names(tokens: list[Token]) -> list[tuple[str, int]]:
     return names
 
 
-def title_after(tokens: list[Token], start: int) -> str | None:
+def title_after(tokens: list[Word], start: int) -> str | None:
     """The role noun compound right after a name ("副首相兼外相", "外務大臣", "前大統領"), if there is one."""
     title = ""
     for token in tokens[start:start + MAX_TITLE_TOKENS]:

@@ -52,9 +52,10 @@ class GenerationParams:
     lexical_support: float = 0.6
     lexical_min_similarity: float = 0.35
     # The supporting sentence must bear on the question, not just be true: similar to it, or less similar but
-    # stating half its content words. Chosen with bench/relevance_thresholds.py on eval/dev.jsonl: every gold
-    # sentence (130) passes; 19% of the other sentences of the passages given do (README).
-    relevance_similarity: float = 0.44
+    # stating half its content words. Chosen with bench/relevance_thresholds.py on the tune split of
+    # eval/dev.jsonl (keep >= 98% of the sentences holding the answers, pass as few others as possible): 98.4% of
+    # those pass on tune and 98.8% on check; 26% and 25% of the other sentences of the passages given (README).
+    relevance_similarity: float = 0.42
     relevance_min_similarity: float = 0.35
     relevance_coverage: float = 0.5
 
