@@ -392,10 +392,12 @@ class SpanFinder:
         return [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
-        if kind == AnswerType.NUMBER and self.question_type.years and not (
-                self.question_type.years <= set(YEAR.findall(nfkc(sentence)))):
-            # A figure asked for a named year must be stated with that year: "2023年の成長率" is not answered
-            # by "2022年の実質GDP成長率は1.2%減".
+        stated = set(YEAR.findall(nfkc(sentence)))
+        if kind == AnswerType.NUMBER and self.question_type.years and stated and not (
+                self.question_type.years <= stated):
+            # A figure asked for a named year is not answered by a sentence about other years: "2023年の成長率" is
+            # not answered by "2022年の実質GDP成長率は1.2%減". A sentence naming no year may (the chapter's year is
+            # often implied): chosen on the tune split, where requiring the year cost 0.017 accuracy and no abstention.
             return None
         spans = self.spans(sentence, kind)
         if not spans:
