@@ -3,8 +3,9 @@ retrieval and before the question is typed.
 
 Resolution works on parts of speech, not phrasings: a demonstrative (連体詞 その/この/あの, 接頭辞 同) before a noun
 is replaced by the latest noun compound of the conversation with the same head noun (その会談 → 首脳会談); a personal
-pronoun by the latest person named; そこ and 同国 by the latest place; それ/これ by what the last answer gave, or
-else by what the last question asked about.
+pronoun by the latest person named; そこ and 同国 by the latest place. それ/これ are left as they are: they refer to
+an event as often as to a thing, and the conversation's context (weighed into search and answering) resolves them
+better than a guess (measured on the tune split's follow-ups: replacing them cost 0.04 accuracy).
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from service.answer_types import AnswerType, person_spans, place_spans
 DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
 PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
 PLACE_PRONOUNS = {"そこ", "ここ", "あそこ", "同国", "同地"}
-THING_PRONOUNS = {"それ", "これ", "あれ", "同じ"}
 ENGLISH_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-ENGLISH_THING_PRONOUNS = {"it", "that", "this", "they", "them", "its", "those", "these"}
 
 
 @dataclass(frozen=True)
@@ -68,32 +67,6 @@ def _latest_span(texts: list[str], kind: AnswerType) -> str | None:
     return None
 
 
-def _last_direct_answer(history: list[Turn]) -> str | None:
-    """The direct answer an extractive answer leads with ("フィンランドです。「…」")."""
-    for turn in reversed(history):
-        if turn.role == "assistant":
-            head, sep, _ = turn.content.partition("です。")
-            return head if sep and 0 < len(head) <= 40 and "「" not in head else None
-    return None
-
-
-def _last_topic(history: list[Turn]) -> str | None:
-    """What the last question was about: its first noun compound marked by は, が or を, else its longest."""
-    for turn in reversed(history):
-        if turn.role != "user":
-            continue
-        words = tagged_words(turn.content)
-        runs = _noun_runs(words)
-        for run in runs:
-            after = next((w for w in words if w.start >= run[-1].end), None)
-            if after is not None and after.surface in ("は", "が", "を"):
-                return turn.content[run[0].start:run[-1].end]
-        if runs:
-            longest = max(runs, key=lambda r: r[-1].end - r[0].start)
-            return turn.content[longest[0].start:longest[-1].end]
-    return None
-
-
 def resolve_references(question: str, history: list[Turn], language: str) -> str:
     """`question` with its references to earlier turns spelled out; unchanged when it has none or when the
     conversation offers nothing to resolve them to."""
@@ -132,8 +105,6 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
             replacement = _latest_span(texts, AnswerType.PERSON)
         elif word.surface in PLACE_PRONOUNS:
             replacement = _latest_span(texts, AnswerType.PLACE)
-        elif word.surface in THING_PRONOUNS and word.pos1 == "代名詞":
-            replacement = _last_direct_answer(history) or _last_topic(history)
         if replacement:
             last = words[i + consumed - 1]
             pieces.append(question[cursor:word.start])
@@ -151,7 +122,5 @@ def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> st
     referent: str | None = None
     if lowered & ENGLISH_PERSON_PRONOUNS:
         referent = _latest_span(texts, AnswerType.PERSON)
-    elif lowered & ENGLISH_THING_PRONOUNS:
-        referent = _last_direct_answer(history) or _last_topic(history)
     return f"{question} ({referent})" if referent else question
 

@@ -43,7 +43,9 @@ def test_nato_question_over_http_cites_the_finland_passage(real_client: TestClie
 def test_english_question_retrieves_the_japanese_passage(real_client: TestClient) -> None:
     body = real_client.post("/v1/ask", json={"question": "Which country joined NATO in 2023?"}).json()
     assert body["language"] == "en" and not body["abstained"]
-    assert body["answer"].startswith("The documents say")
+    assert body["short_answer"] == "フィンランド" and body["answer_type"] == "place"
+    assert body["answer"].startswith("フィンランド (quoted from the Japanese text")
+    assert "The documents say" in body["answer"]
     assert any("フィンランド" in c["quote"] for c in body["citations"])
 
 
