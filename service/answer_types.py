@@ -567,12 +567,13 @@ def name_spans(words: list[Word], text: str, head: str | None) -> list[TypedSpan
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
         spans = [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
-                 for run in _noun_compounds(words) if run[-1].end - run[0].start >= 3
-                 and not all(w.is_number or w.is_counter for w in run)]
+                 for run in noun_runs(words) if (len(run) >= 2 or run[0].lemma is None)
+                 and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
     return spans
 
 
-def _noun_compounds(words: list[Word]) -> list[list[Word]]:
+def noun_runs(words: list[Word]) -> list[list[Word]]:
+    """The noun compounds of a tagged text: runs of nouns, prefixes and suffixes (and ・ inside a run)."""
     runs: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
@@ -584,7 +585,7 @@ def _noun_compounds(words: list[Word]) -> list[list[Word]]:
             current = []
     if current:
         runs.append(current)
-    return [run for run in runs if len(run) >= 2 or run[0].lemma is None]
+    return runs
 
 
 def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,

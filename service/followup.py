@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.tokenize import Word, tagged_words
-from service.answer_types import AnswerType, person_spans, place_spans
+from service.answer_types import AnswerType, noun_runs, person_spans, place_spans
 
 DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
 PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
@@ -29,27 +29,12 @@ class Turn:
     content: str
 
 
-def _noun_runs(words: list[Word]) -> list[list[Word]]:
-    runs: list[list[Word]] = []
-    current: list[Word] = []
-    for word in words:
-        if word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 != "代名詞" or (word.surface == "・" and current):
-            current.append(word)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
-
-
 def _latest_compound_with_head(head: str, texts: list[str]) -> str | None:
     """The longest noun compound ending in `head` in the most recent text that has one."""
     for text in texts:
         words = tagged_words(text)
         matches = []
-        for run in _noun_runs(words):
+        for run in noun_runs(words):
             phrase = text[run[0].start:run[-1].end]
             if phrase.endswith(head) and len(phrase) > len(head):
                 matches.append(phrase)
