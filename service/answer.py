@@ -461,6 +461,8 @@ def compose_answer(language: str, citations: list[Citation], short_answer: str |
             return lead + "".join(f"「{c.quote}」[{c.number}]" for c in citations)
         return "".join(f"{c.quote}[{c.number}]" for c in citations)
     quoted = " ".join(f"「{c.quote}」[{c.number}]" for c in citations)
+    if short_answer in ("Yes", "No"):  # said by the service, from the sentence's polarity: not a quote
+        return f"{short_answer}. The documents say (quoted in the original Japanese): {quoted}"
     if short_answer:
         return (f"{short_answer} (quoted from the Japanese text; the documents are in Japanese). "
                 f"The documents say: {quoted}")

@@ -111,3 +111,9 @@ def test_english_answer_leads_with_the_japanese_span() -> None:
     assert text.startswith("フィンランド (quoted from the Japanese text")
     expected = "フィンランドです。「フィンランドのNATO加盟が実現した。」[1]"
     assert compose_answer("ja", [citation], "フィンランド") == expected
+
+
+def test_yes_no_answers_are_not_called_quotes() -> None:
+    citation = Citation(1, "d", "t", ("1 概観",), "d:p000", "ベラルーシは参戦はしていない。", 0, 10)
+    assert compose_answer("ja", [citation], "いいえ") == "いいえ。「ベラルーシは参戦はしていない。」[1]"
+    assert compose_answer("en", [citation], "No").startswith("No. The documents say (quoted in the original Japanese)")
