@@ -111,8 +111,15 @@ class Word:
 
 
 
-def tagged_words(text: str) -> list[Word]:
-    """The words of `text` with their parts of speech and spans in `text` itself (not a normalised copy)."""
+def tagged_words(text: str) -> tuple[Word, ...]:
+    """The words of `text` with their parts of speech and spans in `text` itself (not a normalised copy).
+    The answerer reads the same retrieved sentences on every request, so recent texts are remembered (bounded);
+    the words are frozen, so sharing them between threads is safe."""
+    return _tagged_words(text)
+
+
+@lru_cache(maxsize=4096)
+def _tagged_words(text: str) -> tuple[Word, ...]:
     with _TAGGER_LOCK:  # the tagger's nodes are overwritten by its next call: read them under the lock
         raw = [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.lemma) for w in _tagger()(text)]
     words: list[Word] = []
@@ -125,4 +132,4 @@ def tagged_words(text: str) -> list[Word]:
         cursor = end
         words.append(Word(surface, str(pos1 or ""), str(pos2 or ""), str(pos3 or ""),
                           lemma.split("-", 1)[0] if lemma else None, start, end))
-    return words
+    return tuple(words)

@@ -342,10 +342,9 @@ class ExtractiveAnswerer:
                 pieces.append(f"{label}：{span.text}「{sentence.text}」[{number_of[sentence.text]}]")
             else:
                 pieces.append(f"{label}: {span.text} 「{sentence.text}」[{number_of[sentence.text]}]")
-        joiner = "\n" if language == "ja" else "\n"
         prefix = "" if language == "ja" else "Quoted from the Japanese text:\n"
         short = "、".join(span.text for _, _, span in answered if span is not None)
-        return Answer(answer=prefix + joiner.join(pieces), citations=citations, abstained=False, language=language,
+        return Answer(answer=prefix + "\n".join(pieces), citations=citations, abstained=False, language=language,
                       passages=retrieved, short_answer=short, answer_type=finder.question_type.answer_type.value)
 
     def cite(self, chosen: list[ScoredSentence]) -> list[Citation]:
@@ -387,8 +386,7 @@ class SpanFinder:
                                      if len(w) >= 2}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
-        words = tagged_words(sentence)
-        spans = typed_spans(sentence, self.question_type, kind, words=words)
+        spans = typed_spans(sentence, self.question_type, kind, words=tagged_words(sentence))
         return [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -134,7 +135,7 @@ def type_of_head(head: str) -> AnswerType:
     return AnswerType.NAME
 
 
-def _noun_run_before(words: list[Word], index: int) -> list[Word]:
+def _noun_run_before(words: Sequence[Word], index: int) -> list[Word]:
     """The compound noun that ends just before words[index] (投票日 in 投票日は？)."""
     run: list[Word] = []
     i = index - 1
@@ -145,7 +146,7 @@ def _noun_run_before(words: list[Word], index: int) -> list[Word]:
     return run
 
 
-def _noun_run_after(words: list[Word], index: int) -> list[Word]:
+def _noun_run_after(words: Sequence[Word], index: int) -> list[Word]:
     run: list[Word] = []
     i = index
     while i < len(words) and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") or words[i].surface == "・"):
@@ -164,7 +165,7 @@ def _head(run: list[Word]) -> str:
     return last
 
 
-def _counter_after(words: list[Word], index: int) -> tuple[str | None, bool]:
+def _counter_after(words: Sequence[Word], index: int) -> tuple[str | None, bool]:
     """The counter after 何 at words[index] (何人 → 人, 何か国 → 箇国) and whether a duration or ordinal
     suffix follows it (何年ぶり, 何年間, 何回目), which makes 何年 a number rather than a date."""
     if index + 1 >= len(words):
@@ -293,7 +294,7 @@ def classify_japanese(question: str) -> QuestionType:
                         date_units=frozenset(date_units), number_suffix=number_suffix)
 
 
-def _topic_run(words: list[Word], wh_index: int) -> list[Word]:
+def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
     """For "XはYの何ですか" style questions, the noun compound marked by は or が before the interrogative."""
     for j in range(wh_index - 1, -1, -1):
         if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
@@ -418,7 +419,7 @@ def _is_katakana_name(word: Word) -> bool:
             and (word.lemma is None or word.is_proper))
 
 
-def _title_end(words: list[Word], i: int) -> bool:
+def _title_end(words: Sequence[Word], i: int) -> bool:
     """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
     word = words[i]
     if word.surface in TITLE_ENDINGS:
@@ -426,7 +427,7 @@ def _title_end(words: list[Word], i: int) -> bool:
     return word.pos1 == "接尾辞" and word.surface in ("相", "長", "氏", "官")
 
 
-def person_spans(words: list[Word], text: str) -> list[TypedSpan]:
+def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     spans: list[TypedSpan] = []
     taken: set[int] = set()
     for i in range(len(words)):
@@ -471,7 +472,7 @@ def person_spans(words: list[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def place_spans(words: list[Word], text: str) -> list[TypedSpan]:
+def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構)."""
     spans: list[TypedSpan] = []
     i = 0
@@ -496,7 +497,7 @@ def place_spans(words: list[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def _compound_ending(words: list[Word], text: str, predicate: callable) -> list[TypedSpan]:  # type: ignore[valid-type]
+def _compound_ending(words: Sequence[Word], text: str, predicate: callable) -> list[TypedSpan]:  # type: ignore[valid-type]
     """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構)."""
     spans: list[TypedSpan] = []
     for i, word in enumerate(words):
@@ -513,7 +514,7 @@ def _compound_ending(words: list[Word], text: str, predicate: callable) -> list[
     return spans
 
 
-def organization_spans(words: list[Word], text: str) -> list[TypedSpan]:
+def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     spans = [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
         words, text, lambda w: any(w.surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)
         or w.pos3 == "組織")]
@@ -527,7 +528,7 @@ def date_spans(text: str) -> list[TypedSpan]:
             if m.group() and re.search(r"\d", m.group()) or m.group() in ("同年", "同月")]
 
 
-def number_spans(words: list[Word], text: str) -> list[TypedSpan]:
+def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     """A 数詞 (with its digit groups and 億/万) and the 助数詞 after it: 2,000億ドル, 約60%, 4年ぶり, 3回目."""
     spans: list[TypedSpan] = []
     i = 0
@@ -555,7 +556,7 @@ def number_spans(words: list[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def name_spans(words: list[Word], text: str, head: str | None) -> list[TypedSpan]:
+def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[TypedSpan]:
     """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
     if head:
@@ -572,7 +573,7 @@ def name_spans(words: list[Word], text: str, head: str | None) -> list[TypedSpan
     return spans
 
 
-def noun_runs(words: list[Word]) -> list[list[Word]]:
+def noun_runs(words: Sequence[Word]) -> list[list[Word]]:
     """The noun compounds of a tagged text: runs of nouns, prefixes and suffixes (and ・ inside a run)."""
     runs: list[list[Word]] = []
     current: list[Word] = []
@@ -589,7 +590,7 @@ def noun_runs(words: list[Word]) -> list[list[Word]]:
 
 
 def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,
-                words: list[Word] | None = None) -> list[TypedSpan]:
+                words: Sequence[Word] | None = None) -> list[TypedSpan]:
     """The spans of `sentence` that could answer a question of `question_type` (of `answer_type`, when the
     question asks for several), in reading order."""
     kind = answer_type or question_type.answer_type

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -46,7 +47,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def tokens_of(text: str) -> list[Word]:
+def tokens_of(text: str) -> tuple[Word, ...]:
     """Words of (NFKC-normalised) `text` with their parts of speech and offsets, from the shared tagger."""
     return tagged_words(text)
 
@@ -93,7 +94,7 @@ def trim_run(run: str) -> str:
     return kept
 
 
-def numbers_of(text: str, tokens: list[Word] | None = None) -> set[str]:
+def numbers_of(text: str, tokens: Sequence[Word] | None = None) -> set[str]:
     """The numbers `text` states, as canonical values: "9,999億" and "9999億" agree, "四千万" is 40000000, and an
     English month is its number ("June 2023" states 6 and 2023, as "2023年6月" does)."""
     text = normalise(text)
@@ -136,7 +137,7 @@ def is_name_token(token: Word) -> bool:
     return token.lemma is None and bool(KATAKANA_WORD.match(token.surface))
 
 
-def japanese_names(tokens: list[Word]) -> list[tuple[str, int]]:
+def japanese_names(tokens: Sequence[Word]) -> list[tuple[str, int]]:
     """Proper nouns (unidic 固有名詞: people, places, organisations; unknown katakana words), consecutive ones
     joined ("岸田文雄", "ジョー・バイデン"), each with the index of the token after it."""
     names: list[tuple[str, int]] = []
@@ -161,7 +162,7 @@ def japanese_names(tokens: list[Word]) -> list[tuple[str, int]]:
     return names
 
 
-def title_after(tokens: list[Word], start: int) -> str | None:
+def title_after(tokens: Sequence[Word], start: int) -> str | None:
     """The role noun compound right after a name ("副首相兼外相", "外務大臣", "前大統領"), if there is one."""
     title = ""
     for token in tokens[start:start + MAX_TITLE_TOKENS]:
