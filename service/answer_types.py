@@ -294,6 +294,27 @@ def classify_japanese(question: str) -> QuestionType:
                         date_units=frozenset(date_units), number_suffix=number_suffix)
 
 
+def _is_interrogative(word: Word) -> bool:
+    lemma = word.lemma or word.surface
+    return (lemma in PERSON_WH or lemma in PLACE_WH or lemma in DATE_WH or lemma in AMOUNT_WH or lemma in REASON_WH
+            or lemma in WHICH_WH or word.surface in ("何", "誰", "どこ", "いつ", "いくら", "いくつ", "どの", "どれ")
+            or (lemma == "幾" and word.pos2 == "数詞"))
+
+
+def question_focus(question: str) -> frozenset[str]:
+    """The lemmas of what a Japanese question is about, next to its interrogative: the topic before it
+    (同期間の貿易額全体は いくら → 貿易, 額, 全体) and the noun after どの/何の. The sentence's words that match them
+    point at the answer more surely than the question's other words."""
+    words = tagged_words(question)
+    wh = next((i for i, w in enumerate(words) if _is_interrogative(w)), None)
+    if wh is None:
+        return frozenset()
+    run = _topic_run(words, wh)
+    if wh + 1 < len(words) and words[wh + 1].surface == "の":
+        run = run + _noun_run_after(words, wh + 2)
+    return frozenset(nfkc(w.lemma or w.surface).lower() for w in run if w.pos2 not in ("数詞", "代名詞"))
+
+
 def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
     """For "XはYの何ですか" style questions, the noun compound marked by は or が before the interrogative."""
     for j in range(wh_index - 1, -1, -1):
