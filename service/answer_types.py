@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,12 +38,14 @@ SPAN_TYPES = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZA
 # Head nouns by the kind of thing they denote: general Japanese vocabulary, not phrasings of questions.
 # A head noun is matched by its last characters, so 相手国 and 加盟国 are places and 国際機関 an organisation.
 PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港",
-               "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所")
+               "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所", "あたり", "辺り", "付近", "方面",
+               "施設")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
-DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃")
+DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
+              "期", "四半期")
 NUMBER_HEADS = ("数", "額", "金額", "割合", "率", "人数", "規模", "件数", "回数", "倍率", "総額", "量", "比率",
                 "シェア", "程度", "距離", "期間", "年数", "水準", "幅", "増加率", "減少率", "成長率", "価格", "予算")
 DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点", "状況", "様子", "考え", "見解", "立場", "姿勢",
@@ -63,6 +65,7 @@ AMOUNT_WH = {"幾ら", "幾つ", "いくら", "いくつ", "どれ位", "どの�
              "どれだけ", "何れ丈"}
 # After どの/どれ these make an amount: どの程度, どれくらい, どれだけ.
 AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だけ", "丈")
+PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
 LIST_MARKERS = ("すべて", "全て", "全部", "挙げ", "列挙", "いずれも")
@@ -80,6 +83,9 @@ NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低
 NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
                    "近く")
 # The counter of an amount of money or of a change in one: what いくら and 金額 want.
+# Titles of the head of an organisation: 対外経済活動銀行総裁 names the bank and its governor.
+ORGANIZATION_TITLES = ("総裁", "頭取", "総長", "議長", "委員長", "事務総長", "長官", "会長", "社長", "理事長", "代表",
+                       "長")
 MONEY = "money"
 MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
 QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
@@ -159,6 +165,8 @@ def _head(run: list[Word]) -> str:
     """The head of a compound noun: its last word, with a suffix joined to the word before (委員+長)."""
     if not run:
         return ""
+    if len(run) > 1 and run[-1].surface in PLURAL_SUFFIXES:
+        run = run[:-1]  # 人たち asks for people as 人 does
     last = run[-1].surface
     if run[-1].pos1 == "接尾辞" and len(run) > 1:
         last = run[-2].surface + last
@@ -518,27 +526,78 @@ def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def _compound_ending(words: Sequence[Word], text: str, predicate: callable) -> list[TypedSpan]:  # type: ignore[valid-type]
-    """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構)."""
+def _joins_compound(words: Sequence[Word], k: int) -> bool:
+    """Whether words[k] belongs to the same noun compound as words[k + 1]: a noun, prefix or suffix (人民+評議+会),
+    a 形状詞 before a suffix (幼稚+園), a number after 第 (第+9+回外相会合), ・ inside a run; never across a space."""
+    word, following = words[k], words[k + 1]
+    if word.end != following.start:
+        return False
+    if word.is_number:
+        return k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number and _joins_compound(words, k - 1))
+    return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
+            or word.pos1 == "形状詞" and following.pos1 == "接尾辞" or word.surface == "・")
+
+
+def compound_start(words: Sequence[Word], end: int) -> int:
+    """The index of the first word of the noun compound that ends with words[end]."""
+    j = end
+    while j - 1 >= 0 and _joins_compound(words, j - 1):
+        j -= 1
+    while j < end and words[j].surface == "・":
+        j += 1
+    return j
+
+
+def compound_ends_at(words: Sequence[Word], i: int) -> bool:
+    """Whether words[i] is the last word of its noun compound (a following number or 等 does not continue it)."""
+    if i + 1 >= len(words):
+        return True
+    following = words[i + 1]
+    return not (following.pos1 in ("名詞", "接尾辞") and not following.is_number
+                and following.surface not in ("等", "など") and words[i].end == following.start)
+
+
+def _text(word: Word | str) -> str:
+    return word if isinstance(word, str) else word.surface
+
+
+def _last_two(words: Sequence[Word], i: int) -> str:
+    """The last word of a compound with the one before it, so a head split by the tagger still matches (評議+会 →
+    評議会 ends with 議会)."""
+    return (words[i - 1].surface if i > 0 and words[i - 1].end == words[i].start else "") + words[i].surface
+
+
+def _compound_ending(words: Sequence[Word], text: str, predicate: callable,  # type: ignore[valid-type]
+                     before: Callable[[Sequence[Word], int], bool] | None = None) -> list[TypedSpan]:
+    """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構, 第9回外相会合).
+    `before(words, i)` may also end a compound at a word followed by another noun (銀行 in X銀行総裁)."""
     spans: list[TypedSpan] = []
     for i, word in enumerate(words):
-        if not predicate(word):
+        if not predicate(word) and not predicate(_last_two(words, i)):
             continue
-        if i + 1 < len(words) and words[i + 1].pos1 == "名詞" and words[i + 1].pos2 != "数詞":
-            continue  # not the end of the compound
-        j = i
-        while j - 1 >= 0 and (words[j - 1].pos1 in ("名詞", "接頭辞", "接尾辞") and words[j - 1].pos2 != "数詞"
-                              or words[j - 1].surface == "・"):
-            j -= 1
+        if not compound_ends_at(words, i) and not (before is not None and before(words, i)):
+            continue
+        j = compound_start(words, i)
         if j < i or len(word.surface) > 1:
             spans.append(TypedSpan(AnswerType.NAME, text[words[j].start:word.end], words[j].start, word.end))
     return spans
 
 
 def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
-    spans = [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
-        words, text, lambda w: any(w.surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)
-        or w.pos3 == "組織")]
+    def is_organization(w: Word | str) -> bool:
+        surface = w if isinstance(w, str) else w.surface
+        return any(surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1) or (
+            not isinstance(w, str) and w.pos3 == "組織")
+
+    def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
+        return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES
+
+    people = person_spans(words, text)
+    spans = []
+    for span in _compound_ending(words, text, is_organization, before_title):
+        # A name before the organisation is its head's, not part of it (ジェプバロフ対外経済活動銀行総裁).
+        start = max([p.end for p in people if p.start <= span.start < p.end < span.end], default=span.start)
+        spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
     return spans
@@ -581,8 +640,8 @@ def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[Typed
     """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
     if head:
-        spans += _compound_ending(words, text, lambda w: w.surface.endswith(head) or head.endswith(w.surface)
-                                  and len(w.surface) > 1)
+        spans += _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
+                                  and len(_text(w)) > 1)
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     if not spans:
@@ -622,10 +681,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = person_spans(words, sentence)
     elif kind == AnswerType.PLACE:
         spans = place_spans(words, sentence)
-        if not question_type.head:
-            # どこ without a head noun may ask for a venue, a website or an institution as well as a place.
+        if not question_type.head or not question_type.head.endswith(("国", "国家")):
+            # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
+            # well as a place; どの国 asks for a country.
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: w.surface.endswith(VENUE_ENDINGS))]
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
     elif kind == AnswerType.DATE:
