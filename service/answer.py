@@ -22,6 +22,7 @@ from service.answer_types import (
     coordinated_parts,
     is_negative,
     nfkc,
+    noun_compound_spans,
     question_focus,
     type_of_head,
     typed_spans,
@@ -394,8 +395,14 @@ class SpanFinder:
                                      if len(w) >= 2}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
-        spans = typed_spans(sentence, self.question_type, kind, words=tagged_words(sentence))
-        return [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        words = tagged_words(sentence)
+        spans = typed_spans(sentence, self.question_type, kind, words=words)
+        new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if spans and not new and kind == AnswerType.NAME and self.language == "ja":
+            # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
+            # is another compound of the sentence (北方墓参), chosen by where the question's words are.
+            new = [s for s in noun_compound_spans(words, sentence) if squash(s.text) not in self._question_key]
+        return new
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))
@@ -479,9 +486,10 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
         crossed = sum(1 for b in breaks if low <= b < high)
         return high - low + CLAUSE_BREAK_COST * crossed
 
-    # The question's words inside a span of the asked type are that span's own words (月 of 7月), not context.
+    # The question's words inside a date or a figure are its own words (月 of 7月), not context.
     anchors = [(position, lemma) for position, lemma in anchors
-               if not any(span.start <= position < span.end for span in spans)]
+               if not any(span.start <= position < span.end for span in spans
+                          if span.answer_type in (AnswerType.DATE, AnswerType.NUMBER))]
     scoped: list[set[str]] = []
     for k, span in enumerate(spans):
         if 0 < span.start and span.end < len(sentence) and sentence[span.start - 1] in "（(" \

@@ -111,6 +111,14 @@ class QuestionType:
     date_units: frozenset[str] = frozenset()
     # The suffix a number must have: 何回目 wants an ordinal, 何年ぶり an interval.
     number_suffix: str | None = None
+    # 何と呼ばれる / what is X called: the name is the words the sentence puts before と呼ばれる, と称する.
+    naming: bool = False
+    # どの水準からどの水準まで: both ends of a range (7.5%から16%).
+    wants_range: bool = False
+    # 成長率はどうだった: the direction of a change is part of the answer (1.2%減); 何％減った already says it.
+    wants_direction: bool = False
+    # What does CSTO stand for / EAEUの日本語名: the acronym whose expansion is asked.
+    acronym: str | None = None
 
     @property
     def wants_span(self) -> bool:
@@ -195,6 +203,8 @@ def classify_japanese(question: str) -> QuestionType:
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
     date_units: set[str] = set()
     number_suffix: str | None = None
+    naming = False
+    guessed = False  # the type comes from a topic noun, not from the interrogative
     for i, word in enumerate(words):
         lemma = word.lemma or word.surface
         surface = word.surface
@@ -235,13 +245,20 @@ def classify_japanese(question: str) -> QuestionType:
                 run = _noun_run_after(words, i + 3)
                 if not run:  # 何と呼ばれた / 何と称した: a name, quoted in the sentence
                     found.append((AnswerType.NAME, None, None))
+                    naming = True
                     continue
             elif after and after[0].surface == "の":
                 run = _noun_run_after(words, i + 2)
             elif after and after[0].surface in ("と",):
                 found.append((AnswerType.NAME, None, None))
+                naming = True
                 continue
             elif after and after[0].surface in ("を", "が", "に", "で", "から", "へ"):
+                # 何を選ぶ選挙ですか: the clause describes the noun the question ends with, which is what is asked.
+                final = _predicate_noun(words)
+                if final and type_of_head(_head(final)) != AnswerType.DESCRIPTION:
+                    found.append((type_of_head(_head(final)), None, _head(final)))
+                    continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             else:
@@ -255,6 +272,12 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.NUMBER, None, None))
         elif lemma in WHICH_WH or surface in ("どの", "どんな", "どういう", "どのような", "どのように", "どう"):
             if surface in ("どのように", "どう") or (nxt is not None and nxt.surface in ("に", "して", "やって")):
+                topic = _topic_run(words, i)
+                if surface == "どう" and topic and type_of_head(_head(topic)) == AnswerType.NUMBER:
+                    # 成長率はどうだったか: a figure and which way it went (1.2%減)
+                    found.append((AnswerType.NUMBER, None, _head(topic)))
+                    guessed = True
+                    continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             start = i + 1
@@ -272,6 +295,10 @@ def classify_japanese(question: str) -> QuestionType:
         if ending and ending[-1].surface == "は":
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
+            if run and _head(run) in NAME_NOUNS:  # 署名した文書の名前は？ asks for a name
+                kind, head = _named_thing(words, _head(run))
+                return QuestionType(kind, head=head, years=years, is_list=is_list, each=each,
+                                    acronym=_acronym(question))
             if run:
                 kind = type_of_head(_head(run))
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
@@ -291,6 +318,9 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if kind == AnswerType.NAME and head in NAME_NOUNS:
+        # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
+        kind, head = _named_thing(words, head)
     if counter == MONEY:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs
         counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
@@ -298,8 +328,41 @@ def classify_japanese(question: str) -> QuestionType:
         topic = _topic_run(words, len(words))
         head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
+    ranges = "から" in text and "まで" in text and sum(1 for k, _, _ in found if k == kind) >= 2
+    acronym = _acronym(question) if kind == AnswerType.NAME else None
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
-                        date_units=frozenset(date_units), number_suffix=number_suffix)
+                        date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
+                        wants_range=ranges, wants_direction=guessed and kind == AnswerType.NUMBER,
+                        explicit=not guessed, acronym=acronym)
+
+
+# Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
+NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名")
+ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
+
+
+def _acronym(question: str) -> str | None:
+    found = ACRONYM_IN_QUESTION.findall(nfkc(question))
+    return found[0] if len(found) == 1 else None
+
+
+def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
+    """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
+    for k, word in enumerate(words):
+        if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
+            run = _noun_run_before(words, k - 1)
+            if run and _head(run) not in NAME_NOUNS:
+                return AnswerType.NAME, _head(run)
+    return AnswerType.NAME, name_noun
+
+
+def _predicate_noun(words: Sequence[Word]) -> list[Word]:
+    """The noun compound a question ends with before its copula (…選ぶ選挙ですか → 選挙)."""
+    k = len(words) - 1
+    while k >= 0 and (words[k].pos1 in ("補助記号", "助動詞") or words[k].pos1 == "助詞" and words[k].surface in (
+            "か", "の", "ね", "よ")):
+        k -= 1
+    return _noun_run_before(words, k + 1) if k >= 0 and words[k].pos1 == "名詞" else []
 
 
 def _is_interrogative(word: Word) -> bool:
@@ -351,7 +414,8 @@ ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
                         "people", "figure", "ambassador", "envoy", "commander", "ministers"),
     AnswerType.DATE: ("year", "date", "day", "month", "time", "period"),
-    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level"),
+    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level",
+                        "anniversary", "edition", "round", "session"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
@@ -361,9 +425,15 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国
                     ("missiles", "発"), ("rounds", "回"))
 
 
+ENGLISH_EXPANSION = re.compile(r"\b(stand|stands|short) for\b|\b(abbreviation|acronym)\b|\bfull (name|form)\b")
+
+
 def classify_english(question: str) -> QuestionType:
     text = nfkc(question).lower().strip()
     years = frozenset(YEAR.findall(text))
+    acronym = _acronym(question)
+    if acronym and ENGLISH_EXPANSION.search(text):
+        return QuestionType(AnswerType.NAME, head="abbreviation", years=years, acronym=acronym)
     is_list = bool(ENGLISH_LIST.search(text))
     each = bool(ENGLISH_EACH.search(text))
     found: list[tuple[int, AnswerType, str | None, str | None]] = []
@@ -528,14 +598,16 @@ def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
 
 def _joins_compound(words: Sequence[Word], k: int) -> bool:
     """Whether words[k] belongs to the same noun compound as words[k + 1]: a noun, prefix or suffix (人民+評議+会),
-    a 形状詞 before a suffix (幼稚+園), a number after 第 (第+9+回外相会合), ・ inside a run; never across a space."""
+    a 形状詞 before a suffix or ・ (幼稚+園, グローバル・サウス), a number after 第 (第+9+回外相会合), ・ inside a run;
+    never across a space."""
     word, following = words[k], words[k + 1]
     if word.end != following.start:
         return False
     if word.is_number:
         return k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number and _joins_compound(words, k - 1))
     return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
-            or word.pos1 == "形状詞" and following.pos1 == "接尾辞" or word.surface == "・")
+            or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
+            or word.surface == "・")
 
 
 def compound_start(words: Sequence[Word], end: int) -> int:
@@ -636,6 +708,79 @@ def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
+RANGE_JOINERS = ("から", "～", "~", "－", "-", "〜")
+DIRECTIONS = ("増", "減")
+
+
+def number_ranges(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
+    """Two figures joined by から/～ (7.5%から16%) as one span, for questions that ask from what to what."""
+    joined = []
+    for first, second in zip(spans, spans[1:], strict=False):
+        if text[first.end:second.start] in RANGE_JOINERS:
+            joined.append(TypedSpan(AnswerType.NUMBER, text[first.start:second.end], first.start, second.end,
+                                    second.counter))
+    return joined
+
+
+def with_direction(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
+    """A figure with the 増/減 right after it (1.2%減), when the question does not say which way it went."""
+    return [TypedSpan(s.answer_type, text[s.start:s.end + 1], s.start, s.end + 1, s.counter)
+            if text[s.end:s.end + 1] in DIRECTIONS else s for s in spans]
+
+
+def naming_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """What a sentence calls something: the compound before と呼ばれる / と称する / と名付ける / という
+    (グローバル・サウスと呼ばれる途上国)."""
+    spans = []
+    for k in range(1, len(words) - 1):
+        if words[k].surface == "と" and (words[k + 1].lemma or "") in ("呼ぶ", "称する", "名付ける", "言う"):
+            if words[k - 1].surface in ("」", "』"):
+                continue  # a quoted name is found as such
+            start = compound_start(words, k - 1)
+            if words[start].pos1 in ("名詞", "接頭辞", "形状詞"):
+                spans.append(TypedSpan(AnswerType.NAME, text[words[start].start:words[k - 1].end],
+                                       words[start].start, words[k - 1].end))
+    return spans
+
+
+def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
+    """What an acronym stands for where the text defines it: "CSTO (Collective Security Treaty Organization) :
+    集団安全保障条約機構" or "CFE : Conventional Armed Forces in Europe". `latin` picks the English expansion,
+    otherwise the Japanese one."""
+    spans = []
+    for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?![A-Za-z0-9])", text):
+        rest = text[match.end():]
+        line = rest.split("\n", 1)[0]
+        offset = match.end()
+        bracket = re.match(r"\s*[（(]([^）)\n]+)[）)]", line)
+        after_colon = re.search(r"[:：]\s*([^\n(（]+?)\s*(?:[（(]|$)", line)
+        candidates = []
+        if bracket:
+            candidates.append((bracket.start(1), bracket.end(1)))
+        if after_colon:
+            candidates.append((after_colon.start(1), after_colon.end(1)))
+        for start, end in candidates:
+            value = line[start:end].strip()
+            if value and bool(re.fullmatch(r"[A-Za-z][A-Za-z .,'&-]+", value)) == latin:
+                begin = offset + start + (len(line[start:end]) - len(line[start:end].lstrip()))
+                spans.append(TypedSpan(AnswerType.NAME, value, begin, begin + len(value)))
+    return spans
+
+
+def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """Every noun compound of a sentence that could be a name (two words or more, or an unknown word)."""
+    pieces: list[list[Word]] = []
+    for run in noun_runs(words):  # a space ends a compound ("7 北方四島…" is a heading number and a name)
+        pieces.append([run[0]])
+        for word in run[1:]:
+            if word.start != pieces[-1][-1].end:
+                pieces.append([])
+            pieces[-1].append(word)
+    return [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
+            for run in pieces if (len(run) >= 2 or run[0].lemma is None)
+            and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
+
+
 def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[TypedSpan]:
     """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
@@ -647,9 +792,7 @@ def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[Typed
     if not spans:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
-        spans = [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
-                 for run in noun_runs(words) if (len(run) >= 2 or run[0].lemma is None)
-                 and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
+        spans = noun_compound_spans(words, text)
     return spans
 
 
@@ -718,8 +861,19 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                                           and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
             spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+        if question_type.wants_range:
+            spans = number_ranges(spans, sentence) or spans
+        if question_type.wants_direction:
+            spans = with_direction(spans, sentence)
     else:
-        spans = name_spans(words, sentence, question_type.head)
+        spans = []
+        if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):
+            spans = expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
+        if not spans and question_type.naming:
+            spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
+                                                     for m in QUOTED.finditer(sentence)]
+        if not spans:
+            spans = name_spans(words, sentence, question_type.head)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
