@@ -56,7 +56,9 @@ TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", 
                  "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理")
 # What どこ may be answered with besides a 地名: a compound ending in one of these (アルカダグ市, 第13幼稚園).
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
-                 "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊")
+                 "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
+                 "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
+FACILITY_HEADS = ("施設", "会場", "建物")
 # Interrogatives by lemma (unidic writes どこ as 何処, いつ as 何時).
 PERSON_WH = {"誰", "どなた", "何方"}
 PLACE_WH = {"何処", "どこ", "何方此方"}
@@ -217,6 +219,11 @@ def classify_japanese(question: str) -> QuestionType:
                 if run:
                     found.append((type_of_head(_head(run)), None, _head(run)))
                     continue
+            topic = _topic_run(words, i)
+            if topic and type_of_head(_head(topic)) in (AnswerType.PLACE, AnswerType.ORGANIZATION):
+                # 視察した施設はどこ / 主催した機関はどこ: the topic noun says what kind of place
+                found.append((type_of_head(_head(topic)), None, _head(topic)))
+                continue
             found.append((AnswerType.PLACE, None, None))
         elif lemma in DATE_WH or surface.startswith("いつ") or lemma.startswith("何時"):
             found.append((AnswerType.DATE, None, None))
@@ -824,7 +831,12 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = person_spans(words, sentence)
     elif kind == AnswerType.PLACE:
         spans = place_spans(words, sentence)
-        if not question_type.head or not question_type.head.endswith(("国", "国家")):
+        if question_type.head in FACILITY_HEADS:
+            # どの施設: a building or venue (X市立第5病院), not the city it stands in
+            venues = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+            spans = venues or spans
+        elif not question_type.head or not question_type.head.endswith(("国", "国家")):
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
