@@ -23,6 +23,7 @@ from service.answer_types import (
     nfkc,
     typed_spans,
 )
+from service.constraints import contradicted, figures
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
@@ -194,6 +195,17 @@ class ExtractiveAnswerer:
         scored = self.score_sentences(question_terms, query_vector, retrieved, context_terms, already_said)
         if not scored:
             return self.abstain(language, retrieved, "no passage was retrieved", question_type)
+        # A sentence stating another figure of a kind the question fixes (第2回 for 第1回) is about something else.
+        # Years are left out: the chapter's year is mostly implied, and a sentence naming next year's event
+        # ("2024年1月1日に…加盟") still speaks of this year's.
+        question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
+            if language == "ja" else frozenset()
+        agreeing = [s for s in scored if not contradicted(question_figures, s.text)]
+        if not agreeing:
+            stated = ", ".join(sorted(str(f) for f in question_figures))
+            return self.abstain(language, retrieved, f"every retrieved sentence states other figures than the "
+                                                     f"question's {stated}", question_type)
+        scored = agreeing
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
         # asked ("プリゴジンはどうなった？"), so a sentence that covers the question's words gets some slack.

@@ -117,3 +117,13 @@ def test_yes_no_answers_are_not_called_quotes() -> None:
     citation = Citation(1, "d", "t", ("1 概観",), "d:p000", "ベラルーシは参戦はしていない。", 0, 10)
     assert compose_answer("ja", [citation], "いいえ") == "いいえ。「ベラルーシは参戦はしていない。」[1]"
     assert compose_answer("en", [citation], "No").startswith("No. The documents say (quoted in the original Japanese)")
+
+
+def test_a_sentence_stating_another_figure_of_the_kind_asked_about_does_not_answer(
+        tiny_answerer: QuestionAnswerer) -> None:
+    stated = tiny_answerer.ask("日露間の貿易が対前年比で44.3%減ったのは何年ですか？").answer
+    assert not stated.abstained and "44.3%" in stated.citations[0].quote
+    other = tiny_answerer.ask("日露間の貿易が対前年比で12.5%減ったのは何年ですか？").answer
+    assert other.abstained
+    described = tiny_answerer.ask("対前年比で12.5%減少したのは何ですか？").answer
+    assert all("44.3%" not in c.quote for c in described.citations)
