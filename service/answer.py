@@ -224,10 +224,16 @@ class ExtractiveAnswerer:
                       and c.similarity >= params.min_similarity - params.coverage_slack]
         finder = SpanFinder(question, question_type, language)
         parts = coordinated_parts(question, language) if question_type.each else []
+        # Each part on its own when the question has several; when no part is found the conjuncts or types were
+        # maybe misread ("AとBは…どの分野で一致", where A and B are who agreed), and the question is answered whole.
         if len(parts) >= 2 and question_type.wants_span:
-            return self.answer_coordinated(parts, finder, candidates, best, retrieved)
+            by_part = self.answer_coordinated(parts, finder, candidates, best, retrieved)
+            if by_part is not None:
+                return by_part
         if question_type.parts and question_type.wants_span:
-            return self.answer_by_types(finder, candidates, best, retrieved)
+            by_type = self.answer_by_types(finder, candidates, best, retrieved)
+            if by_type is not None:
+                return by_type
         if question_type.answer_type == AnswerType.LIST or (question_type.is_list and question_type.wants_span):
             listed = self.answer_list(finder, candidates, best, retrieved)
             if listed is not None:
@@ -245,7 +251,8 @@ class ExtractiveAnswerer:
             typed = [(c, span) for c, span in typed if span is not None]
             if typed:
                 lead, short = typed[0]
-            elif question_type.explicit and question_type.answer_type.value in params.strict_types:
+            elif (question_type.explicit and question_type.answer_type.value in params.strict_types
+                  and AnswerType.DESCRIPTION not in question_type.parts):  # 誰にどういう状態: a sentence may say
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)
@@ -272,7 +279,7 @@ class ExtractiveAnswerer:
                       answer_type=question_type.answer_type.value)
 
     def answer_by_types(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
-                        retrieved: list[RetrievedPassage]) -> Answer:
+                        retrieved: list[RetrievedPassage]) -> Answer | None:
         """いつ、どこで…: one span per type asked, each from the best sentence that states one."""
         question_type, language = finder.question_type, finder.language
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
@@ -285,7 +292,7 @@ class ExtractiveAnswerer:
         return self.compose_parts(found, finder, best, retrieved)
 
     def answer_coordinated(self, parts: list[str], finder: SpanFinder, candidates: list[ScoredSentence],
-                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer | None:
         """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it."""
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
         for part in parts:
@@ -330,13 +337,12 @@ class ExtractiveAnswerer:
                       answer_type=AnswerType.LIST.value)
 
     def compose_parts(self, found: list[tuple[str, ScoredSentence | None, TypedSpan | None]], finder: SpanFinder,
-                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer | None:
+        """One line per part, each with its span and citation, or saying it is missing; None if none is found."""
         language = finder.language
         answered = [(label, sentence, span) for label, sentence, span in found if sentence is not None and span]
         if not answered:
-            kinds = ", ".join(label for label, _, _ in found)
-            return self.abstain(language, retrieved, f"no retrieved sentence states any part asked for ({kinds})",
-                                finder.question_type)
+            return None
         sentences: list[ScoredSentence] = []
         for _, sentence, _ in answered:
             if sentence is not None and all(sentence.text != s.text for s in sentences):

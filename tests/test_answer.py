@@ -127,3 +127,11 @@ def test_a_sentence_stating_another_figure_of_the_kind_asked_about_does_not_answ
     assert other.abstained
     described = tiny_answerer.ask("対前年比で12.5%減少したのは何ですか？").answer
     assert all("44.3%" not in c.quote for c in described.citations)
+
+
+def test_a_question_also_asking_why_is_answered_when_the_person_asked_is_not_named(
+        tiny_answerer: QuestionAnswerer) -> None:
+    # 誰 and なぜ: no sentence names a person, but the sentence saying why still answers the question.
+    answer = tiny_answerer.ask("誰がなぜ協議はできないと通知してきたのですか？").answer
+    assert not answer.abstained
+    assert "通知があった" in answer.citations[0].quote
