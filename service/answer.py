@@ -13,6 +13,8 @@ from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import content_tokens, normalise, tagged_words
 from service.answer_types import (
+    AMOUNT_WH,
+    NUMBER_HEADS,
     SPAN_TYPES,
     AnswerType,
     QuestionType,
@@ -110,6 +112,7 @@ class AnswerParams:
     # shape the short answer.
     strict_types: frozenset[str] = frozenset({"person", "place", "date", "number"})
     list_margin: float = 0.1
+    measured_noun: bool = True
     max_list_items: int = 8
 
     def __post_init__(self) -> None:
@@ -249,6 +252,10 @@ class ExtractiveAnswerer:
             typed = [(c, finder.best_span(c.text, question_type.answer_type)) for c in candidates
                      if c.score >= best.score - params.typed_margin]
             typed = [(c, span) for c, span in typed if span is not None]
+            measured = measured_noun(finder.question) if language == "ja" else None
+            if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
+                # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
+                typed = [(c, span) for c, span in typed if nfkc(measured) in nfkc(c.text)]
             if typed:
                 lead, short = typed[0]
             elif (question_type.explicit and question_type.answer_type.value in params.strict_types
@@ -453,6 +460,28 @@ class SpanFinder:
             if lemma in self._question_lemmas:
                 anchors.append(((word.start + word.end) // 2, lemma))
         return anchors
+
+
+def measured_noun(question: str) -> str | None:
+    """What a figure asked for measures, when the question names it as its topic (関税率は何％ → 関税率). A bare
+    measure word (金額, 水準, 数) names nothing, so it is left out."""
+    words = tagged_words(question)
+    wh = next((i for i, w in enumerate(words) if w.pos2 == "数詞" and w.surface in ("何", "幾", "いく")
+               or (w.lemma or w.surface) in AMOUNT_WH), None)
+    if wh is None:
+        return None
+    for j in range(wh - 1, -1, -1):
+        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+            run = [w for w in words[:j]][::-1]
+            compound: list[str] = []
+            for word in run:
+                if word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 not in ("代名詞", "数詞"):
+                    compound.insert(0, word.surface)
+                else:
+                    break
+            text = "".join(compound)
+            return text if len(text) >= 2 and text not in NUMBER_HEADS else None
+    return None
 
 
 def noun_lemmas(text: str) -> list[str]:

@@ -135,3 +135,10 @@ def test_a_question_also_asking_why_is_answered_when_the_person_asked_is_not_nam
     answer = tiny_answerer.ask("誰がなぜ協議はできないと通知してきたのですか？").answer
     assert not answer.abstained
     assert "通知があった" in answer.citations[0].quote
+
+
+def test_a_figure_answers_only_where_the_sentence_names_what_it_measures(tiny_answerer: QuestionAnswerer) -> None:
+    # 44.3% measures the trade's fall, not a tariff rate: the sentence never names 関税率.
+    assert tiny_answerer.ask("日露間の関税率は何％でしたか？").answer.abstained
+    answered = tiny_answerer.ask("日露間の貿易は対前年比で何％減少しましたか？").answer
+    assert not answered.abstained and answered.short_answer == "44.3%"
