@@ -14,6 +14,8 @@ from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
+    AMOUNT_WH,
+    NUMBER_HEADS,
     SPAN_TYPES,
     AnswerType,
     QuestionType,
@@ -27,6 +29,7 @@ from service.answer_types import (
     type_of_head,
     typed_spans,
 )
+from service.constraints import contradicted, figures
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
@@ -113,6 +116,7 @@ class AnswerParams:
     # shape the short answer.
     strict_types: frozenset[str] = frozenset({"person", "place", "date", "number"})
     list_margin: float = 0.1
+    measured_noun: bool = True
     max_list_items: int = 8
 
     def __post_init__(self) -> None:
@@ -198,6 +202,17 @@ class ExtractiveAnswerer:
         scored = self.score_sentences(question_terms, query_vector, retrieved, context_terms, already_said)
         if not scored:
             return self.abstain(language, retrieved, "no passage was retrieved", question_type)
+        # A sentence stating another figure of a kind the question fixes (第2回 for 第1回) is about something else.
+        # Years are left out: the chapter's year is mostly implied, and a sentence naming next year's event
+        # ("2024年1月1日に…加盟") still speaks of this year's.
+        question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
+            if language == "ja" else frozenset()
+        agreeing = [s for s in scored if not contradicted(question_figures, s.text)]
+        if not agreeing:
+            stated = ", ".join(sorted(str(f) for f in question_figures))
+            return self.abstain(language, retrieved, f"every retrieved sentence states other figures than the "
+                                                     f"question's {stated}", question_type)
+        scored = agreeing
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
         # asked ("プリゴジンはどうなった？"), so a sentence that covers the question's words gets some slack.
@@ -216,10 +231,16 @@ class ExtractiveAnswerer:
                       and c.similarity >= params.min_similarity - params.coverage_slack]
         finder = SpanFinder(question, question_type, language)
         parts = coordinated_parts(question, language) if question_type.each else []
+        # Each part on its own when the question has several; when no part is found the conjuncts or types were
+        # maybe misread ("AとBは…どの分野で一致", where A and B are who agreed), and the question is answered whole.
         if len(parts) >= 2 and question_type.wants_span:
-            return self.answer_coordinated(parts, finder, candidates, best, retrieved)
+            by_part = self.answer_coordinated(parts, finder, candidates, best, retrieved)
+            if by_part is not None:
+                return by_part
         if question_type.parts and question_type.wants_span:
-            return self.answer_by_types(finder, candidates, best, retrieved)
+            by_type = self.answer_by_types(finder, candidates, best, retrieved)
+            if by_type is not None:
+                return by_type
         if question_type.answer_type == AnswerType.LIST or (question_type.is_list and question_type.wants_span):
             listed = self.answer_list(finder, candidates, best, retrieved)
             if listed is not None:
@@ -235,9 +256,14 @@ class ExtractiveAnswerer:
             typed = [(c, finder.best_span(c.text, question_type.answer_type)) for c in candidates
                      if c.score >= best.score - params.typed_margin]
             typed = [(c, span) for c, span in typed if span is not None]
+            measured = measured_noun(finder.question) if language == "ja" else None
+            if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
+                # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
+                typed = [(c, span) for c, span in typed if nfkc(measured) in nfkc(c.text)]
             if typed:
                 lead, short = typed[0]
-            elif question_type.explicit and question_type.answer_type.value in params.strict_types:
+            elif (question_type.explicit and question_type.answer_type.value in params.strict_types
+                  and AnswerType.DESCRIPTION not in question_type.parts):  # 誰にどういう状態: a sentence may say
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)
@@ -264,7 +290,7 @@ class ExtractiveAnswerer:
                       answer_type=question_type.answer_type.value)
 
     def answer_by_types(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
-                        retrieved: list[RetrievedPassage]) -> Answer:
+                        retrieved: list[RetrievedPassage]) -> Answer | None:
         """いつ、どこで…: one span per type asked, each from the best sentence that states one."""
         question_type, language = finder.question_type, finder.language
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
@@ -277,7 +303,7 @@ class ExtractiveAnswerer:
         return self.compose_parts(found, finder, best, retrieved)
 
     def answer_coordinated(self, parts: list[str], finder: SpanFinder, candidates: list[ScoredSentence],
-                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer | None:
         """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it."""
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
         for part in parts:
@@ -322,13 +348,12 @@ class ExtractiveAnswerer:
                       answer_type=AnswerType.LIST.value)
 
     def compose_parts(self, found: list[tuple[str, ScoredSentence | None, TypedSpan | None]], finder: SpanFinder,
-                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer:
+                      best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer | None:
+        """One line per part, each with its span and citation, or saying it is missing; None if none is found."""
         language = finder.language
         answered = [(label, sentence, span) for label, sentence, span in found if sentence is not None and span]
         if not answered:
-            kinds = ", ".join(label for label, _, _ in found)
-            return self.abstain(language, retrieved, f"no retrieved sentence states any part asked for ({kinds})",
-                                finder.question_type)
+            return None
         sentences: list[ScoredSentence] = []
         for _, sentence, _ in answered:
             if sentence is not None and all(sentence.text != s.text for s in sentences):
@@ -516,6 +541,28 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
         return len(lemmas) + len(lemmas & focus)  # the words next to the interrogative count twice
 
     return min(range(len(spans)), key=lambda k: (-weight(scoped[k]), -weight(said[k]), nearest[k], spans[k].start))
+
+
+def measured_noun(question: str) -> str | None:
+    """What a figure asked for measures, when the question names it as its topic (関税率は何％ → 関税率). A bare
+    measure word (金額, 水準, 数) names nothing, so it is left out."""
+    words = tagged_words(question)
+    wh = next((i for i, w in enumerate(words) if w.pos2 == "数詞" and w.surface in ("何", "幾", "いく")
+               or (w.lemma or w.surface) in AMOUNT_WH), None)
+    if wh is None:
+        return None
+    for j in range(wh - 1, -1, -1):
+        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+            run = [w for w in words[:j]][::-1]
+            compound: list[str] = []
+            for word in run:
+                if word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 not in ("代名詞", "数詞"):
+                    compound.insert(0, word.surface)
+                else:
+                    break
+            text = "".join(compound)
+            return text if len(text) >= 2 and text not in NUMBER_HEADS else None
+    return None
 
 
 def noun_lemmas(text: str) -> list[str]:

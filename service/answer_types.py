@@ -212,7 +212,10 @@ def classify_japanese(question: str) -> QuestionType:
         surface = word.surface
         nxt = words[i + 1] if i + 1 < len(words) else None
         if lemma in PERSON_WH or surface in ("誰", "だれ", "どなた"):
-            found.append((AnswerType.PERSON, None, None))
+            # 大統領は誰 asks for a person; 主役は誰 or 誰が支援した may be answered by a country or a body.
+            topic = _topic_run(words, i)
+            title = _head(topic) if topic and type_of_head(_head(topic)) == AnswerType.PERSON else None
+            found.append((AnswerType.PERSON, None, title))
         elif lemma in PLACE_WH or surface == "どこ":
             if nxt is not None and nxt.surface == "の":
                 run = _noun_run_after(words, i + 2)
@@ -404,6 +407,8 @@ def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
 ENGLISH_PERSON = re.compile(r"\b(who|whom|whose)\b")
 ENGLISH_PLACE = re.compile(r"\bwhere\b")
 ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what date\b|\bin what year\b")
+ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)\b|\bon what date\b")),
+                      ("月", re.compile(r"\b(what|which) month\b")))
 ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|large|big|often)\b|\bwhat (percentage|percent|share|"
                             r"proportion|rate|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
@@ -471,7 +476,12 @@ def classify_english(question: str) -> QuestionType:
     found.sort(key=lambda f: f[0])
     _, kind, counter, head = found[0]
     parts = tuple(dict.fromkeys(k for _, k, _, _ in found[1:] if k != kind))
-    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts)
+    # "On what date" wants a day, "in which month" a month: the units a Japanese date must show.
+    date_units = frozenset(unit for unit, pattern in ENGLISH_DATE_UNITS if pattern.search(text))
+    # "Whose troops": the possessor may be a country or an army as well as a person, so its absence proves nothing.
+    explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
+    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
+                        date_units=date_units, explicit=explicit)
 
 
 ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would", "can",
@@ -829,6 +839,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     words = words if words is not None else tagged_words(sentence)
     if kind == AnswerType.PERSON:
         spans = person_spans(words, sentence)
+        if not spans and not question_type.head and kind == question_type.answer_type:
+            # 誰 with no title asked about: in these documents the actor is as often a country or a body.
+            spans = place_spans(words, sentence) + organization_spans(words, sentence)
     elif kind == AnswerType.PLACE:
         spans = place_spans(words, sentence)
         if question_type.head in FACILITY_HEADS:

@@ -117,3 +117,28 @@ def test_yes_no_answers_are_not_called_quotes() -> None:
     citation = Citation(1, "d", "t", ("1 概観",), "d:p000", "ベラルーシは参戦はしていない。", 0, 10)
     assert compose_answer("ja", [citation], "いいえ") == "いいえ。「ベラルーシは参戦はしていない。」[1]"
     assert compose_answer("en", [citation], "No").startswith("No. The documents say (quoted in the original Japanese)")
+
+
+def test_a_sentence_stating_another_figure_of_the_kind_asked_about_does_not_answer(
+        tiny_answerer: QuestionAnswerer) -> None:
+    stated = tiny_answerer.ask("日露間の貿易が対前年比で44.3%減ったのは何年ですか？").answer
+    assert not stated.abstained and "44.3%" in stated.citations[0].quote
+    other = tiny_answerer.ask("日露間の貿易が対前年比で12.5%減ったのは何年ですか？").answer
+    assert other.abstained
+    described = tiny_answerer.ask("対前年比で12.5%減少したのは何ですか？").answer
+    assert all("44.3%" not in c.quote for c in described.citations)
+
+
+def test_a_question_also_asking_why_is_answered_when_the_person_asked_is_not_named(
+        tiny_answerer: QuestionAnswerer) -> None:
+    # 誰 and なぜ: no sentence names a person, but the sentence saying why still answers the question.
+    answer = tiny_answerer.ask("誰がなぜ協議はできないと通知してきたのですか？").answer
+    assert not answer.abstained
+    assert "通知があった" in answer.citations[0].quote
+
+
+def test_a_figure_answers_only_where_the_sentence_names_what_it_measures(tiny_answerer: QuestionAnswerer) -> None:
+    # 44.3% measures the trade's fall, not a tariff rate: the sentence never names 関税率.
+    assert tiny_answerer.ask("日露間の関税率は何％でしたか？").answer.abstained
+    answered = tiny_answerer.ask("日露間の貿易は対前年比で何％減少しましたか？").answer
+    assert not answered.abstained and answered.short_answer == "44.3%"

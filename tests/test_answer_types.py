@@ -195,3 +195,27 @@ def test_a_figure_whose_direction_the_question_states_is_given_without_it() -> N
 def test_a_name_compound_of_the_question_falls_back_to_the_sentences_other_compounds() -> None:
     sentence = "政府は、交流事業のうち特に青少年派遣に重点を置いて、交流事業の拡大を求めている。"
     assert _short("交流事業の拡大に向けて政府が特に重点を置いている事業は何？", sentence) == "青少年派遣"
+
+
+def test_english_dates_want_the_units_asked_for() -> None:
+    exact = classify_question("On which date did the two ministers sign the memorandum?", "en")
+    assert exact.date_units == frozenset({"日"})
+    sentence = "両外相は3月に覚書に署名した。"
+    assert typed_spans(sentence, exact) == []
+    assert typed_spans("両外相は3月15日に覚書に署名した。", exact)[0].text == "3月15日"
+    month = classify_question("In what month was the pipeline opened?", "en")
+    assert month.date_units == frozenset({"月"}) and typed_spans(sentence, month)[0].text == "3月"
+    assert classify_question("When was the pipeline opened?", "en").date_units == frozenset()
+
+
+def test_who_without_a_title_may_be_answered_by_a_country_or_a_body() -> None:
+    actor = classify_question("復興支援を主導しているのは誰ですか？", "ja")
+    assert actor.answer_type == AnswerType.PERSON and actor.head is None
+    assert [s.text for s in typed_spans("復興支援はカナダが主導している。", actor)] == ["カナダ"]
+    # a person named in the sentence is still the answer
+    assert [s.text for s in typed_spans("復興支援はトルドー首相が主導している。", actor)] == ["トルドー"]
+    titled = classify_question("カナダの首相は誰ですか？", "ja")
+    assert titled.head == "首相"
+    assert typed_spans("復興支援はカナダが主導している。", titled) == []
+    whose = classify_question("Whose ships patrolled the strait?", "en")
+    assert whose.answer_type == AnswerType.PERSON and not whose.explicit
