@@ -59,6 +59,9 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+# Heads that ask for people without asking for a name (どんな人たち), and what nouns for groups of people end with.
+GENERIC_PEOPLE = ("人", "人物", "者", "方", "人々")
+PEOPLE_ENDINGS = ("民", "者", "人", "員", "生", "家", "方々")
 # Interrogatives by lemma (unidic writes どこ as 何処, いつ as 何時).
 PERSON_WH = {"誰", "どなた", "何方"}
 PLACE_WH = {"何処", "どこ", "何方此方"}
@@ -331,6 +334,10 @@ def classify_japanese(question: str) -> QuestionType:
     if kind == AnswerType.NAME and head in NAME_NOUNS:
         # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
         kind, head = _named_thing(words, head)
+    if kind == AnswerType.PERSON and head in GENERIC_PEOPLE:
+        # どんな人たち asks what kind of people (元島民) as often as who: no name in the sentence is no reason to
+        # abstain.
+        guessed = True
     if counter == MONEY:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs
         counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
@@ -842,6 +849,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and not question_type.head and kind == question_type.answer_type:
             # 誰 with no title asked about: in these documents the actor is as often a country or a body.
             spans = place_spans(words, sentence) + organization_spans(words, sentence)
+        if question_type.head in GENERIC_PEOPLE:
+            # どんな人たち: a group of people named by a noun (元島民, 避難民, 留学生) as well as a person's name
+            spans += [TypedSpan(AnswerType.PERSON, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(PEOPLE_ENDINGS))
+                      if s.text not in PEOPLE_ENDINGS and s.text not in GENERIC_PEOPLE]
     elif kind == AnswerType.PLACE:
         spans = place_spans(words, sentence)
         if question_type.head in FACILITY_HEADS:

@@ -219,3 +219,10 @@ def test_who_without_a_title_may_be_answered_by_a_country_or_a_body() -> None:
     assert typed_spans("復興支援はカナダが主導している。", titled) == []
     whose = classify_question("Whose ships patrolled the strait?", "en")
     assert whose.answer_type == AnswerType.PERSON and not whose.explicit
+
+
+def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains() -> None:
+    question = "支援を受けることになったのはどんな人たち？"
+    question_type = classify_question(question, "ja")
+    assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
+    assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
