@@ -30,6 +30,7 @@ from service.answer_types import (
     typed_spans,
 )
 from service.constraints import contradicted, figures
+from service.romaji import katakana_to_latin, sounds_alike
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
@@ -418,11 +419,21 @@ class SpanFinder:
             self._focus = frozenset()
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
+            # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
+            # and its months as N月: those anchor the span too, and a name it says is not its answer.
+            self._question_names = english_names(question)
+            self._question_months = {f"{number}月" for name, number in ENGLISH_MONTHS.items()
+                                     if re.search(rf"\b{name}\b", question.lower())}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
         new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if self.language != "ja" and kind in (AnswerType.PERSON, AnswerType.PLACE) and self._question_names:
+            # A name the English question says is not its answer, unless the sentence names no other: then the
+            # sentence is still evidence, as it is for a Japanese question matched by its words.
+            others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
+            new = others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja":
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -449,15 +460,30 @@ class SpanFinder:
             return spans[0]
         return spans[nearest_span_votes(sentence, spans, anchors, tagged_words(sentence), self._focus)]
 
+    def _names(self, word: Word) -> list[str]:
+        """The question's English names that `word` is read as (Kazakhstan for カザフスタン); none in Japanese."""
+        if self.language == "ja" or not self._question_names:
+            return []
+        reading = katakana_reading(word)
+        if not reading:
+            return []
+        latin = katakana_to_latin(reading)
+        return [name for name in self._question_names if sounds_alike(name, latin)]
+
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""
-        if not self._question_lemmas:
+        if not self._question_lemmas and not (self.language != "ja" and (self._question_names
+                                                                        or self._question_months)):
             return []
         anchors = []
         if self.language != "ja":
             text = nfkc(sentence).lower()
             for token in self._question_lemmas:
                 anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
+            for month in self._question_months:
+                anchors += [(m.start() + 1, month) for m in re.finditer(rf"(?<![0-9]){month}", text)]
+            for word in tagged_words(sentence):
+                anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
             return anchors
         for word in tagged_words(sentence):
             lemma = nfkc(word.lemma or word.surface).lower()
@@ -562,6 +588,35 @@ def measured_noun(question: str) -> str | None:
                     break
             text = "".join(compound)
             return text if len(text) >= 2 and text not in NUMBER_HEADS else None
+    return None
+
+
+ENGLISH_MONTHS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1)}
+# Capitalised words of an English question that are not names: question words, titles, function words.
+ENGLISH_NOT_NAMES = frozenset({
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "the", "a", "an", "according", "did",
+    "does", "do", "was", "were", "is", "are", "has", "have", "had", "in", "on", "at", "for", "after", "before",
+    "during", "by", "of", "to", "and", "or", "minister", "prime", "deputy", "foreign", "president", "vice",
+    "parliamentary", "chairman", "ambassador", "secretary", "general", "state", "states", "republic", "union",
+    "dialogue", "meeting", "summit", "plus", "japan", "japanese", "i", *ENGLISH_MONTHS})
+
+
+def english_names(question: str) -> list[str]:
+    """The capitalised words of an English question that may be names (Kazakh, Meredov, Kamikawa)."""
+    words = re.findall(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*", question)
+    return [w for w in dict.fromkeys(words) if w.lower() not in ENGLISH_NOT_NAMES and len(w) >= 3]
+
+
+def katakana_reading(word: Word) -> str | None:
+    """A word's katakana: itself when written in katakana, else the dictionary's reading of a proper noun (上川 →
+    カミカワ)."""
+    if word.surface and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface):
+        return word.surface
+    lemma = word.lemma or ""
+    if word.is_proper and lemma and all("\u30a0" <= ch <= "\u30ff" for ch in lemma):
+        return lemma
     return None
 
 

@@ -542,6 +542,10 @@ def _is_katakana_name(word: Word) -> bool:
             and (word.lemma is None or word.is_proper))
 
 
+def _all_katakana(word: Word) -> bool:
+    return bool(word.surface) and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface)
+
+
 def _title_end(words: Sequence[Word], i: int) -> bool:
     """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
     word = words[i]
@@ -558,13 +562,15 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             continue
         # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
         j = i - 1
-        while j >= 0 and (words[j].pos1 in ("名詞", "接頭辞") and words[j].pos2 == "普通名詞"
+        while j >= 0 and ((words[j].pos1 == "名詞" and words[j].pos2 == "普通名詞" or words[j].pos1 == "接頭辞")
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
         while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j])
+                          # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
+                          or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
                           or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0
                               and words[j - 1].pos3 == "人名")
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):

@@ -226,3 +226,26 @@ def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains()
     question_type = classify_question(question, "ja")
     assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
     assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
+
+
+@pytest.mark.parametrize(("english", "katakana", "alike"), [
+    ("Tokayev", "トカエフ", True),
+    ("Kazakhstan", "カザフスタン", True),
+    ("Kazakh", "カザフスタン", True),  # a demonym is the start of its country's name
+    ("Mongolia", "モンゴル", True),
+    ("Sakurada", "サクラダ", True),  # a Japanese name by its dictionary reading
+    ("Mongolia", "カザフスタン", False),
+    ("Tokayev", "トルクメニスタン", False),
+])
+def test_english_names_are_matched_to_katakana_by_sound(english: str, katakana: str, alike: bool) -> None:
+    from service.romaji import katakana_to_latin, sounds_alike
+
+    assert sounds_alike(english, katakana_to_latin(katakana)) is alike
+
+
+def test_english_questions_are_anchored_by_names_and_months_and_never_answered_by_their_own_name() -> None:
+    sentence = ("3月に大島外務副大臣がモンゴルを訪問したほか、11月に田中外務大臣はトカエフ大統領と会談を行い、"
+                "エネルギー分野での協力を確認した。")
+    assert _short("Who is the president that Foreign Minister Tanaka met in November?", sentence) == "トカエフ"
+    later = "11月に田中外務大臣はトカエフ大統領と会談を行ったほか、3月に大島外務副大臣がモンゴルを訪問した。"
+    assert _short("Who visited Mongolia in March?", later) == "大島"
