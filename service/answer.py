@@ -17,14 +17,17 @@ from service.answer_types import (
     AMOUNT_WH,
     NUMBER_HEADS,
     SPAN_TYPES,
+    TITLE_ENDINGS,
     AnswerType,
     QuestionType,
     TypedSpan,
     classify_question,
     coordinated_parts,
+    is_interrogative,
     is_negative,
     nfkc,
     noun_compound_spans,
+    noun_runs,
     question_focus,
     type_of_head,
     typed_spans,
@@ -413,10 +416,16 @@ class SpanFinder:
             if question_type.head and type_of_head(question_type.head) == question_type.answer_type:
                 self._question_lemmas -= {nfkc(question_type.head).lower()}
             self._focus = question_focus(question) & self._question_lemmas
+            self._question_pairs = case_pairs(tagged_words(question)) if self._question_lemmas else set()
+            self._role_lemmas = role_lemmas(question, question_type)
+            self._wh_particle = wh_particle(question)
         else:
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
+            self._question_pairs = set()
+            self._role_lemmas = frozenset()
+            self._wh_particle = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
             # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
@@ -458,7 +467,10 @@ class SpanFinder:
         anchors = self._anchors(sentence)
         if not anchors:
             return spans[0]
-        return spans[nearest_span_votes(sentence, spans, anchors, tagged_words(sentence), self._focus)]
+        words = tagged_words(sentence)
+        roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
+                 if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
+        return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles)]
 
     def _names(self, word: Word) -> list[str]:
         """The question's English names that `word` is read as (Kazakhstan for カザフスタン); none in Japanese."""
@@ -485,10 +497,16 @@ class SpanFinder:
             for word in tagged_words(sentence):
                 anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
             return anchors
-        for word in tagged_words(sentence):
+        words = tagged_words(sentence)
+        for word in words:
             lemma = nfkc(word.lemma or word.surface).lower()
             if lemma in self._question_lemmas:
                 anchors.append(((word.start + word.end) // 2, lemma))
+        # A word with the same case particle as in the question (日本から, ロシアへ) says more than the word alone:
+        # "ロシアから日本への輸出" is not "日本からロシアへの輸出".
+        for position, pair in case_pairs(words, with_positions=True):
+            if pair in self._question_pairs:
+                anchors.append((position, pair))
         return anchors
 
 
@@ -521,7 +539,8 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
 
 
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
-                       words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset()) -> int:
+                       words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
+                       particle: str | None = None, roles: list[tuple[int, str]] | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
@@ -566,7 +585,78 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     def weight(lemmas: set[str]) -> int:
         return len(lemmas) + len(lemmas & focus)  # the words next to the interrogative count twice
 
-    return min(range(len(spans)), key=lambda k: (-weight(scoped[k]), -weight(said[k]), nearest[k], spans[k].start))
+    # The compound a span begins (the title after a name: バキロフ国家税関委員会委員長) is about it alone, while its
+    # scope may reach a neighbour's title; so the role the question asks about (外務第一次官) counts first there.
+    own = [{lemma for position, lemma in roles or () if span.end <= position < compound_end(sentence, words, span)}
+           for span in spans]
+    # 何％まで / いつから: the span followed by the same particle of direction (16%まで, not 7.5%から).
+    marked = [particle is not None and sentence.startswith(particle, span.end) for span in spans]
+    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], -weight(scoped[k]),
+                                                 -weight(said[k]), nearest[k], spans[k].start))
+
+
+def role_lemmas(question: str, question_type: QuestionType) -> frozenset[str]:
+    """The words of a Japanese question that describe the role of what it asks for (外務第一次官 in "…会った外務第一次官
+    は誰"): its content words and head noun, less the titles of the people it names itself (林外務大臣)."""
+    words = tagged_words(question)
+    lemmas = set(content_tokens(question))
+    if question_type.head:
+        lemmas |= {nfkc(w.lemma or w.surface).lower() for w in tagged_words(question_type.head)}
+    asked = question_focus(question)
+    for run in noun_runs(words):
+        # 林外務大臣, 吉川政務官: a titled person the question names describes someone else than its answer
+        titled = any(w.surface in TITLE_ENDINGS or w.pos1 == "接尾辞" and w.surface in ("相", "長", "官")
+                     for w in run[-2:])
+        named = {nfkc(w.lemma or w.surface).lower() for w in run}
+        if titled and not named <= asked:
+            lemmas -= named
+    return frozenset(lemmas)
+
+
+def compound_end(sentence: str, words: Sequence[Word] | None, span: TypedSpan) -> int:
+    """Where the noun compound that a span begins ends: after the title of a name (ダルサリア外務第一次官)."""
+    end = span.end
+    for word in words or ():
+        if word.start < end:
+            continue
+        if word.start == end and (word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 != "代名詞"
+                                  or word.surface == "・"):
+            end = word.end
+        else:
+            break
+    return end
+
+
+# Case particles that say a noun's role (from, to, at…): the question's noun+particle pairs anchor more surely.
+CASE_PARTICLES = ("から", "へ", "に", "で", "を", "が", "と", "より", "まで")
+# Particles of direction after an interrogative that a span followed by the same particle answers.
+DIRECTION_PARTICLES = ("から", "まで", "より")
+
+
+def case_pairs(words: Sequence[Word], with_positions: bool = False):  # type: ignore[no-untyped-def]
+    """The noun+case-particle pairs of a text (日本|から, ロシア|へ), with the noun's position when asked."""
+    pairs = []
+    for k in range(len(words) - 1):
+        word, following = words[k], words[k + 1]
+        if word.pos1 == "名詞" and following.pos1 == "助詞" and following.surface in CASE_PARTICLES:
+            pair = f"{nfkc(word.lemma or word.surface).lower()}|{following.surface}"
+            pairs.append(((word.start + word.end) // 2, pair) if with_positions else pair)
+    return pairs if with_positions else set(pairs)
+
+
+def wh_particle(question: str) -> str | None:
+    """The particle of direction right after a question's interrogative (何％まで → まで, いつから → から)."""
+    words = tagged_words(question)
+    for k, word in enumerate(words):
+        if not is_interrogative(word):
+            continue
+        j = k + 1
+        while j < len(words) and (words[j].is_counter or words[j].pos1 == "接尾辞" or words[j].surface in ("%", "％")):
+            j += 1
+        if j < len(words) and words[j].pos1 == "助詞" and words[j].surface in DIRECTION_PARTICLES:
+            return words[j].surface
+        return None
+    return None
 
 
 def measured_noun(question: str) -> str | None:
