@@ -912,7 +912,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     else:
         spans = []
         if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):
-            spans = expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
+            # What an acronym stands for is said only where the text defines it, in the language asked.
+            return expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]

@@ -249,3 +249,28 @@ def test_english_questions_are_anchored_by_names_and_months_and_never_answered_b
     assert _short("Who is the president that Foreign Minister Tanaka met in November?", sentence) == "トカエフ"
     later = "11月に田中外務大臣はトカエフ大統領と会談を行ったほか、3月に大島外務副大臣がモンゴルを訪問した。"
     assert _short("Who visited Mongolia in March?", later) == "大島"
+
+
+def test_a_persons_own_title_decides_between_people_of_one_clause() -> None:
+    sentence = "大臣はセルゲエフ環境相、フェドロフ国家関税委員会委員長、イワノフ外務次官と会談した。"
+    assert _short("大臣が会談した国家関税委員会の委員長は誰？", sentence) == "フェドロフ"
+    assert _short("大臣が会談した外務次官は誰？", sentence) == "イワノフ"
+
+
+def test_case_particles_and_the_direction_asked_pick_between_figures() -> None:
+    sentence = "AからBへの輸出は12.5%増加し、また、BからAへの輸出も3.1%増加した。"
+    assert _short("BからAへの輸出は何％増えた？", sentence) == "3.1%"
+    rates = "中央銀行は金利を4.5%から9%まで引き上げた。"
+    assert _short("中央銀行は金利を何％まで引き上げた？", rates) == "9%"
+
+
+def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more() -> None:
+    from service.answer import SpanFinder
+
+    question = "ウランバートルで開かれた会合はいつ？"
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    stated = "5月にウランバートルで会合が開かれた。"
+    other = "7月に東京で記念式典が行われた。"
+    kind = finder.question_type.answer_type
+    assert finder.support(stated, finder.best_span(stated, kind), kind) > \
+        finder.support(other, finder.best_span(other, kind), kind)
