@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from index.chunk import Span, sentences_of
 from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
-from index.tokenize import content_tokens, normalise, tagged_words
+from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
     AMOUNT_WH,
     NUMBER_HEADS,
@@ -23,6 +24,9 @@ from service.answer_types import (
     coordinated_parts,
     is_negative,
     nfkc,
+    noun_compound_spans,
+    question_focus,
+    type_of_head,
     typed_spans,
 )
 from service.constraints import contradicted, figures
@@ -404,15 +408,26 @@ class SpanFinder:
         self._question_key = squash(question)
         if language == "ja":
             self._question_lemmas = set(content_tokens(question))
+            # The noun that names the asked type (どの国 → 国) describes the answer, not where it is said.
+            if question_type.head and type_of_head(question_type.head) == question_type.answer_type:
+                self._question_lemmas -= {nfkc(question_type.head).lower()}
+            self._focus = question_focus(question) & self._question_lemmas
         else:
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
+            self._focus = frozenset()
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
-        spans = typed_spans(sentence, self.question_type, kind, words=tagged_words(sentence))
-        return [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        words = tagged_words(sentence)
+        spans = typed_spans(sentence, self.question_type, kind, words=words)
+        new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if spans and not new and kind == AnswerType.NAME and self.language == "ja":
+            # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
+            # is another compound of the sentence (北方墓参), chosen by where the question's words are.
+            new = [s for s in noun_compound_spans(words, sentence) if squash(s.text) not in self._question_key]
+        return new
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))
@@ -432,18 +447,7 @@ class SpanFinder:
         anchors = self._anchors(sentence)
         if not anchors:
             return spans[0]
-        # "2月にA、5月にB条約から脱退" asked "Bから脱退したのは何月": each span owns the stretch of the sentence up to
-        # the spans of the same type beside it; the span whose stretch says most of what the question says wins,
-        # then the one nearest to those words.
-        def key(index: int) -> tuple[int, int, int]:
-            span = spans[index]
-            left = spans[index - 1].end if index > 0 else 0
-            right = spans[index + 1].start if index + 1 < len(spans) else len(sentence)
-            said = {lemma for position, lemma in anchors if left <= position < right}
-            distance = min(abs((span.start + span.end) // 2 - position) for position, _ in anchors)
-            return (-len(said), distance, span.start)
-
-        return spans[min(range(len(spans)), key=key)]
+        return spans[nearest_span_votes(sentence, spans, anchors, tagged_words(sentence), self._focus)]
 
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""
@@ -460,6 +464,83 @@ class SpanFinder:
             if lemma in self._question_lemmas:
                 anchors.append(((word.start + word.end) // 2, lemma))
         return anchors
+
+
+# Punctuation that ends a clause: a question word beyond one belongs to another clause than the span.
+CLAUSE_BREAKS = frozenset("、，,。；;：:（）()「」『』\n")
+CLAUSE_BREAK_COST = 8  # characters a clause break counts for when measuring how near a word is to a span
+# Parts of speech that end a predicate: a 、 after one of them ends a clause (…を開始し、 / …が招請され、).
+PREDICATE_POS = ("動詞", "助動詞", "形容詞")
+
+
+def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
+    """The clauses of a sentence: split at 。, at brackets, and at a 、 that follows a predicate (…を開始し、), not at
+    a 、 that only separates nouns or follows a topic (2022年2月10日、ロシアとの…)."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for k, word in enumerate(words):
+        if word.surface in ("（", "(", "）", ")"):
+            # A bracketed remark is a clause of its own: "…44.3%の減少となった（同期間の貿易額全体は約1兆円）".
+            if start < word.start:
+                bounds.append((start, word.start))
+            start = word.end
+        elif word.surface in ("。", "；", ";") or word.surface in ("、", "，", ",") and k > 0 and (
+                words[k - 1].pos1 in PREDICATE_POS or words[k - 1].surface in ("て", "で") and
+                words[k - 1].pos1 == "助詞"):
+            bounds.append((start, word.end))
+            start = word.end
+    if start < len(sentence):
+        bounds.append((start, len(sentence)))
+    return bounds
+
+
+def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
+                       words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset()) -> int:
+    """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
+    the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
+    distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
+    （10月）" asked "CIS首脳会合は何月": CIS is nearer 10月; a clause break counts as several characters), then to the
+    nearest span."""
+    breaks = [i for i, ch in enumerate(sentence) if ch in CLAUSE_BREAKS]
+    clauses = clause_bounds(sentence, words) if words is not None else [(0, len(sentence))]
+
+    def distance(position: int, span: TypedSpan) -> int:
+        if span.start <= position < span.end:
+            return 0
+        low, high = (position, span.start) if position < span.start else (span.end, position)
+        crossed = sum(1 for b in breaks if low <= b < high)
+        return high - low + CLAUSE_BREAK_COST * crossed
+
+    # The question's words inside a date or a figure are its own words (月 of 7月), not context.
+    anchors = [(position, lemma) for position, lemma in anchors
+               if not any(span.start <= position < span.end for span in spans
+                          if span.answer_type in (AnswerType.DATE, AnswerType.NUMBER))]
+    scoped: list[set[str]] = []
+    for k, span in enumerate(spans):
+        if 0 < span.start and span.end < len(sentence) and sentence[span.start - 1] in "（(" \
+                and sentence[span.end] in "）)":
+            # A bracketed span annotates the phrase before the bracket: "CIS首脳会合（10月）".
+            opening = span.start - 1
+            left = max((i + 1 for i in range(opening) if sentence[i] in "、，,。"), default=0)
+            left = max(left, spans[k - 1].end if k > 0 else 0)
+            scoped.append({lemma for position, lemma in anchors if left <= position < opening})
+            continue
+        clause = next(((a, b) for a, b in clauses if a <= span.start < b), (0, len(sentence)))
+        left = max(spans[k - 1].end if k > 0 else 0, clause[0])
+        right = min(spans[k + 1].start if k + 1 < len(spans) else len(sentence), clause[1])
+        scoped.append({lemma for position, lemma in anchors if left <= position < right})
+    said: list[set[str]] = [set() for _ in spans]
+    nearest = [len(sentence) * 10] * len(spans)
+    for position, lemma in anchors:
+        distances = [distance(position, span) for span in spans]
+        owner = min(range(len(spans)), key=lambda k: (distances[k], spans[k].start))
+        said[owner].add(lemma)
+        for k, d in enumerate(distances):
+            nearest[k] = min(nearest[k], d)
+    def weight(lemmas: set[str]) -> int:
+        return len(lemmas) + len(lemmas & focus)  # the words next to the interrogative count twice
+
+    return min(range(len(spans)), key=lambda k: (-weight(scoped[k]), -weight(said[k]), nearest[k], spans[k].start))
 
 
 def measured_noun(question: str) -> str | None:

@@ -122,6 +122,81 @@ def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
     assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER
 
 
+def _short(question: str, sentence: str) -> str | None:
+    """The span the answerer would lead with for `question` from `sentence`."""
+    from service.answer import SpanFinder
+
+    language = "en" if question.isascii() else "ja"
+    finder = SpanFinder(question, classify_question(question, language), language)
+    span = finder.best_span(sentence, finder.question_type.answer_type)
+    return span.text if span is not None else None
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # A bracketed date annotates the phrase before its bracket, not the one after.
+    ("APEC首脳会議は何月に開かれた？", "同年には、東アジア首脳会議（11月）、APEC首脳会議（9月）が開かれた。",
+     "9月"),
+    # A date before 、 belongs to the clause it opens, up to that clause's predicate.
+    ("漁業協定に署名したのはいつ？", "両国は4月2日、新たな漁業協定に署名し、5月20日に国境画定委員会を設置した。",
+     "4月2日"),
+    ("国境画定委員会を設置したのはいつ？", "両国は4月2日、新たな漁業協定に署名し、5月20日に国境画定委員会を設置した。",
+     "5月20日"),
+    # The words next to the interrogative (輸出総額) weigh more than the question's other words.
+    ("同じ期間の輸出総額はいくら？", "輸入額は前年比12.5%の増加となった（同期間の輸出総額は、約3,200億円）。",
+     "約3,200億円"),
+])
+def test_the_span_is_the_one_whose_own_clause_says_what_the_question_says(question: str, sentence: str,
+                                                                          expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # Organisation names split by the tagger (評議+会), ordinals inside a name (第+12+回), facility names
+    # (市+立+第+5+病院), an organisation before its head's title without the head's name.
+    ("新たに設けられた最高意思決定機関は何ですか？",
+     "同国では最高意思決定機関として国家評議会が新設され、議会は改組された。", "国家評議会"),
+    ("首脳が出席した会合は何という会合？", "首脳は第12回閣僚会合に出席した。", "第12回閣僚会合"),
+    ("大臣が視察した施設はどこ？", "大臣はタシケント市立第5病院を視察した。", "タシケント市立第5病院"),
+    ("代表団を率いた人物が総裁を務める機関はどこ？", "サドゥイコフ国立開発銀行総裁を団長とする代表団が来日した。",
+     "国立開発銀行"),
+])
+def test_spans_are_whole_noun_compounds(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # 何を…Nですか asks for the N the clause describes.
+    ("2025年に実施されるのは何を決める投票ですか？",
+     "同国では、2025年に憲法改正の国民投票、2026年に地方選挙が予定されている。", "国民投票"),
+    # Xの名前 asks for the name of an X.
+    ("両国が採択した文書の名前は？", "両首脳は会談後、経済協力の拡大をうたう東京共同宣言を採択した。", "東京共同宣言"),
+    # Xはどうだった, X a rate: the figure with the direction the question does not state.
+    ("昨年のインフレ率はどうだった？", "昨年の失業率は5.1%となり、インフレ率は3.2%減となった。", "3.2%減"),
+    # どの…からどの…まで: both ends.
+    ("中央銀行は預金準備率をどの水準からどの水準まで下げた？",
+     "中央銀行は3月から9月にかけて預金準備率を12%から8%まで段階的に引き下げた。", "12%から8%"),
+    # 何と呼ばれる: what the sentence calls it.
+    ("新興の経済圏は何と呼ばれていますか？",
+     "同国はアジアやアフリカのネクスト・イレブンと呼ばれる新興国との関係を強めている。", "ネクスト・イレブン"),
+    # An acronym's expansion where the text defines it: English for English questions, Japanese for 日本語名.
+    ("What does APEC stand for?", "3 APEC : Asia-Pacific Economic Cooperation", "Asia-Pacific Economic Cooperation"),
+    ("ASEANの日本語名は何ですか？", "ASEAN (Association of Southeast Asian Nations) : 東南アジア諸国連合 (10)",
+     "東南アジア諸国連合"),
+    ("Which anniversary did the treaty mark in 2025?", "両国は2025年に平和条約締結30周年を祝った。", "30周年"),
+])
+def test_what_the_question_asks_shapes_the_span(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_a_figure_whose_direction_the_question_states_is_given_without_it() -> None:
+    assert _short("インフレ率は何％減りましたか？", "昨年の失業率は5.1%となり、インフレ率は3.2%減となった。") == "3.2%"
+
+
+def test_a_name_compound_of_the_question_falls_back_to_the_sentences_other_compounds() -> None:
+    sentence = "政府は、交流事業のうち特に青少年派遣に重点を置いて、交流事業の拡大を求めている。"
+    assert _short("交流事業の拡大に向けて政府が特に重点を置いている事業は何？", sentence) == "青少年派遣"
+
+
 def test_english_dates_want_the_units_asked_for() -> None:
     exact = classify_question("On which date did the two ministers sign the memorandum?", "en")
     assert exact.date_units == frozenset({"日"})
@@ -144,3 +219,10 @@ def test_who_without_a_title_may_be_answered_by_a_country_or_a_body() -> None:
     assert typed_spans("復興支援はカナダが主導している。", titled) == []
     whose = classify_question("Whose ships patrolled the strait?", "en")
     assert whose.answer_type == AnswerType.PERSON and not whose.explicit
+
+
+def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains() -> None:
+    question = "支援を受けることになったのはどんな人たち？"
+    question_type = classify_question(question, "ja")
+    assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
+    assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
