@@ -261,7 +261,10 @@ class ExtractiveAnswerer:
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
-                typed = [(c, span) for c, span in typed if nfkc(measured) in nfkc(c.text)]
+                # Compared by words, not as a string: "輸出総額" names the 輸出 a sentence's "輸出額" measures.
+                naming_words = {t for t in content_tokens(measured) if t not in NUMBER_HEADS}
+                typed = [(c, span) for c, span in typed
+                         if not naming_words or naming_words & set(content_tokens(c.text))]
             if typed:
                 lead, short = typed[0]
             elif (question_type.explicit and question_type.answer_type.value in params.strict_types
