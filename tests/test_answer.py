@@ -142,3 +142,10 @@ def test_a_figure_answers_only_where_the_sentence_names_what_it_measures(tiny_an
     assert tiny_answerer.ask("日露間の関税率は何％でしたか？").answer.abstained
     answered = tiny_answerer.ask("日露間の貿易は対前年比で何％減少しましたか？").answer
     assert not answered.abstained and answered.short_answer == "44.3%"
+
+
+def test_a_question_for_an_organisation_is_not_answered_by_a_sentence_naming_none(
+        tiny_answerer: QuestionAnswerer) -> None:
+    assert tiny_answerer.ask("サハリン2の権益を管理しているのはどの組織ですか？").answer.abstained
+    named = tiny_answerer.ask("フィンランドが加盟したのはどの機構ですか？").answer
+    assert not named.abstained and named.short_answer == "NATO"
