@@ -360,7 +360,7 @@ ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0
 
 def _acronym(question: str) -> str | None:
     found = ACRONYM_IN_QUESTION.findall(nfkc(question))
-    return found[0] if len(found) == 1 else None
+    return found[-1] if found else None  # the one nearest the name asked for (…CSTOの正式名は)
 
 
 def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
@@ -429,6 +429,7 @@ ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
                        "nation", "nations", "island", "islands", "location", "territory", "venue"),
     AnswerType.ORGANIZATION: ("organization", "organisation", "organizations", "body", "group", "bloc", "alliance",
                               "institution", "party", "framework", "frameworks", "agency", "company", "union",
+                              "bank", "ministry", "committee", "council",
                               "forces", "army", "court"),
     AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
                         "people", "figure", "ambassador", "envoy", "commander", "ministers"),
@@ -703,7 +704,13 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
-    return spans
+    for match in QUOTED.finditer(text):
+        # 民間軍事会社「ワグネル」: a kind of organisation followed by its name in quotes
+        before = [w for w in words if w.end == match.start()]
+        if before and is_organization(before[0].surface if before[0].pos1 != "接尾辞" else _last_two(
+                words, words.index(before[0]))):
+            spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(1), match.start(1), match.end(1)))
+    return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
 def date_spans(text: str) -> list[TypedSpan]:
@@ -795,6 +802,11 @@ def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
             if value and bool(re.fullmatch(r"[A-Za-z][A-Za-z .,'&-]+", value)) == latin:
                 begin = offset + start + (len(line[start:end]) - len(line[start:end].lstrip()))
                 spans.append(TypedSpan(AnswerType.NAME, value, begin, begin + len(value)))
+    if not latin:
+        # 集団安全保障条約機構（CSTO）: the Japanese name written before the acronym in brackets
+        written_before = rf"([\u4e00-\u9fff\u30a0-\u30ff・ー]{{2,}})[（(]\s*{re.escape(acronym)}\s*[）)]"
+        for match in re.finditer(written_before, text):
+            spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     return spans
 
 
@@ -873,6 +885,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # well as a place; どの国 asks for a country.
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+            if not question_type.head:
+                # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
+                spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())
+                          for m in LATIN_ACRONYM.finditer(sentence)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
     elif kind == AnswerType.DATE:
