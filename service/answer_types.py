@@ -59,6 +59,7 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+DURATION_HEADS = ("期間", "年数", "任期", "期限", "長さ")
 # Heads that ask for people without asking for a name (どんな人たち), and what nouns for groups of people end with.
 GENERIC_PEOPLE = ("人", "人物", "者", "方", "人々")
 PEOPLE_ENDINGS = ("民", "者", "人", "員", "生", "家", "方々")
@@ -466,7 +467,8 @@ def classify_english(question: str) -> QuestionType:
         counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
-        found.append((match.start(), AnswerType.NUMBER, counter, None))
+        # how long: a length of time (7年, 3か月), which a count filter would otherwise take for a year
+        found.append((match.start(), AnswerType.NUMBER, counter, "期間" if match.group() == "how long" else None))
     for match in re.finditer(r"\b(which|what)\b", text):
         if any(start <= match.start() < start + 12 for start, *_ in found):
             continue
@@ -917,8 +919,13 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                      and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
         asks_years = question_type.counter is not None and _counter_key(question_type.counter) == "年"
-        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
-                                          and not asks_years)]
+        if question_type.head in DURATION_HEADS:
+            # 任期の長さ, how long: 7年 and 3か月 are lengths; 2023年 is still a year
+            spans = [s for s in spans if s.counter not in ("月", "日")
+                     and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
+        else:
+            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                              and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
             spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
         if question_type.wants_range:

@@ -294,3 +294,9 @@ def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more(
 def test_the_words_around_the_interrogative_and_the_names_around_an_organisation(question: str, sentence: str,
                                                                                 expected: str) -> None:
     assert _short(question, sentence) == expected
+
+
+def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
+    sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
+    assert _short("How long is a member's term after the amendment?", sentence) == "5年"
+    assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
