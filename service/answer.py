@@ -17,19 +17,23 @@ from service.answer_types import (
     AMOUNT_WH,
     NUMBER_HEADS,
     SPAN_TYPES,
+    TITLE_ENDINGS,
     AnswerType,
     QuestionType,
     TypedSpan,
     classify_question,
     coordinated_parts,
+    is_interrogative,
     is_negative,
     nfkc,
     noun_compound_spans,
+    noun_runs,
     question_focus,
     type_of_head,
     typed_spans,
 )
 from service.constraints import contradicted, figures
+from service.romaji import katakana_to_latin, sounds_alike
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
@@ -118,6 +122,9 @@ class AnswerParams:
     # 0.810 → 0.833 at no accuracy cost).
     strict_types: frozenset[str] = frozenset({"person", "place", "date", "number", "organization"})
     list_margin: float = 0.1
+    # Among sentences within typed_margin that state a span of the asked type, lead with the one whose span's
+    # clause holds most of the question's words (off: the best-scoring one).
+    lead_by_support: bool = True
     measured_noun: bool = True
     max_list_items: int = 8
 
@@ -265,6 +272,12 @@ class ExtractiveAnswerer:
                 naming_words = {t for t in content_tokens(measured) if t not in NUMBER_HEADS}
                 typed = [(c, span) for c, span in typed
                          if not naming_words or naming_words & set(content_tokens(c.text))]
+            if len(typed) > 1 and params.lead_by_support:
+                # Several sentences state a span of the asked type: the one whose span's own clause says most of
+                # what the question says ("ロシアから日本への輸出額は47.2%減" for the exports, not the trade's 44.3%),
+                # the higher-scoring sentence on a tie.
+                supports = [finder.support(c.text, span, question_type.answer_type) for c, span in typed]
+                typed = [typed[k] for k in sorted(range(len(typed)), key=lambda k: (-supports[k], k))]
             if typed:
                 lead, short = typed[0]
             elif (question_type.explicit and question_type.answer_type.value in params.strict_types
@@ -417,17 +430,33 @@ class SpanFinder:
             if question_type.head and type_of_head(question_type.head) == question_type.answer_type:
                 self._question_lemmas -= {nfkc(question_type.head).lower()}
             self._focus = question_focus(question) & self._question_lemmas
+            self._question_pairs = case_pairs(tagged_words(question)) if self._question_lemmas else set()
+            self._role_lemmas = role_lemmas(question, question_type)
+            self._wh_particle = wh_particle(question)
         else:
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
+            self._question_pairs = set()
+            self._role_lemmas = frozenset()
+            self._wh_particle = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
+            # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
+            # and its months as N月: those anchor the span too, and a name it says is not its answer.
+            self._question_names = english_names(question)
+            self._question_months = {f"{number}月" for name, number in ENGLISH_MONTHS.items()
+                                     if re.search(rf"\b{name}\b", question.lower())}
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
         new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if self.language != "ja" and kind in (AnswerType.PERSON, AnswerType.PLACE) and self._question_names:
+            # A name the English question says is not its answer, unless the sentence names no other: then the
+            # sentence is still evidence, as it is for a Japanese question matched by its words.
+            others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
+            new = others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja":
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -452,22 +481,62 @@ class SpanFinder:
         anchors = self._anchors(sentence)
         if not anchors:
             return spans[0]
-        return spans[nearest_span_votes(sentence, spans, anchors, tagged_words(sentence), self._focus)]
+        words = tagged_words(sentence)
+        roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
+                 if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
+        return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles)]
+
+    def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
+        """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
+        how surely this sentence, rather than another, states the answer."""
+        spans = self.spans(sentence, kind)
+        if span not in spans:
+            return 0
+        words = tagged_words(sentence)
+        anchors = [(position, lemma) for position, lemma in self._anchors(sentence)
+                   if not any(s.start <= position < s.end for s in spans
+                              if s.answer_type in (AnswerType.DATE, AnswerType.NUMBER))]
+        if len(spans) == 1:  # the sentence's only span of the type: all it says is about it
+            scoped = {lemma for _, lemma in anchors}
+        else:
+            scoped = span_scopes(sentence, spans, anchors, clause_bounds(sentence, words))[spans.index(span)]
+        return len(scoped) + len(scoped & self._focus)
+
+    def _names(self, word: Word) -> list[str]:
+        """The question's English names that `word` is read as (Kazakhstan for カザフスタン); none in Japanese."""
+        if self.language == "ja" or not self._question_names:
+            return []
+        reading = katakana_reading(word)
+        if not reading:
+            return []
+        latin = katakana_to_latin(reading)
+        return [name for name in self._question_names if sounds_alike(name, latin)]
 
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""
-        if not self._question_lemmas:
+        if not self._question_lemmas and not (self.language != "ja" and (self._question_names
+                                                                        or self._question_months)):
             return []
         anchors = []
         if self.language != "ja":
             text = nfkc(sentence).lower()
             for token in self._question_lemmas:
                 anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
+            for month in self._question_months:
+                anchors += [(m.start() + 1, month) for m in re.finditer(rf"(?<![0-9]){month}", text)]
+            for word in tagged_words(sentence):
+                anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
             return anchors
-        for word in tagged_words(sentence):
+        words = tagged_words(sentence)
+        for word in words:
             lemma = nfkc(word.lemma or word.surface).lower()
             if lemma in self._question_lemmas:
                 anchors.append(((word.start + word.end) // 2, lemma))
+        # A word with the same case particle as in the question (日本から, ロシアへ) says more than the word alone:
+        # "ロシアから日本への輸出" is not "日本からロシアへの輸出".
+        for position, pair in case_pairs(words, with_positions=True):
+            if pair in self._question_pairs:
+                anchors.append((position, pair))
         return anchors
 
 
@@ -500,7 +569,8 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
 
 
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
-                       words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset()) -> int:
+                       words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
+                       particle: str | None = None, roles: list[tuple[int, str]] | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
@@ -520,6 +590,50 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     anchors = [(position, lemma) for position, lemma in anchors
                if not any(span.start <= position < span.end for span in spans
                           if span.answer_type in (AnswerType.DATE, AnswerType.NUMBER))]
+    scoped = span_scopes(sentence, spans, anchors, clauses)
+    said: list[set[str]] = [set() for _ in spans]
+    nearest = [len(sentence) * 10] * len(spans)
+    for position, lemma in anchors:
+        distances = [distance(position, span) for span in spans]
+        owner = min(range(len(spans)), key=lambda k: (distances[k], spans[k].start))
+        said[owner].add(lemma)
+        for k, d in enumerate(distances):
+            nearest[k] = min(nearest[k], d)
+    def weight(lemmas: set[str]) -> int:
+        return len(lemmas) + len(lemmas & focus)  # the words next to the interrogative count twice
+
+    # The compound a span begins (the title after a name: バキロフ国家税関委員会委員長) is about it alone, while its
+    # scope may reach a neighbour's title; so the role the question asks about (外務第一次官) counts first there.
+    own = [{lemma for position, lemma in roles or () if span.end <= position < compound_end(sentence, words, span)}
+           for span in spans]
+    # 何％まで / いつから: the span followed by the same particle of direction (16%まで, not 7.5%から).
+    marked = [particle is not None and sentence.startswith(particle, span.end) for span in spans]
+    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], -weight(scoped[k]),
+                                                 -weight(said[k]), nearest[k], spans[k].start))
+
+
+def role_lemmas(question: str, question_type: QuestionType) -> frozenset[str]:
+    """The words of a Japanese question that describe the role of what it asks for (外務第一次官 in "…会った外務第一次官
+    は誰"): its content words and head noun, less the titles of the people it names itself (林外務大臣)."""
+    words = tagged_words(question)
+    lemmas = set(content_tokens(question))
+    if question_type.head:
+        lemmas |= {nfkc(w.lemma or w.surface).lower() for w in tagged_words(question_type.head)}
+    asked = question_focus(question)
+    for run in noun_runs(words):
+        # 林外務大臣, 吉川政務官: a titled person the question names describes someone else than its answer
+        titled = any(w.surface in TITLE_ENDINGS or w.pos1 == "接尾辞" and w.surface in ("相", "長", "官")
+                     for w in run[-2:])
+        named = {nfkc(w.lemma or w.surface).lower() for w in run}
+        if titled and not named <= asked:
+            lemmas -= named
+    return frozenset(lemmas)
+
+
+def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
+                clauses: list[tuple[int, int]]) -> list[set[str]]:
+    """The question's words in each span's scope: its stretch of the sentence within its own clause, or for a
+    bracketed span the phrase before its bracket."""
     scoped: list[set[str]] = []
     for k, span in enumerate(spans):
         if 0 < span.start and span.end < len(sentence) and sentence[span.start - 1] in "（(" \
@@ -534,18 +648,53 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
         left = max(spans[k - 1].end if k > 0 else 0, clause[0])
         right = min(spans[k + 1].start if k + 1 < len(spans) else len(sentence), clause[1])
         scoped.append({lemma for position, lemma in anchors if left <= position < right})
-    said: list[set[str]] = [set() for _ in spans]
-    nearest = [len(sentence) * 10] * len(spans)
-    for position, lemma in anchors:
-        distances = [distance(position, span) for span in spans]
-        owner = min(range(len(spans)), key=lambda k: (distances[k], spans[k].start))
-        said[owner].add(lemma)
-        for k, d in enumerate(distances):
-            nearest[k] = min(nearest[k], d)
-    def weight(lemmas: set[str]) -> int:
-        return len(lemmas) + len(lemmas & focus)  # the words next to the interrogative count twice
+    return scoped
 
-    return min(range(len(spans)), key=lambda k: (-weight(scoped[k]), -weight(said[k]), nearest[k], spans[k].start))
+
+def compound_end(sentence: str, words: Sequence[Word] | None, span: TypedSpan) -> int:
+    """Where the noun compound that a span begins ends: after the title of a name (ダルサリア外務第一次官)."""
+    end = span.end
+    for word in words or ():
+        if word.start < end:
+            continue
+        if word.start == end and (word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 != "代名詞"
+                                  or word.surface == "・"):
+            end = word.end
+        else:
+            break
+    return end
+
+
+# Case particles that say a noun's role (from, to, at…): the question's noun+particle pairs anchor more surely.
+CASE_PARTICLES = ("から", "へ", "に", "で", "を", "が", "と", "より", "まで")
+# Particles of direction after an interrogative that a span followed by the same particle answers.
+DIRECTION_PARTICLES = ("から", "まで", "より")
+
+
+def case_pairs(words: Sequence[Word], with_positions: bool = False):  # type: ignore[no-untyped-def]
+    """The noun+case-particle pairs of a text (日本|から, ロシア|へ), with the noun's position when asked."""
+    pairs = []
+    for k in range(len(words) - 1):
+        word, following = words[k], words[k + 1]
+        if word.pos1 == "名詞" and following.pos1 == "助詞" and following.surface in CASE_PARTICLES:
+            pair = f"{nfkc(word.lemma or word.surface).lower()}|{following.surface}"
+            pairs.append(((word.start + word.end) // 2, pair) if with_positions else pair)
+    return pairs if with_positions else set(pairs)
+
+
+def wh_particle(question: str) -> str | None:
+    """The particle of direction right after a question's interrogative (何％まで → まで, いつから → から)."""
+    words = tagged_words(question)
+    for k, word in enumerate(words):
+        if not is_interrogative(word):
+            continue
+        j = k + 1
+        while j < len(words) and (words[j].is_counter or words[j].pos1 == "接尾辞" or words[j].surface in ("%", "％")):
+            j += 1
+        if j < len(words) and words[j].pos1 == "助詞" and words[j].surface in DIRECTION_PARTICLES:
+            return words[j].surface
+        return None
+    return None
 
 
 def measured_noun(question: str) -> str | None:
@@ -567,6 +716,35 @@ def measured_noun(question: str) -> str | None:
                     break
             text = "".join(compound)
             return text if len(text) >= 2 and text not in NUMBER_HEADS else None
+    return None
+
+
+ENGLISH_MONTHS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1)}
+# Capitalised words of an English question that are not names: question words, titles, function words.
+ENGLISH_NOT_NAMES = frozenset({
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "the", "a", "an", "according", "did",
+    "does", "do", "was", "were", "is", "are", "has", "have", "had", "in", "on", "at", "for", "after", "before",
+    "during", "by", "of", "to", "and", "or", "minister", "prime", "deputy", "foreign", "president", "vice",
+    "parliamentary", "chairman", "ambassador", "secretary", "general", "state", "states", "republic", "union",
+    "dialogue", "meeting", "summit", "plus", "japan", "japanese", "i", *ENGLISH_MONTHS})
+
+
+def english_names(question: str) -> list[str]:
+    """The capitalised words of an English question that may be names (Kazakh, Meredov, Kamikawa)."""
+    words = re.findall(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*", question)
+    return [w for w in dict.fromkeys(words) if w.lower() not in ENGLISH_NOT_NAMES and len(w) >= 3]
+
+
+def katakana_reading(word: Word) -> str | None:
+    """A word's katakana: itself when written in katakana, else the dictionary's reading of a proper noun (上川 →
+    カミカワ)."""
+    if word.surface and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface):
+        return word.surface
+    lemma = word.lemma or ""
+    if word.is_proper and lemma and all("\u30a0" <= ch <= "\u30ff" for ch in lemma):
+        return lemma
     return None
 
 

@@ -382,7 +382,7 @@ def _predicate_noun(words: Sequence[Word]) -> list[Word]:
     return _noun_run_before(words, k + 1) if k >= 0 and words[k].pos1 == "名詞" else []
 
 
-def _is_interrogative(word: Word) -> bool:
+def is_interrogative(word: Word) -> bool:
     lemma = word.lemma or word.surface
     return (lemma in PERSON_WH or lemma in PLACE_WH or lemma in DATE_WH or lemma in AMOUNT_WH or lemma in REASON_WH
             or lemma in WHICH_WH or word.surface in ("何", "誰", "どこ", "いつ", "いくら", "いくつ", "どの", "どれ")
@@ -394,7 +394,7 @@ def question_focus(question: str) -> frozenset[str]:
     (同期間の貿易額全体は いくら → 貿易, 額, 全体) and the noun after どの/何の. The sentence's words that match them
     point at the answer more surely than the question's other words."""
     words = tagged_words(question)
-    wh = next((i for i, w in enumerate(words) if _is_interrogative(w)), None)
+    wh = next((i for i, w in enumerate(words) if is_interrogative(w)), None)
     if wh is None:
         return frozenset()
     run = _topic_run(words, wh)
@@ -542,6 +542,10 @@ def _is_katakana_name(word: Word) -> bool:
             and (word.lemma is None or word.is_proper))
 
 
+def _all_katakana(word: Word) -> bool:
+    return bool(word.surface) and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface)
+
+
 def _title_end(words: Sequence[Word], i: int) -> bool:
     """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
     word = words[i]
@@ -558,13 +562,16 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             continue
         # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
         j = i - 1
-        while j >= 0 and (words[j].pos1 in ("名詞", "接頭辞") and words[j].pos2 == "普通名詞"
+        while j >= 0 and ((words[j].pos1 == "名詞" and words[j].pos2 == "普通名詞" or words[j].pos1 == "接頭辞"
+                           or words[j].is_number and j > 0 and words[j - 1].surface == "第")  # 外務第一次官
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
         while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j])
+                          # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
+                          or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
                           or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0
                               and words[j - 1].pos3 == "人名")
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
@@ -905,7 +912,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     else:
         spans = []
         if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):
-            spans = expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
+            # What an acronym stands for is said only where the text defines it, in the language asked.
+            return expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]

@@ -226,3 +226,51 @@ def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains()
     question_type = classify_question(question, "ja")
     assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
     assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
+
+
+@pytest.mark.parametrize(("english", "katakana", "alike"), [
+    ("Tokayev", "トカエフ", True),
+    ("Kazakhstan", "カザフスタン", True),
+    ("Kazakh", "カザフスタン", True),  # a demonym is the start of its country's name
+    ("Mongolia", "モンゴル", True),
+    ("Sakurada", "サクラダ", True),  # a Japanese name by its dictionary reading
+    ("Mongolia", "カザフスタン", False),
+    ("Tokayev", "トルクメニスタン", False),
+])
+def test_english_names_are_matched_to_katakana_by_sound(english: str, katakana: str, alike: bool) -> None:
+    from service.romaji import katakana_to_latin, sounds_alike
+
+    assert sounds_alike(english, katakana_to_latin(katakana)) is alike
+
+
+def test_english_questions_are_anchored_by_names_and_months_and_never_answered_by_their_own_name() -> None:
+    sentence = ("3月に大島外務副大臣がモンゴルを訪問したほか、11月に田中外務大臣はトカエフ大統領と会談を行い、"
+                "エネルギー分野での協力を確認した。")
+    assert _short("Who is the president that Foreign Minister Tanaka met in November?", sentence) == "トカエフ"
+    later = "11月に田中外務大臣はトカエフ大統領と会談を行ったほか、3月に大島外務副大臣がモンゴルを訪問した。"
+    assert _short("Who visited Mongolia in March?", later) == "大島"
+
+
+def test_a_persons_own_title_decides_between_people_of_one_clause() -> None:
+    sentence = "大臣はセルゲエフ環境相、フェドロフ国家関税委員会委員長、イワノフ外務次官と会談した。"
+    assert _short("大臣が会談した国家関税委員会の委員長は誰？", sentence) == "フェドロフ"
+    assert _short("大臣が会談した外務次官は誰？", sentence) == "イワノフ"
+
+
+def test_case_particles_and_the_direction_asked_pick_between_figures() -> None:
+    sentence = "AからBへの輸出は12.5%増加し、また、BからAへの輸出も3.1%増加した。"
+    assert _short("BからAへの輸出は何％増えた？", sentence) == "3.1%"
+    rates = "中央銀行は金利を4.5%から9%まで引き上げた。"
+    assert _short("中央銀行は金利を何％まで引き上げた？", rates) == "9%"
+
+
+def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more() -> None:
+    from service.answer import SpanFinder
+
+    question = "ウランバートルで開かれた会合はいつ？"
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    stated = "5月にウランバートルで会合が開かれた。"
+    other = "7月に東京で記念式典が行われた。"
+    kind = finder.question_type.answer_type
+    assert finder.support(stated, finder.best_span(stated, kind), kind) > \
+        finder.support(other, finder.best_span(other, kind), kind)
