@@ -369,7 +369,10 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
         if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
             run = _noun_run_before(words, k - 1)
             if run and _head(run) not in NAME_NOUNS:
-                return AnswerType.NAME, _head(run)
+                # 大統領の名前 asks for a person, 首都の名前 for a place: the named thing's kind is the answer's.
+                kind = type_of_head(_head(run))
+                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
+                return (kind if strict else AnswerType.NAME), _head(run)
     return AnswerType.NAME, name_noun
 
 
@@ -426,15 +429,21 @@ ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|stat
 ENGLISH_EACH = re.compile(r"\b(respectively|each)\b")
 ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.PLACE: ("country", "countries", "city", "cities", "region", "place", "state", "states", "capital",
-                       "nation", "nations", "island", "islands", "location", "territory", "venue"),
+                       "nation", "nations", "island", "islands", "location", "territory", "venue", "headquarters",
+                       "seat", "site", "port", "destination", "province", "town", "village", "facility"),
     AnswerType.ORGANIZATION: ("organization", "organisation", "organizations", "body", "group", "bloc", "alliance",
                               "institution", "party", "framework", "frameworks", "agency", "company", "union",
-                              "forces", "army", "court"),
+                              "forces", "army", "court", "ministry", "bank", "committee", "council", "parliament",
+                              "firm", "corporation", "association", "authority", "commission"),
     AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
-                        "people", "figure", "ambassador", "envoy", "commander", "ministers"),
-    AnswerType.DATE: ("year", "date", "day", "month", "time", "period"),
+                        "people", "figure", "ambassador", "envoy", "commander", "ministers", "successor",
+                        "spokesperson", "spokesman", "governor", "chief", "secretary", "mayor", "chair",
+                        "representative", "founder", "author", "winner", "candidate"),
+    AnswerType.DATE: ("year", "date", "day", "month", "time", "period", "deadline"),
     AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level",
-                        "anniversary", "edition", "round", "session"),
+                        "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
+                        "total", "size", "length", "distance", "turnout", "volume", "value", "count", "age",
+                        "duration", "growth"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),

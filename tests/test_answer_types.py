@@ -274,3 +274,20 @@ def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more(
     kind = finder.question_type.answer_type
     assert finder.support(stated, finder.best_span(stated, kind), kind) > \
         finder.support(other, finder.best_span(other, kind), kind)
+
+
+def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
+    assert classify_question("その会議を主催した国の首相の名前は？", "ja").answer_type == AnswerType.PERSON
+    assert classify_question("新しく建設された港の名前は？", "ja").answer_type == AnswerType.PLACE
+    assert classify_question("両国が署名した協定の名前は？", "ja").answer_type == AnswerType.NAME
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the population of the new city?", AnswerType.NUMBER),
+    ("What was the budget of the programme?", AnswerType.NUMBER),
+    ("Which ministry handles the visa waiver?", AnswerType.ORGANIZATION),
+    ("Who was named as his successor?", AnswerType.PERSON),
+    ("What is the headquarters of the union?", AnswerType.PLACE),
+])
+def test_english_head_nouns_say_what_kind_of_thing_is_asked(question: str, expected: AnswerType) -> None:
+    assert classify_question(question, "en").answer_type == expected
