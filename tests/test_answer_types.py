@@ -291,3 +291,10 @@ def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
 ])
 def test_english_head_nouns_say_what_kind_of_thing_is_asked(question: str, expected: AnswerType) -> None:
     assert classify_question(question, "en").answer_type == expected
+
+
+def test_an_ordinal_is_asked_for_by_either_form() -> None:
+    asked = classify_question("それは何回目の首脳会談でしたか？", "ja")
+    assert [s.text for s in typed_spans("第4回首脳会談が東京で開かれた。", asked)] == ["第4回"]
+    assert [s.text for s in typed_spans("4回目の首脳会談が東京で開かれた。", asked)] == ["4回目"]
+    assert typed_spans("首脳会談は4回開かれた。", asked) == []
