@@ -913,9 +913,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
                                           and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
-            # 何回目 is answered by 3回目 and by 第3回 alike: both are ordinals.
-            spans = [s for s in spans if s.text.endswith(question_type.number_suffix)
-                     or question_type.number_suffix == "目" and s.text.startswith("第")]
+            # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目: both are ordinals.
+            same_form = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+            spans = same_form or [s for s in spans if question_type.number_suffix == "目" and s.text.startswith("第")]
         if question_type.wants_range:
             spans = number_ranges(spans, sentence) or spans
         if question_type.wants_direction:
