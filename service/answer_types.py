@@ -717,7 +717,7 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
 
 def date_spans(text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group() in ("同年", "同月")]
+            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
 
 
 def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:

@@ -298,3 +298,8 @@ def test_an_ordinal_is_asked_for_by_either_form() -> None:
     assert [s.text for s in typed_spans("第4回首脳会談が東京で開かれた。", asked)] == ["第4回"]
     assert [s.text for s in typed_spans("4回目の首脳会談が東京で開かれた。", asked)] == ["4回目"]
     assert typed_spans("首脳会談は4回開かれた。", asked) == []
+
+
+def test_a_date_relative_to_the_one_before_is_a_date() -> None:
+    asked = classify_question("その条約はいつ発効しましたか？", "ja")
+    assert [s.text for s in typed_spans("条約は同年末に発効した。", asked)] == ["同年末"]
