@@ -370,7 +370,10 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
         if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
             run = _noun_run_before(words, k - 1)
             if run and _head(run) not in NAME_NOUNS:
-                return AnswerType.NAME, _head(run)
+                # 大統領の名前 asks for a person, 首都の名前 for a place: the named thing's kind is the answer's.
+                kind = type_of_head(_head(run))
+                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
+                return (kind if strict else AnswerType.NAME), _head(run)
     return AnswerType.NAME, name_noun
 
 
@@ -427,16 +430,21 @@ ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|stat
 ENGLISH_EACH = re.compile(r"\b(respectively|each)\b")
 ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.PLACE: ("country", "countries", "city", "cities", "region", "place", "state", "states", "capital",
-                       "nation", "nations", "island", "islands", "location", "territory", "venue"),
+                       "nation", "nations", "island", "islands", "location", "territory", "venue", "headquarters",
+                       "seat", "site", "port", "destination", "province", "town", "village", "facility"),
     AnswerType.ORGANIZATION: ("organization", "organisation", "organizations", "body", "group", "bloc", "alliance",
                               "institution", "party", "framework", "frameworks", "agency", "company", "union",
-                              "bank", "ministry", "committee", "council",
-                              "forces", "army", "court"),
+                              "forces", "army", "court", "ministry", "bank", "committee", "council", "parliament",
+                              "firm", "corporation", "association", "authority", "commission"),
     AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
-                        "people", "figure", "ambassador", "envoy", "commander", "ministers"),
-    AnswerType.DATE: ("year", "date", "day", "month", "time", "period"),
+                        "people", "figure", "ambassador", "envoy", "commander", "ministers", "successor",
+                        "spokesperson", "spokesman", "governor", "chief", "secretary", "mayor", "chair",
+                        "representative", "founder", "author", "winner", "candidate"),
+    AnswerType.DATE: ("year", "date", "day", "month", "time", "period", "deadline"),
     AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level",
-                        "anniversary", "edition", "round", "session"),
+                        "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
+                        "total", "size", "length", "distance", "turnout", "volume", "value", "count", "age",
+                        "duration", "growth"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
@@ -717,7 +725,7 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
 
 def date_spans(text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group() in ("同年", "同月")]
+            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
 
 
 def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
@@ -927,7 +935,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
                                               and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
-            spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+            # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目: both are ordinals.
+            same_form = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+            spans = same_form or [s for s in spans if question_type.number_suffix == "目" and s.text.startswith("第")]
         if question_type.wants_range:
             spans = number_ranges(spans, sentence) or spans
         if question_type.wants_direction:

@@ -61,7 +61,7 @@ def test_counters_narrow_the_number_asked_for() -> None:
     (AnswerType.PERSON, "ラヴロフ外相と上川外務大臣が会談した。", ["ラヴロフ", "上川"]),
     (AnswerType.PERSON, "ゴチモラエフ貿易・対外経済関係相が訪日した。", ["ゴチモラエフ"]),
     (AnswerType.PLACE, "首脳は東京・京都を訪問し、上海協力機構の会合に出た。", ["東京・京都"]),
-    (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日"]),
+    (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日", "同年末"]),
     (AnswerType.NUMBER, "貿易額は前年比44.3%減の約2,000億ドルだった。", ["44.3%", "約2,000億ドル"]),
     (AnswerType.ORGANIZATION, "集団安全保障条約機構（CSTO）の会合が開かれた。", ["集団安全保障条約機構", "CSTO"]),
 ])
@@ -300,3 +300,32 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
     assert _short("How long is a member's term after the amendment?", sentence) == "5年"
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
+
+
+def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
+    assert classify_question("その会議を主催した国の首相の名前は？", "ja").answer_type == AnswerType.PERSON
+    assert classify_question("新しく建設された港の名前は？", "ja").answer_type == AnswerType.PLACE
+    assert classify_question("両国が署名した協定の名前は？", "ja").answer_type == AnswerType.NAME
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the population of the new city?", AnswerType.NUMBER),
+    ("What was the budget of the programme?", AnswerType.NUMBER),
+    ("Which ministry handles the visa waiver?", AnswerType.ORGANIZATION),
+    ("Who was named as his successor?", AnswerType.PERSON),
+    ("What is the headquarters of the union?", AnswerType.PLACE),
+])
+def test_english_head_nouns_say_what_kind_of_thing_is_asked(question: str, expected: AnswerType) -> None:
+    assert classify_question(question, "en").answer_type == expected
+
+
+def test_an_ordinal_is_asked_for_by_either_form() -> None:
+    asked = classify_question("それは何回目の首脳会談でしたか？", "ja")
+    assert [s.text for s in typed_spans("第4回首脳会談が東京で開かれた。", asked)] == ["第4回"]
+    assert [s.text for s in typed_spans("4回目の首脳会談が東京で開かれた。", asked)] == ["4回目"]
+    assert typed_spans("首脳会談は4回開かれた。", asked) == []
+
+
+def test_a_date_relative_to_the_one_before_is_a_date() -> None:
+    asked = classify_question("その条約はいつ発効しましたか？", "ja")
+    assert [s.text for s in typed_spans("条約は同年末に発効した。", asked)] == ["同年末"]
