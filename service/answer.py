@@ -609,7 +609,7 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     # The compound a span begins (the title after a name: バキロフ国家税関委員会委員長) is about it alone, while its
     # scope may reach a neighbour's title; so the role the question asks about (外務第一次官) counts first there.
     own = [{lemma for position, lemma in roles or () if span.end <= position < compound_end(sentence, words, span)}
-           for span in spans]
+           if span.answer_type == AnswerType.PERSON else set() for span in spans]  # BRICS首脳会合 is not BRICS's title
     # The words around the interrogative are around the answer: 何％まで / いつから → the span followed by the same
     # particle of direction (16%まで, not 7.5%から); ロシアのどのあたり → the span right after ロシアの.
     marked = [particle is not None and sentence.startswith(particle, span.end)
@@ -642,10 +642,10 @@ def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, 
     bracketed span the phrase before its bracket."""
     scoped: list[set[str]] = []
     for k, span in enumerate(spans):
-        if 0 < span.start and span.end < len(sentence) and sentence[span.start - 1] in "（(" \
-                and sentence[span.end] in "）)":
-            # A bracketed span annotates the phrase before the bracket: "CIS首脳会合（10月）".
-            opening = span.start - 1
+        opening = bracket_before(sentence, span)
+        if opening is not None:
+            # A bracketed span annotates the phrase before the bracket: "CIS首脳会合（10月）", "首脳会合（ロシア・
+            # サンクトペテルブルク）" for the city.
             left = max((i + 1 for i in range(opening) if sentence[i] in "、，,。"), default=0)
             left = max(left, spans[k - 1].end if k > 0 else 0)
             scoped.append({lemma for position, lemma in anchors if left <= position < opening})
@@ -661,6 +661,18 @@ def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, 
             said |= {lemma for position, lemma in anchors if span.end < position < closing}
         scoped.append(said)
     return scoped
+
+
+def bracket_before(sentence: str, span: TypedSpan) -> int | None:
+    """The opening bracket of a bracket that holds just `span`, or a country and `span` (（米国・ニューヨーク）)."""
+    if span.end >= len(sentence) or sentence[span.end] not in "）)":
+        return None
+    if span.start > 0 and sentence[span.start - 1] in "（(":
+        return span.start - 1
+    opening = max(sentence.rfind("（", 0, span.start), sentence.rfind("(", 0, span.start))
+    inside = sentence[opening + 1:span.start] if opening >= 0 else ""
+    return opening if inside.endswith("・") and "・" not in inside[:-1] and not any(ch in "）)、" for ch in inside) \
+        else None
 
 
 def compound_end(sentence: str, words: Sequence[Word] | None, span: TypedSpan) -> int:

@@ -613,8 +613,10 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
-    """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構)."""
+def place_spans(words: Sequence[Word], text: str, split_country: str | None = None) -> list[TypedSpan]:
+    """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構). A country
+    followed by a place in it (米国・ニューヨーク) is one run; `split_country` = "country" or "place" gives only
+    the country (for どの国) or only the place in it (for どこ, どの都市)."""
     spans: list[TypedSpan] = []
     i = 0
     while i < len(words):
@@ -633,7 +635,16 @@ def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                          and nxt.surface not in ("等", "など"))
         followed_by_title = nxt is not None and nxt.surface in TITLE_ENDINGS
         if not modifies_noun and not followed_by_title:
-            spans.append(TypedSpan(AnswerType.PLACE, text[words[i].start:words[j].end], words[i].start, words[j].end))
+            first = i
+            last = j
+            if split_country and j >= i + 2 and words[i].pos4 == "国" and words[i + 1].surface == "・" \
+                    and words[i + 2].pos4 != "国":
+                if split_country == "country":
+                    last = i
+                else:
+                    first = i + 2
+            spans.append(TypedSpan(AnswerType.PLACE, text[words[first].start:words[last].end], words[first].start,
+                                   words[last].end))
         i = j + 1
     return spans
 
@@ -884,7 +895,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                 words, sentence, lambda w: _text(w).endswith(PEOPLE_ENDINGS))
                       if s.text not in PEOPLE_ENDINGS and s.text not in GENERIC_PEOPLE]
     elif kind == AnswerType.PLACE:
-        spans = place_spans(words, sentence)
+        asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
+        spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             venues = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(

@@ -329,3 +329,11 @@ def test_an_ordinal_is_asked_for_by_either_form() -> None:
 def test_a_date_relative_to_the_one_before_is_a_date() -> None:
     asked = classify_question("その条約はいつ発効しましたか？", "ja")
     assert [s.text for s in typed_spans("条約は同年末に発効した。", asked)] == ["同年末"]
+
+
+def test_a_country_and_a_city_answer_where_with_the_city_and_which_country_with_the_country() -> None:
+    sentence = "日・モンゴル外相会談（6月12日、英国・ロンドン）"
+    assert _short("日・モンゴル外相会談はどこで開かれた？", sentence) == "ロンドン"
+    assert _short("日・モンゴル外相会談はどの国で開かれた？", sentence) == "英国"
+    held = "6月には第3回日本・アフリカ閣僚会合（英国・ロンドン）を開催したほか、G20首脳会合にも参加した。"
+    assert _short("第3回日本・アフリカ閣僚会合はどこで開かれた？", held) == "ロンドン"
