@@ -302,7 +302,7 @@ class ExtractiveAnswerer:
         short_text = short.text if short is not None else None
         if question_type.answer_type == AnswerType.YESNO:
             yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
-            short_text = yes_no[0] if is_negative(lead.text) else yes_no[1]
+            short_text = yes_no[0] if is_negative(deciding_sentence(chosen, lead).text) else yes_no[1]
         return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
                       language=language, passages=retrieved, short_answer=short_text,
                       answer_type=question_type.answer_type.value)
@@ -433,6 +433,7 @@ class SpanFinder:
             self._question_pairs = case_pairs(tagged_words(question)) if self._question_lemmas else set()
             self._role_lemmas = role_lemmas(question, question_type)
             self._wh_particle = wh_particle(question)
+            self._wh_modifier = wh_modifier(question)
         else:
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
@@ -440,6 +441,7 @@ class SpanFinder:
             self._question_pairs = set()
             self._role_lemmas = frozenset()
             self._wh_particle = None
+            self._wh_modifier = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
             # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
@@ -484,7 +486,8 @@ class SpanFinder:
         words = tagged_words(sentence)
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
-        return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles)]
+        return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
+                                        self._wh_modifier)]
 
     def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
         """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
@@ -570,7 +573,8 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
 
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
                        words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
-                       particle: str | None = None, roles: list[tuple[int, str]] | None = None) -> int:
+                       particle: str | None = None, roles: list[tuple[int, str]] | None = None,
+                       modifier: str | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
@@ -606,8 +610,10 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     # scope may reach a neighbour's title; so the role the question asks about (外務第一次官) counts first there.
     own = [{lemma for position, lemma in roles or () if span.end <= position < compound_end(sentence, words, span)}
            for span in spans]
-    # 何％まで / いつから: the span followed by the same particle of direction (16%まで, not 7.5%から).
-    marked = [particle is not None and sentence.startswith(particle, span.end) for span in spans]
+    # The words around the interrogative are around the answer: 何％まで / いつから → the span followed by the same
+    # particle of direction (16%まで, not 7.5%から); ロシアのどのあたり → the span right after ロシアの.
+    marked = [particle is not None and sentence.startswith(particle, span.end)
+              or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
 
@@ -647,7 +653,13 @@ def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, 
         clause = next(((a, b) for a, b in clauses if a <= span.start < b), (0, len(sentence)))
         left = max(spans[k - 1].end if k > 0 else 0, clause[0])
         right = min(spans[k + 1].start if k + 1 < len(spans) else len(sentence), clause[1])
-        scoped.append({lemma for position, lemma in anchors if left <= position < right})
+        said = {lemma for position, lemma in anchors if left <= position < right}
+        if sentence[span.end:span.end + 1] in ("（", "("):
+            # A bracketed remark right after a span is about it: "テュルク諸国機構（11月）".
+            closing = min((i for i in (sentence.find("）", span.end), sentence.find(")", span.end)) if i > 0),
+                          default=span.end)
+            said |= {lemma for position, lemma in anchors if span.end < position < closing}
+        scoped.append(said)
     return scoped
 
 
@@ -680,6 +692,17 @@ def case_pairs(words: Sequence[Word], with_positions: bool = False):  # type: ig
             pair = f"{nfkc(word.lemma or word.surface).lower()}|{following.surface}"
             pairs.append(((word.start + word.end) // 2, pair) if with_positions else pair)
     return pairs if with_positions else set(pairs)
+
+
+def wh_modifier(question: str) -> str | None:
+    """The noun and の right before a question's interrogative (ロシアのどのあたり → ロシアの), NFKC-normalised."""
+    words = tagged_words(question)
+    for k, word in enumerate(words):
+        if is_interrogative(word):
+            if k >= 2 and words[k - 1].surface == "の" and words[k - 2].pos1 == "名詞":
+                return nfkc(words[k - 2].surface + "の")
+            return None
+    return None
 
 
 def wh_particle(question: str) -> str | None:
@@ -746,6 +769,13 @@ def katakana_reading(word: Word) -> str | None:
     if word.is_proper and lemma and all("\u30a0" <= ch <= "\u30ff" for ch in lemma):
         return lemma
     return None
+
+
+def deciding_sentence(chosen: list[ScoredSentence], lead: ScoredSentence) -> ScoredSentence:
+    """The quoted sentence whose polarity answers a yes/no question: the one that says most of what the question
+    says ("…の不安定化に直結する動きは見られなかった"), not necessarily the best-scoring one, which may only set the
+    scene; the lead on a tie."""
+    return max(chosen, key=lambda c: (c.coverage, c is lead))
 
 
 def noun_lemmas(text: str) -> list[str]:

@@ -59,6 +59,7 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+DURATION_HEADS = ("期間", "年数", "任期", "期限", "長さ")
 # Heads that ask for people without asking for a name (どんな人たち), and what nouns for groups of people end with.
 GENERIC_PEOPLE = ("人", "人物", "者", "方", "人々")
 PEOPLE_ENDINGS = ("民", "者", "人", "員", "生", "家", "方々")
@@ -360,7 +361,7 @@ ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0
 
 def _acronym(question: str) -> str | None:
     found = ACRONYM_IN_QUESTION.findall(nfkc(question))
-    return found[0] if len(found) == 1 else None
+    return found[-1] if found else None  # the one nearest the name asked for (…CSTOの正式名は)
 
 
 def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
@@ -474,7 +475,8 @@ def classify_english(question: str) -> QuestionType:
         counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
-        found.append((match.start(), AnswerType.NUMBER, counter, None))
+        # how long: a length of time (7年, 3か月), which a count filter would otherwise take for a year
+        found.append((match.start(), AnswerType.NUMBER, counter, "期間" if match.group() == "how long" else None))
     for match in re.finditer(r"\b(which|what)\b", text):
         if any(start <= match.start() < start + 12 for start, *_ in found):
             continue
@@ -712,7 +714,13 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
-    return spans
+    for match in QUOTED.finditer(text):
+        # 民間軍事会社「ワグネル」: a kind of organisation followed by its name in quotes
+        before = [w for w in words if w.end == match.start()]
+        if before and is_organization(before[0].surface if before[0].pos1 != "接尾辞" else _last_two(
+                words, words.index(before[0]))):
+            spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(1), match.start(1), match.end(1)))
+    return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
 def date_spans(text: str) -> list[TypedSpan]:
@@ -804,6 +812,11 @@ def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
             if value and bool(re.fullmatch(r"[A-Za-z][A-Za-z .,'&-]+", value)) == latin:
                 begin = offset + start + (len(line[start:end]) - len(line[start:end].lstrip()))
                 spans.append(TypedSpan(AnswerType.NAME, value, begin, begin + len(value)))
+    if not latin:
+        # 集団安全保障条約機構（CSTO）: the Japanese name written before the acronym in brackets
+        written_before = rf"([\u4e00-\u9fff\u30a0-\u30ff・ー]{{2,}})[（(]\s*{re.escape(acronym)}\s*[）)]"
+        for match in re.finditer(written_before, text):
+            spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     return spans
 
 
@@ -882,6 +895,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # well as a place; どの国 asks for a country.
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+            if not question_type.head:
+                # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
+                spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())
+                          for m in LATIN_ACRONYM.finditer(sentence)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
     elif kind == AnswerType.DATE:
@@ -910,8 +927,13 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                      and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
         asks_years = question_type.counter is not None and _counter_key(question_type.counter) == "年"
-        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
-                                          and not asks_years)]
+        if question_type.head in DURATION_HEADS:
+            # 任期の長さ, how long: 7年 and 3か月 are lengths; 2023年 is still a year
+            spans = [s for s in spans if s.counter not in ("月", "日")
+                     and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
+        else:
+            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                              and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
             # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目: both are ordinals.
             same_form = [s for s in spans if s.text.endswith(question_type.number_suffix)]

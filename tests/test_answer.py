@@ -149,3 +149,13 @@ def test_a_question_for_an_organisation_is_not_answered_by_a_sentence_naming_non
     assert tiny_answerer.ask("サハリン2の権益を管理しているのはどの組織ですか？").answer.abstained
     named = tiny_answerer.ask("フィンランドが加盟したのはどの機構ですか？").answer
     assert not named.abstained and named.short_answer == "NATO"
+
+
+def test_a_yes_no_answer_takes_the_polarity_of_the_sentence_that_says_what_was_asked() -> None:
+    from service.answer import ScoredSentence, deciding_sentence, is_negative
+
+    scene = ScoredSentence(1, None, None, "3月には大規模な抗議行動が首都で発生した。", 0.6, 0.3, 0.8)  # type: ignore[arg-type]
+    verdict = ScoredSentence(1, None, None, "ただし、政権の安定が揺らぐ動きは見られなかった。", 0.5, 0.7, 0.75)  # type: ignore[arg-type]
+    assert deciding_sentence([scene, verdict], scene) is verdict
+    assert is_negative(deciding_sentence([scene, verdict], scene).text)
+    assert deciding_sentence([scene], scene) is scene

@@ -276,6 +276,32 @@ def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more(
         finder.support(other, finder.best_span(other, kind), kind)
 
 
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # ロシアのどのあたり: the span right after the question's own ロシアの
+    ("大統領が訪れたのはカナダのどのあたり？", "6月には大統領がロシアとの国境に近いカナダの北極圏地域を訪れた。",
+     "北極圏地域"),
+    # どこと連携: a group written as an acronym is a partner as much as a country is
+    ("日本はどこと連携して支援を進めている？", "日本は、ASEANを始めとする各国と連携しつつ、支援を進めている。",
+     "ASEAN"),
+    # a kind of organisation followed by its name in quotes
+    ("反乱を起こした武装組織はどこ？", "8月には、武装組織「北方戦線」が反乱を起こした。", "北方戦線"),
+    # the Japanese name written before the acronym in brackets
+    ("APECの正式な日本語名は？", "11月にはアジア太平洋経済協力（APEC）首脳会議が開かれた。", "アジア太平洋経済協力"),
+    # a bracketed remark after a span is about it
+    ("11月に首脳会合を開いた機構はどこ？", "2023年には、東南機構（7月）、北方機構（11月）など多くの会合が開かれた。",
+     "北方機構"),
+])
+def test_the_words_around_the_interrogative_and_the_names_around_an_organisation(question: str, sentence: str,
+                                                                                expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
+    sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
+    assert _short("How long is a member's term after the amendment?", sentence) == "5年"
+    assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
+
+
 def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
     assert classify_question("その会議を主催した国の首相の名前は？", "ja").answer_type == AnswerType.PERSON
     assert classify_question("新しく建設された港の名前は？", "ja").answer_type == AnswerType.PLACE
