@@ -332,7 +332,8 @@ def test_a_date_relative_to_the_one_before_is_a_date() -> None:
 
 
 def test_a_group_referred_to_by_its_category_is_the_body_last_talked_about() -> None:
-    about_a_band = [Turn("user", "ブラックウォーターの撤退について教えて"), Turn("assistant", "「ブラックウォーター」部隊は撤退した。")]
+    about_a_band = [Turn("user", "ブラックウォーターの撤退について教えて"),
+                    Turn("assistant", "「ブラックウォーター」部隊は撤退した。")]
     assert resolve_references("その組織の代表は誰？", about_a_band, "ja") == "ブラックウォーターの代表は誰？"
     about_a_body = [Turn("user", "北大西洋条約機構の拡大について教えて"), Turn("assistant", "…")]
     assert resolve_references("その組織の本部はどこ？", about_a_body, "ja") == "北大西洋条約機構の本部はどこ？"
