@@ -337,3 +337,11 @@ def test_a_country_and_a_city_answer_where_with_the_city_and_which_country_with_
     assert _short("日・モンゴル外相会談はどの国で開かれた？", sentence) == "英国"
     held = "6月には第3回日本・アフリカ閣僚会合（英国・ロンドン）を開催したほか、G20首脳会合にも参加した。"
     assert _short("第3回日本・アフリカ閣僚会合はどこで開かれた？", held) == "ロンドン"
+
+
+def test_a_group_referred_to_by_its_category_is_the_body_last_talked_about() -> None:
+    about_a_band = [Turn("user", "ブラックウォーターの撤退について教えて"),
+                    Turn("assistant", "「ブラックウォーター」部隊は撤退した。")]
+    assert resolve_references("その組織の代表は誰？", about_a_band, "ja") == "ブラックウォーターの代表は誰？"
+    about_a_body = [Turn("user", "北大西洋条約機構の拡大について教えて"), Turn("assistant", "…")]
+    assert resolve_references("その組織の本部はどこ？", about_a_body, "ja") == "北大西洋条約機構の本部はどこ？"
