@@ -263,6 +263,11 @@ def classify_japanese(question: str) -> QuestionType:
                     continue
             elif after and after[0].surface == "の":
                 run = _noun_run_after(words, i + 2)
+            elif len(after) >= 2 and after[0].pos1 == "助動詞" and (after[1].surface == "と" or (
+                    after[1].lemma == "有る" and len(after) > 2 and after[2].surface in ("と", "か"))):
+                # 中国の何だと述べた / 何であるかのように: the term a sentence uses, usually quoted
+                found.append((AnswerType.NAME, None, None))
+                continue
             elif after and after[0].surface in ("と",):
                 found.append((AnswerType.NAME, None, None))
                 naming = True

@@ -345,3 +345,11 @@ def test_a_group_referred_to_by_its_category_is_the_body_last_talked_about() -> 
     assert resolve_references("その組織の代表は誰？", about_a_band, "ja") == "ブラックウォーターの代表は誰？"
     about_a_body = [Turn("user", "北大西洋条約機構の拡大について教えて"), Turn("assistant", "…")]
     assert resolve_references("その組織の本部はどこ？", about_a_body, "ja") == "北大西洋条約機構の本部はどこ？"
+
+
+def test_what_something_was_called_in_a_quoted_predicate_is_a_name() -> None:
+    question = "首相は両国関係を何だと表現した？"
+    assert classify_question(question, "ja").answer_type == AnswerType.NAME
+    sentence = "首相は、両国関係を「かけがえのない友情」だと表現し、協力の拡大を呼びかけた。"
+    assert _short(question, sentence) == "かけがえのない友情"
+    assert classify_question("それは何であるかのように語られた？", "ja").answer_type == AnswerType.NAME
