@@ -439,7 +439,8 @@ class SpanFinder:
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
             self._question_pairs = set()
-            self._role_lemmas = frozenset()
+            # Titles are a small closed vocabulary: "Deputy Prime Minister and Foreign Minister" is 副首相兼外相.
+            self._role_lemmas = english_title_lemmas(question)
             self._wh_particle = None
             self._wh_modifier = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
@@ -481,9 +482,9 @@ class SpanFinder:
             if position >= 0:
                 return min(spans, key=lambda s: (abs((s.start + s.end) // 2 - position), s.start))
         anchors = self._anchors(sentence)
-        if not anchors:
-            return spans[0]
         words = tagged_words(sentence)
+        if not anchors and not (self._role_lemmas and kind == AnswerType.PERSON):
+            return spans[0]
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
@@ -616,6 +617,33 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
               or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
+
+
+# English titles and the Japanese words of the same title (副首相兼外相, 国民議会議長), longest first.
+ENGLISH_TITLES = (
+    ("first deputy foreign minister", ("外務", "第", "一", "次官")), ("deputy foreign minister", ("外務", "次官")),
+    ("vice foreign minister", ("外務", "次官")), ("parliamentary vice-minister", ("政務",)),
+    ("deputy prime minister", ("副", "首相")), ("prime minister", ("首相",)), ("foreign minister", ("外相", "外務")),
+    ("minister of foreign affairs", ("外相", "外務")), ("vice-minister", ("次官",)), ("vice minister", ("次官",)),
+    ("state minister", ("副", "大臣")), ("secretary general", ("事務", "総長")), ("president", ("大統領",)),
+    ("speaker", ("議長",)), ("chairman", ("議長", "委員長")), ("chairperson", ("議長", "委員長")),
+    ("ambassador", ("大使",)), ("governor", ("総裁", "知事")), ("king", ("国王",)), ("economy minister", ("経済",)),
+    ("minister of economy", ("経済",)),
+)
+
+
+def english_title_lemmas(question: str) -> frozenset[str]:
+    """The Japanese title words of the titles an English question asks about; a title right before a name
+    ("Foreign Minister Kamikawa") is that named person's, not the answer's."""
+    text = question.lower()
+    lemmas: set[str] = set()
+    for title, words in ENGLISH_TITLES:
+        for match in re.finditer(rf"\b{re.escape(title)}\b", text):
+            if re.match(r"\s+[A-Z][a-z]+", question[match.end():]):
+                continue
+            lemmas.update(words)
+            text = text[:match.start()] + " " * len(title) + text[match.end():]
+    return frozenset(lemmas)
 
 
 def role_lemmas(question: str, question_type: QuestionType) -> frozenset[str]:

@@ -562,6 +562,13 @@ def _all_katakana(word: Word) -> bool:
     return bool(word.surface) and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface)
 
 
+def _name_piece(word: Word) -> bool:
+    """A katakana word the dictionary reads as a native word spelled otherwise (バト → 鳩, ガン → がん): in formal
+    text that is a piece of a foreign name the tagger split (ガンバト), not a loanword of a title (エネルギー相)."""
+    lemma = word.lemma or ""
+    return _all_katakana(word) and bool(lemma) and not all("\u30a0" <= ch <= "\u30ff" or ch == "ー" for ch in lemma)
+
+
 def _title_end(words: Sequence[Word], i: int) -> bool:
     """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
     word = words[i]
@@ -581,11 +588,12 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         while j >= 0 and ((words[j].pos1 == "名詞" and words[j].pos2 == "普通名詞" or words[j].pos1 == "接頭辞"
                            or words[j].is_number and j > 0 and words[j - 1].surface == "第")  # 外務第一次官
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
+                          and not _name_piece(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
-        while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j])
+        while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j]) or _name_piece(words[j])
                           # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
                           or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
                           or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0

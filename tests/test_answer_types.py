@@ -353,3 +353,19 @@ def test_what_something_was_called_in_a_quoted_predicate_is_a_name() -> None:
     sentence = "首相は、両国関係を「かけがえのない友情」だと表現し、協力の拡大を呼びかけた。"
     assert _short(question, sentence) == "かけがえのない友情"
     assert classify_question("それは何であるかのように語られた？", "ja").answer_type == AnswerType.NAME
+
+
+def test_an_english_title_picks_the_person_who_holds_it() -> None:
+    sentence = ("5月に田中外務大臣政務官がモンゴルを訪問し、エルデネ経済担当副首相、ガンバト副首相兼外相、"
+                "及びバトボルド国民議会議長と会談を行った。")
+    asked = "Who is Mongolia's Deputy Prime Minister and Foreign Minister that Tanaka met?"
+    assert _short(asked, sentence) == "ガンバト"
+    assert _short("Who is the Speaker of the Mongolian parliament that Tanaka met?", sentence) == "バトボルド"
+
+
+def test_a_foreign_name_the_tagger_splits_into_native_words_is_still_a_name() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    sentence = "ガンバト副首相兼外相と会談した。"
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ガンバト"]
