@@ -774,8 +774,13 @@ def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             while j + 1 < len(words) and words[j + 1].surface in NUMBER_SUFFIXES:
                 j += 1
         span_text = text[words[start].start:words[j].end]
-        if counter is not None or re.search(r"[0-9０-９]", span_text):
-            spans.append(TypedSpan(AnswerType.NUMBER, span_text, words[start].start, words[j].end, counter))
+        begin, end = words[start].start, words[j].end
+        in_a_name = (begin > 0 and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[begin - 1])) or (
+            end < len(text) and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[end]))  # G7, COP29: part of a name
+        in_a_word = not re.search(r"[0-9０-９]", span_text) and j + 1 < len(words) and words[j + 1].pos1 == "名詞" \
+            and words[j + 1].start == end and not words[j + 1].is_number  # 四島交流, 二国間関係: part of a word
+        if (counter is not None or re.search(r"[0-9０-９]", span_text)) and not in_a_name and not in_a_word:
+            spans.append(TypedSpan(AnswerType.NUMBER, span_text, begin, end, counter))
         i = j + 1
     return spans
 

@@ -369,3 +369,11 @@ def test_a_foreign_name_the_tagger_splits_into_native_words_is_still_a_name() ->
 
     sentence = "ガンバト副首相兼外相と会談した。"
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ガンバト"]
+
+
+def test_digits_inside_a_name_or_a_word_are_no_figures() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import number_spans
+
+    sentence = "G20とCOP28の議論を受け、二国間関係の強化に向けて約300億円の支援を表明した。"
+    assert [s.text for s in number_spans(tagged_words(sentence), sentence)] == ["約300億円"]
