@@ -22,11 +22,11 @@ from index.corpus import load_corpus
 from index.retrieve import RetrievalResult, RetrievedPassage
 from index.store import load_index
 from service.answer import AnswerParams, ExtractiveAnswerer
-from service.api.routes import ask_response
 from service.chain import TimedAnswer, Turn, _Prepared
 from service.config import PROJECT_ROOT, get_settings
 from service.evaluate import aggregate, load_dataset, score_item
 from service.loading import answer_params, load_question_answerer
+from service.responses import ask_response
 
 KEYS = ("answer_accuracy", "citation_precision", "abstention_accuracy", "false_abstention", "short_answer_accuracy")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from index.build import build_index
 from index.corpus import load_corpus
 from index.retrieve import HybridRetriever
-from service.api.routes import ask_response
 from service.chain import QuestionAnswerer, Turn
 from service.config import PROJECT_ROOT, get_settings
 from service.evaluate import load_dataset, metrics_for, run_dataset
 from service.loading import load_embedder, load_question_answerer
+from service.responses import ask_response
 
 KEYS = ("recall@1", "recall@5", "mrr", "answer_accuracy", "citation_precision", "abstention_accuracy",
         "false_abstention", "latency_ms_p50")

@@ -92,6 +92,7 @@ class Word:
     lemma: str | None  # None for words the dictionary does not know (many foreign names)
     start: int
     end: int
+    pos4: str = ""  # 国 for a country among 固有名詞・地名 (米国・ニューヨーク: a country, then a city)
 
     @property
     def is_noun(self) -> bool:
@@ -121,15 +122,16 @@ def tagged_words(text: str) -> tuple[Word, ...]:
 @lru_cache(maxsize=4096)
 def _tagged_words(text: str) -> tuple[Word, ...]:
     with _TAGGER_LOCK:  # the tagger's nodes are overwritten by its next call: read them under the lock
-        raw = [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.lemma) for w in _tagger()(text)]
+        raw = [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.lemma, w.feature.pos4)
+               for w in _tagger()(text)]
     words: list[Word] = []
     cursor = 0
-    for surface, pos1, pos2, pos3, lemma in raw:
+    for surface, pos1, pos2, pos3, lemma, pos4 in raw:
         start = text.find(surface, cursor)
         if start < 0:  # the tagger never changes characters, but never fail on an odd one
             start = cursor
         end = start + len(surface)
         cursor = end
         words.append(Word(surface, str(pos1 or ""), str(pos2 or ""), str(pos3 or ""),
-                          lemma.split("-", 1)[0] if lemma else None, start, end))
+                          lemma.split("-", 1)[0] if lemma else None, start, end, str(pos4 or "")))
     return tuple(words)

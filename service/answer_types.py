@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,12 +38,14 @@ SPAN_TYPES = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZA
 # Head nouns by the kind of thing they denote: general Japanese vocabulary, not phrasings of questions.
 # A head noun is matched by its last characters, so 相手国 and 加盟国 are places and 国際機関 an organisation.
 PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港",
-               "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所")
+               "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所", "あたり", "辺り", "付近", "方面",
+               "施設")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
-DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃")
+DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
+              "期", "四半期")
 NUMBER_HEADS = ("数", "額", "金額", "割合", "率", "人数", "規模", "件数", "回数", "倍率", "総額", "量", "比率",
                 "シェア", "程度", "距離", "期間", "年数", "水準", "幅", "増加率", "減少率", "成長率", "価格", "予算")
 DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点", "状況", "様子", "考え", "見解", "立場", "姿勢",
@@ -54,7 +56,13 @@ TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", 
                  "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理")
 # What どこ may be answered with besides a 地名: a compound ending in one of these (アルカダグ市, 第13幼稚園).
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
-                 "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊")
+                 "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
+                 "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
+FACILITY_HEADS = ("施設", "会場", "建物")
+DURATION_HEADS = ("期間", "年数", "任期", "期限", "長さ")
+# Heads that ask for people without asking for a name (どんな人たち), and what nouns for groups of people end with.
+GENERIC_PEOPLE = ("人", "人物", "者", "方", "人々")
+PEOPLE_ENDINGS = ("民", "者", "人", "員", "生", "家", "方々")
 # Interrogatives by lemma (unidic writes どこ as 何処, いつ as 何時).
 PERSON_WH = {"誰", "どなた", "何方"}
 PLACE_WH = {"何処", "どこ", "何方此方"}
@@ -63,6 +71,7 @@ AMOUNT_WH = {"幾ら", "幾つ", "いくら", "いくつ", "どれ位", "どの�
              "どれだけ", "何れ丈"}
 # After どの/どれ these make an amount: どの程度, どれくらい, どれだけ.
 AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だけ", "丈")
+PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
 LIST_MARKERS = ("すべて", "全て", "全部", "挙げ", "列挙", "いずれも")
@@ -80,6 +89,9 @@ NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低
 NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
                    "近く")
 # The counter of an amount of money or of a change in one: what いくら and 金額 want.
+# Titles of the head of an organisation: 対外経済活動銀行総裁 names the bank and its governor.
+ORGANIZATION_TITLES = ("総裁", "頭取", "総長", "議長", "委員長", "事務総長", "長官", "会長", "社長", "理事長", "代表",
+                       "長")
 MONEY = "money"
 MONEY_COUNTERS = ("円", "ドル", "ユーロ", "ルーブル", "元", "ウォン", "ポンド", "倍", "割", "パーセント", "%")
 QUOTED = re.compile(r"[「『]([^「」『』]{1,60})[」』]")
@@ -105,6 +117,14 @@ class QuestionType:
     date_units: frozenset[str] = frozenset()
     # The suffix a number must have: 何回目 wants an ordinal, 何年ぶり an interval.
     number_suffix: str | None = None
+    # 何と呼ばれる / what is X called: the name is the words the sentence puts before と呼ばれる, と称する.
+    naming: bool = False
+    # どの水準からどの水準まで: both ends of a range (7.5%から16%).
+    wants_range: bool = False
+    # 成長率はどうだった: the direction of a change is part of the answer (1.2%減); 何％減った already says it.
+    wants_direction: bool = False
+    # What does CSTO stand for / EAEUの日本語名: the acronym whose expansion is asked.
+    acronym: str | None = None
 
     @property
     def wants_span(self) -> bool:
@@ -159,6 +179,8 @@ def _head(run: list[Word]) -> str:
     """The head of a compound noun: its last word, with a suffix joined to the word before (委員+長)."""
     if not run:
         return ""
+    if len(run) > 1 and run[-1].surface in PLURAL_SUFFIXES:
+        run = run[:-1]  # 人たち asks for people as 人 does
     last = run[-1].surface
     if run[-1].pos1 == "接尾辞" and len(run) > 1:
         last = run[-2].surface + last
@@ -187,18 +209,28 @@ def classify_japanese(question: str) -> QuestionType:
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
     date_units: set[str] = set()
     number_suffix: str | None = None
+    naming = False
+    guessed = False  # the type comes from a topic noun, not from the interrogative
     for i, word in enumerate(words):
         lemma = word.lemma or word.surface
         surface = word.surface
         nxt = words[i + 1] if i + 1 < len(words) else None
         if lemma in PERSON_WH or surface in ("誰", "だれ", "どなた"):
-            found.append((AnswerType.PERSON, None, None))
+            # 大統領は誰 asks for a person; 主役は誰 or 誰が支援した may be answered by a country or a body.
+            topic = _topic_run(words, i)
+            title = _head(topic) if topic and type_of_head(_head(topic)) == AnswerType.PERSON else None
+            found.append((AnswerType.PERSON, None, title))
         elif lemma in PLACE_WH or surface == "どこ":
             if nxt is not None and nxt.surface == "の":
                 run = _noun_run_after(words, i + 2)
                 if run:
                     found.append((type_of_head(_head(run)), None, _head(run)))
                     continue
+            topic = _topic_run(words, i)
+            if topic and type_of_head(_head(topic)) in (AnswerType.PLACE, AnswerType.ORGANIZATION):
+                # 視察した施設はどこ / 主催した機関はどこ: the topic noun says what kind of place
+                found.append((type_of_head(_head(topic)), None, _head(topic)))
+                continue
             found.append((AnswerType.PLACE, None, None))
         elif lemma in DATE_WH or surface.startswith("いつ") or lemma.startswith("何時"):
             found.append((AnswerType.DATE, None, None))
@@ -227,13 +259,25 @@ def classify_japanese(question: str) -> QuestionType:
                 run = _noun_run_after(words, i + 3)
                 if not run:  # 何と呼ばれた / 何と称した: a name, quoted in the sentence
                     found.append((AnswerType.NAME, None, None))
+                    naming = True
                     continue
             elif after and after[0].surface == "の":
                 run = _noun_run_after(words, i + 2)
-            elif after and after[0].surface in ("と",):
+            elif len(after) >= 2 and after[0].pos1 == "助動詞" and (after[1].surface == "と" or (
+                    after[1].lemma == "有る" and len(after) > 2 and after[2].surface in ("と", "か"))):
+                # 中国の何だと述べた / 何であるかのように: the term a sentence uses, usually quoted
                 found.append((AnswerType.NAME, None, None))
                 continue
+            elif after and after[0].surface in ("と",):
+                found.append((AnswerType.NAME, None, None))
+                naming = True
+                continue
             elif after and after[0].surface in ("を", "が", "に", "で", "から", "へ"):
+                # 何を選ぶ選挙ですか: the clause describes the noun the question ends with, which is what is asked.
+                final = _predicate_noun(words)
+                if final and type_of_head(_head(final)) != AnswerType.DESCRIPTION:
+                    found.append((type_of_head(_head(final)), None, _head(final)))
+                    continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             else:
@@ -247,6 +291,12 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.NUMBER, None, None))
         elif lemma in WHICH_WH or surface in ("どの", "どんな", "どういう", "どのような", "どのように", "どう"):
             if surface in ("どのように", "どう") or (nxt is not None and nxt.surface in ("に", "して", "やって")):
+                topic = _topic_run(words, i)
+                if surface == "どう" and topic and type_of_head(_head(topic)) == AnswerType.NUMBER:
+                    # 成長率はどうだったか: a figure and which way it went (1.2%減)
+                    found.append((AnswerType.NUMBER, None, _head(topic)))
+                    guessed = True
+                    continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             start = i + 1
@@ -264,6 +314,10 @@ def classify_japanese(question: str) -> QuestionType:
         if ending and ending[-1].surface == "は":
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
+            if run and _head(run) in NAME_NOUNS:  # 署名した文書の名前は？ asks for a name
+                kind, head = _named_thing(words, _head(run))
+                return QuestionType(kind, head=head, years=years, is_list=is_list, each=each,
+                                    acronym=_acronym(question))
             if run:
                 kind = type_of_head(_head(run))
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
@@ -283,6 +337,13 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if kind == AnswerType.NAME and head in NAME_NOUNS:
+        # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
+        kind, head = _named_thing(words, head)
+    if kind == AnswerType.PERSON and head in GENERIC_PEOPLE:
+        # どんな人たち asks what kind of people (元島民) as often as who: no name in the sentence is no reason to
+        # abstain.
+        guessed = True
     if counter == MONEY:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs
         counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
@@ -290,8 +351,65 @@ def classify_japanese(question: str) -> QuestionType:
         topic = _topic_run(words, len(words))
         head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
+    ranges = "から" in text and "まで" in text and sum(1 for k, _, _ in found if k == kind) >= 2
+    acronym = _acronym(question) if kind == AnswerType.NAME else None
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
-                        date_units=frozenset(date_units), number_suffix=number_suffix)
+                        date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
+                        wants_range=ranges, wants_direction=guessed and kind == AnswerType.NUMBER,
+                        explicit=not guessed, acronym=acronym)
+
+
+# Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
+NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名")
+ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
+
+
+def _acronym(question: str) -> str | None:
+    found = ACRONYM_IN_QUESTION.findall(nfkc(question))
+    return found[-1] if found else None  # the one nearest the name asked for (…CSTOの正式名は)
+
+
+def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
+    """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
+    for k, word in enumerate(words):
+        if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
+            run = _noun_run_before(words, k - 1)
+            if run and _head(run) not in NAME_NOUNS:
+                # 大統領の名前 asks for a person, 首都の名前 for a place: the named thing's kind is the answer's.
+                kind = type_of_head(_head(run))
+                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
+                return (kind if strict else AnswerType.NAME), _head(run)
+    return AnswerType.NAME, name_noun
+
+
+def _predicate_noun(words: Sequence[Word]) -> list[Word]:
+    """The noun compound a question ends with before its copula (…選ぶ選挙ですか → 選挙)."""
+    k = len(words) - 1
+    while k >= 0 and (words[k].pos1 in ("補助記号", "助動詞") or words[k].pos1 == "助詞" and words[k].surface in (
+            "か", "の", "ね", "よ")):
+        k -= 1
+    return _noun_run_before(words, k + 1) if k >= 0 and words[k].pos1 == "名詞" else []
+
+
+def is_interrogative(word: Word) -> bool:
+    lemma = word.lemma or word.surface
+    return (lemma in PERSON_WH or lemma in PLACE_WH or lemma in DATE_WH or lemma in AMOUNT_WH or lemma in REASON_WH
+            or lemma in WHICH_WH or word.surface in ("何", "誰", "どこ", "いつ", "いくら", "いくつ", "どの", "どれ")
+            or (lemma == "幾" and word.pos2 == "数詞"))
+
+
+def question_focus(question: str) -> frozenset[str]:
+    """The lemmas of what a Japanese question is about, next to its interrogative: the topic before it
+    (同期間の貿易額全体は いくら → 貿易, 額, 全体) and the noun after どの/何の. The sentence's words that match them
+    point at the answer more surely than the question's other words."""
+    words = tagged_words(question)
+    wh = next((i for i, w in enumerate(words) if is_interrogative(w)), None)
+    if wh is None:
+        return frozenset()
+    run = _topic_run(words, wh)
+    if wh + 1 < len(words) and words[wh + 1].surface == "の":
+        run = run + _noun_run_after(words, wh + 2)
+    return frozenset(nfkc(w.lemma or w.surface).lower() for w in run if w.pos2 not in ("数詞", "代名詞"))
 
 
 def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
@@ -305,6 +423,8 @@ def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
 ENGLISH_PERSON = re.compile(r"\b(who|whom|whose)\b")
 ENGLISH_PLACE = re.compile(r"\bwhere\b")
 ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what date\b|\bin what year\b")
+ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)\b|\bon what date\b")),
+                      ("月", re.compile(r"\b(what|which) month\b")))
 ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|large|big|often)\b|\bwhat (percentage|percent|share|"
                             r"proportion|rate|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
@@ -315,14 +435,21 @@ ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|stat
 ENGLISH_EACH = re.compile(r"\b(respectively|each)\b")
 ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.PLACE: ("country", "countries", "city", "cities", "region", "place", "state", "states", "capital",
-                       "nation", "nations", "island", "islands", "location", "territory", "venue"),
+                       "nation", "nations", "island", "islands", "location", "territory", "venue", "headquarters",
+                       "seat", "site", "port", "destination", "province", "town", "village", "facility"),
     AnswerType.ORGANIZATION: ("organization", "organisation", "organizations", "body", "group", "bloc", "alliance",
                               "institution", "party", "framework", "frameworks", "agency", "company", "union",
-                              "forces", "army", "court"),
+                              "forces", "army", "court", "ministry", "bank", "committee", "council", "parliament",
+                              "firm", "corporation", "association", "authority", "commission"),
     AnswerType.PERSON: ("person", "leader", "leaders", "president", "minister", "official", "head", "chairman",
-                        "people", "figure", "ambassador", "envoy", "commander", "ministers"),
-    AnswerType.DATE: ("year", "date", "day", "month", "time", "period"),
-    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level"),
+                        "people", "figure", "ambassador", "envoy", "commander", "ministers", "successor",
+                        "spokesperson", "spokesman", "governor", "chief", "secretary", "mayor", "chair",
+                        "representative", "founder", "author", "winner", "candidate"),
+    AnswerType.DATE: ("year", "date", "day", "month", "time", "period", "deadline"),
+    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level",
+                        "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
+                        "total", "size", "length", "distance", "turnout", "volume", "value", "count", "age",
+                        "duration", "growth"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
@@ -332,9 +459,15 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国
                     ("missiles", "発"), ("rounds", "回"))
 
 
+ENGLISH_EXPANSION = re.compile(r"\b(stand|stands|short) for\b|\b(abbreviation|acronym)\b|\bfull (name|form)\b")
+
+
 def classify_english(question: str) -> QuestionType:
     text = nfkc(question).lower().strip()
     years = frozenset(YEAR.findall(text))
+    acronym = _acronym(question)
+    if acronym and ENGLISH_EXPANSION.search(text):
+        return QuestionType(AnswerType.NAME, head="abbreviation", years=years, acronym=acronym)
     is_list = bool(ENGLISH_LIST.search(text))
     each = bool(ENGLISH_EACH.search(text))
     found: list[tuple[int, AnswerType, str | None, str | None]] = []
@@ -347,7 +480,8 @@ def classify_english(question: str) -> QuestionType:
         counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
-        found.append((match.start(), AnswerType.NUMBER, counter, None))
+        # how long: a length of time (7年, 3か月), which a count filter would otherwise take for a year
+        found.append((match.start(), AnswerType.NUMBER, counter, "期間" if match.group() == "how long" else None))
     for match in re.finditer(r"\b(which|what)\b", text):
         if any(start <= match.start() < start + 12 for start, *_ in found):
             continue
@@ -365,7 +499,12 @@ def classify_english(question: str) -> QuestionType:
     found.sort(key=lambda f: f[0])
     _, kind, counter, head = found[0]
     parts = tuple(dict.fromkeys(k for _, k, _, _ in found[1:] if k != kind))
-    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts)
+    # "On what date" wants a day, "in which month" a month: the units a Japanese date must show.
+    date_units = frozenset(unit for unit, pattern in ENGLISH_DATE_UNITS if pattern.search(text))
+    # "Whose troops": the possessor may be a country or an army as well as a person, so its absence proves nothing.
+    explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
+    return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
+                        date_units=date_units, explicit=explicit)
 
 
 ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would", "can",
@@ -419,6 +558,17 @@ def _is_katakana_name(word: Word) -> bool:
             and (word.lemma is None or word.is_proper))
 
 
+def _all_katakana(word: Word) -> bool:
+    return bool(word.surface) and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface)
+
+
+def _name_piece(word: Word) -> bool:
+    """A katakana word the dictionary reads as a native word spelled otherwise (バト → 鳩, ガン → がん): in formal
+    text that is a piece of a foreign name the tagger split (ガンバト), not a loanword of a title (エネルギー相)."""
+    lemma = word.lemma or ""
+    return _all_katakana(word) and bool(lemma) and not all("\u30a0" <= ch <= "\u30ff" or ch == "ー" for ch in lemma)
+
+
 def _title_end(words: Sequence[Word], i: int) -> bool:
     """True when words[i] ends a title (大統領, 外相, 経済関係相)."""
     word = words[i]
@@ -435,13 +585,17 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             continue
         # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
         j = i - 1
-        while j >= 0 and (words[j].pos1 in ("名詞", "接頭辞") and words[j].pos2 == "普通名詞"
+        while j >= 0 and ((words[j].pos1 == "名詞" and words[j].pos2 == "普通名詞" or words[j].pos1 == "接頭辞"
+                           or words[j].is_number and j > 0 and words[j - 1].surface == "第")  # 外務第一次官
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
+                          and not _name_piece(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
-        while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j])
+        while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j]) or _name_piece(words[j])
+                          # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
+                          or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
                           or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0
                               and words[j - 1].pos3 == "人名")
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
@@ -472,8 +626,10 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
-def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
-    """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構)."""
+def place_spans(words: Sequence[Word], text: str, split_country: str | None = None) -> list[TypedSpan]:
+    """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構). A country
+    followed by a place in it (米国・ニューヨーク) is one run; `split_country` = "country" or "place" gives only
+    the country (for どの国) or only the place in it (for どこ, どの都市)."""
     spans: list[TypedSpan] = []
     i = 0
     while i < len(words):
@@ -492,40 +648,108 @@ def place_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                          and nxt.surface not in ("等", "など"))
         followed_by_title = nxt is not None and nxt.surface in TITLE_ENDINGS
         if not modifies_noun and not followed_by_title:
-            spans.append(TypedSpan(AnswerType.PLACE, text[words[i].start:words[j].end], words[i].start, words[j].end))
+            first = i
+            last = j
+            if split_country and j >= i + 2 and words[i].pos4 == "国" and words[i + 1].surface == "・" \
+                    and words[i + 2].pos4 != "国":
+                if split_country == "country":
+                    last = i
+                else:
+                    first = i + 2
+            spans.append(TypedSpan(AnswerType.PLACE, text[words[first].start:words[last].end], words[first].start,
+                                   words[last].end))
         i = j + 1
     return spans
 
 
-def _compound_ending(words: Sequence[Word], text: str, predicate: callable) -> list[TypedSpan]:  # type: ignore[valid-type]
-    """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構)."""
+def _joins_compound(words: Sequence[Word], k: int) -> bool:
+    """Whether words[k] belongs to the same noun compound as words[k + 1]: a noun, prefix or suffix (人民+評議+会),
+    a 形状詞 before a suffix or ・ (幼稚+園, グローバル・サウス), a number after 第 (第+9+回外相会合), ・ inside a run;
+    never across a space."""
+    word, following = words[k], words[k + 1]
+    if word.end != following.start:
+        return False
+    if word.is_number:
+        return k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number and _joins_compound(words, k - 1))
+    return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
+            or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
+            or word.surface == "・")
+
+
+def compound_start(words: Sequence[Word], end: int) -> int:
+    """The index of the first word of the noun compound that ends with words[end]."""
+    j = end
+    while j - 1 >= 0 and _joins_compound(words, j - 1):
+        j -= 1
+    while j < end and words[j].surface == "・":
+        j += 1
+    return j
+
+
+def compound_ends_at(words: Sequence[Word], i: int) -> bool:
+    """Whether words[i] is the last word of its noun compound (a following number or 等 does not continue it)."""
+    if i + 1 >= len(words):
+        return True
+    following = words[i + 1]
+    return not (following.pos1 in ("名詞", "接尾辞") and not following.is_number
+                and following.surface not in ("等", "など") and words[i].end == following.start)
+
+
+def _text(word: Word | str) -> str:
+    return word if isinstance(word, str) else word.surface
+
+
+def _last_two(words: Sequence[Word], i: int) -> str:
+    """The last word of a compound with the one before it, so a head split by the tagger still matches (評議+会 →
+    評議会 ends with 議会)."""
+    return (words[i - 1].surface if i > 0 and words[i - 1].end == words[i].start else "") + words[i].surface
+
+
+def _compound_ending(words: Sequence[Word], text: str, predicate: callable,  # type: ignore[valid-type]
+                     before: Callable[[Sequence[Word], int], bool] | None = None) -> list[TypedSpan]:
+    """Noun compounds whose last word satisfies `predicate` (包括的核実験禁止条約, 北大西洋条約機構, 第9回外相会合).
+    `before(words, i)` may also end a compound at a word followed by another noun (銀行 in X銀行総裁)."""
     spans: list[TypedSpan] = []
     for i, word in enumerate(words):
-        if not predicate(word):
+        if not predicate(word) and not predicate(_last_two(words, i)):
             continue
-        if i + 1 < len(words) and words[i + 1].pos1 == "名詞" and words[i + 1].pos2 != "数詞":
-            continue  # not the end of the compound
-        j = i
-        while j - 1 >= 0 and (words[j - 1].pos1 in ("名詞", "接頭辞", "接尾辞") and words[j - 1].pos2 != "数詞"
-                              or words[j - 1].surface == "・"):
-            j -= 1
+        if not compound_ends_at(words, i) and not (before is not None and before(words, i)):
+            continue
+        j = compound_start(words, i)
         if j < i or len(word.surface) > 1:
             spans.append(TypedSpan(AnswerType.NAME, text[words[j].start:word.end], words[j].start, word.end))
     return spans
 
 
 def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
-    spans = [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
-        words, text, lambda w: any(w.surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)
-        or w.pos3 == "組織")]
+    def is_organization(w: Word | str) -> bool:
+        surface = w if isinstance(w, str) else w.surface
+        return any(surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1) or (
+            not isinstance(w, str) and w.pos3 == "組織")
+
+    def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
+        return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES
+
+    people = person_spans(words, text)
+    spans = []
+    for span in _compound_ending(words, text, is_organization, before_title):
+        # A name before the organisation is its head's, not part of it (ジェプバロフ対外経済活動銀行総裁).
+        start = max([p.end for p in people if p.start <= span.start < p.end < span.end], default=span.start)
+        spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
-    return spans
+    for match in QUOTED.finditer(text):
+        # 民間軍事会社「ワグネル」: a kind of organisation followed by its name in quotes
+        before = [w for w in words if w.end == match.start()]
+        if before and is_organization(before[0].surface if before[0].pos1 != "接尾辞" else _last_two(
+                words, words.index(before[0]))):
+            spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(1), match.start(1), match.end(1)))
+    return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
 def date_spans(text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group() in ("同年", "同月")]
+            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
 
 
 def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
@@ -550,26 +774,107 @@ def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             while j + 1 < len(words) and words[j + 1].surface in NUMBER_SUFFIXES:
                 j += 1
         span_text = text[words[start].start:words[j].end]
-        if counter is not None or re.search(r"[0-9０-９]", span_text):
-            spans.append(TypedSpan(AnswerType.NUMBER, span_text, words[start].start, words[j].end, counter))
+        begin, end = words[start].start, words[j].end
+        in_a_name = (begin > 0 and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[begin - 1])) or (
+            end < len(text) and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[end]))  # G7, COP29: part of a name
+        in_a_word = not re.search(r"[0-9０-９]", span_text) and j + 1 < len(words) and words[j + 1].pos1 == "名詞" \
+            and words[j + 1].start == end and not words[j + 1].is_number  # 四島交流, 二国間関係: part of a word
+        if (counter is not None or re.search(r"[0-9０-９]", span_text)) and not in_a_name and not in_a_word:
+            spans.append(TypedSpan(AnswerType.NUMBER, span_text, begin, end, counter))
         i = j + 1
     return spans
+
+
+RANGE_JOINERS = ("から", "～", "~", "－", "-", "〜")
+DIRECTIONS = ("増", "減")
+
+
+def number_ranges(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
+    """Two figures joined by から/～ (7.5%から16%) as one span, for questions that ask from what to what."""
+    joined = []
+    for first, second in zip(spans, spans[1:], strict=False):
+        if text[first.end:second.start] in RANGE_JOINERS:
+            joined.append(TypedSpan(AnswerType.NUMBER, text[first.start:second.end], first.start, second.end,
+                                    second.counter))
+    return joined
+
+
+def with_direction(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
+    """A figure with the 増/減 right after it (1.2%減), when the question does not say which way it went."""
+    return [TypedSpan(s.answer_type, text[s.start:s.end + 1], s.start, s.end + 1, s.counter)
+            if text[s.end:s.end + 1] in DIRECTIONS else s for s in spans]
+
+
+def naming_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """What a sentence calls something: the compound before と呼ばれる / と称する / と名付ける / という
+    (グローバル・サウスと呼ばれる途上国)."""
+    spans = []
+    for k in range(1, len(words) - 1):
+        if words[k].surface == "と" and (words[k + 1].lemma or "") in ("呼ぶ", "称する", "名付ける", "言う"):
+            if words[k - 1].surface in ("」", "』"):
+                continue  # a quoted name is found as such
+            start = compound_start(words, k - 1)
+            if words[start].pos1 in ("名詞", "接頭辞", "形状詞"):
+                spans.append(TypedSpan(AnswerType.NAME, text[words[start].start:words[k - 1].end],
+                                       words[start].start, words[k - 1].end))
+    return spans
+
+
+def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
+    """What an acronym stands for where the text defines it: "CSTO (Collective Security Treaty Organization) :
+    集団安全保障条約機構" or "CFE : Conventional Armed Forces in Europe". `latin` picks the English expansion,
+    otherwise the Japanese one."""
+    spans = []
+    for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?![A-Za-z0-9])", text):
+        rest = text[match.end():]
+        line = rest.split("\n", 1)[0]
+        offset = match.end()
+        bracket = re.match(r"\s*[（(]([^）)\n]+)[）)]", line)
+        after_colon = re.search(r"[:：]\s*([^\n(（]+?)\s*(?:[（(]|$)", line)
+        candidates = []
+        if bracket:
+            candidates.append((bracket.start(1), bracket.end(1)))
+        if after_colon:
+            candidates.append((after_colon.start(1), after_colon.end(1)))
+        for start, end in candidates:
+            value = line[start:end].strip()
+            if value and bool(re.fullmatch(r"[A-Za-z][A-Za-z .,'&-]+", value)) == latin:
+                begin = offset + start + (len(line[start:end]) - len(line[start:end].lstrip()))
+                spans.append(TypedSpan(AnswerType.NAME, value, begin, begin + len(value)))
+    if not latin:
+        # 集団安全保障条約機構（CSTO）: the Japanese name written before the acronym in brackets
+        written_before = rf"([\u4e00-\u9fff\u30a0-\u30ff・ー]{{2,}})[（(]\s*{re.escape(acronym)}\s*[）)]"
+        for match in re.finditer(written_before, text):
+            spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
+    return spans
+
+
+def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """Every noun compound of a sentence that could be a name (two words or more, or an unknown word)."""
+    pieces: list[list[Word]] = []
+    for run in noun_runs(words):  # a space ends a compound ("7 北方四島…" is a heading number and a name)
+        pieces.append([run[0]])
+        for word in run[1:]:
+            if word.start != pieces[-1][-1].end:
+                pieces.append([])
+            pieces[-1].append(word)
+    return [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
+            for run in pieces if (len(run) >= 2 or run[0].lemma is None)
+            and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
 
 
 def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[TypedSpan]:
     """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
     if head:
-        spans += _compound_ending(words, text, lambda w: w.surface.endswith(head) or head.endswith(w.surface)
-                                  and len(w.surface) > 1)
+        spans += _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
+                                  and len(_text(w)) > 1)
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     if not spans:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
-        spans = [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
-                 for run in noun_runs(words) if (len(run) >= 2 or run[0].lemma is None)
-                 and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
+        spans = noun_compound_spans(words, text)
     return spans
 
 
@@ -599,12 +904,31 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     words = words if words is not None else tagged_words(sentence)
     if kind == AnswerType.PERSON:
         spans = person_spans(words, sentence)
+        if not spans and not question_type.head and kind == question_type.answer_type:
+            # 誰 with no title asked about: in these documents the actor is as often a country or a body.
+            spans = place_spans(words, sentence) + organization_spans(words, sentence)
+        if question_type.head in GENERIC_PEOPLE:
+            # どんな人たち: a group of people named by a noun (元島民, 避難民, 留学生) as well as a person's name
+            spans += [TypedSpan(AnswerType.PERSON, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(PEOPLE_ENDINGS))
+                      if s.text not in PEOPLE_ENDINGS and s.text not in GENERIC_PEOPLE]
     elif kind == AnswerType.PLACE:
-        spans = place_spans(words, sentence)
-        if not question_type.head:
-            # どこ without a head noun may ask for a venue, a website or an institution as well as a place.
+        asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
+        spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
+        if question_type.head in FACILITY_HEADS:
+            # どの施設: a building or venue (X市立第5病院), not the city it stands in
+            venues = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+            spans = venues or spans
+        elif not question_type.head or not question_type.head.endswith(("国", "国家")):
+            # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
+            # well as a place; どの国 asks for a country.
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: w.surface.endswith(VENUE_ENDINGS))]
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+            if not question_type.head:
+                # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
+                spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())
+                          for m in LATIN_ACRONYM.finditer(sentence)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
     elif kind == AnswerType.DATE:
@@ -633,12 +957,31 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                      and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
         asks_years = question_type.counter is not None and _counter_key(question_type.counter) == "年"
-        spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
-                                          and not asks_years)]
+        if question_type.head in DURATION_HEADS:
+            # 任期の長さ, how long: 7年 and 3か月 are lengths; 2023年 is still a year
+            spans = [s for s in spans if s.counter not in ("月", "日")
+                     and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
+        else:
+            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
+                                              and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
-            spans = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+            # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目: both are ordinals.
+            same_form = [s for s in spans if s.text.endswith(question_type.number_suffix)]
+            spans = same_form or [s for s in spans if question_type.number_suffix == "目" and s.text.startswith("第")]
+        if question_type.wants_range:
+            spans = number_ranges(spans, sentence) or spans
+        if question_type.wants_direction:
+            spans = with_direction(spans, sentence)
     else:
-        spans = name_spans(words, sentence, question_type.head)
+        spans = []
+        if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):
+            # What an acronym stands for is said only where the text defines it, in the language asked.
+            return expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
+        if not spans and question_type.naming:
+            spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
+                                                     for m in QUOTED.finditer(sentence)]
+        if not spans:
+            spans = name_spans(words, sentence, question_type.head)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 

@@ -76,8 +76,8 @@ def command_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from service.api.routes import ask_response
     from service.loading import load_question_answerer
+    from service.responses import ask_response
 
     question = args.question.strip()
     if not question:
@@ -157,9 +157,9 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
         runs["http"] = (metrics_for(results, {**base_config, "url": args.url}), results)
         primary = "http"
     else:
-        from service.api.routes import ask_response
         from service.chain import QuestionAnswerer, Turn
         from service.loading import build_retriever, load_question_answerer
+        from service.responses import ask_response
 
         # Every question is answered, none served from the answer cache (which would also hide the
         # QuestionAnswerer the configurations below are built from).

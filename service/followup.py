@@ -13,7 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.tokenize import Word, tagged_words
-from service.answer_types import AnswerType, noun_runs, person_spans, place_spans
+from service.answer_types import (
+    ORGANIZATION_HEADS,
+    AnswerType,
+    noun_runs,
+    organization_spans,
+    person_spans,
+    place_spans,
+    type_of_head,
+)
 
 DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
 PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
@@ -43,10 +51,22 @@ def _latest_compound_with_head(head: str, texts: list[str]) -> str | None:
     return None
 
 
+def _topic_of(history: list[Turn]) -> str | None:
+    """What the last question was about: its first noun compound (ワグネル in "ワグネルの反乱について教えて")."""
+    for turn in reversed(history):
+        if turn.role == "user":
+            runs = noun_runs(tagged_words(turn.content))
+            return turn.content[runs[0][0].start:runs[0][-1].end] if runs else None
+    return None
+
+
 def _latest_span(texts: list[str], kind: AnswerType) -> str | None:
+    finders = {AnswerType.PERSON: person_spans, AnswerType.PLACE: place_spans,
+               AnswerType.ORGANIZATION: organization_spans}
     for text in texts:
         words = tagged_words(text)
-        spans = person_spans(words, text) if kind == AnswerType.PERSON else place_spans(words, text)
+        # A bare category noun (部隊, 政府) names no particular body.
+        spans = [span for span in finders[kind](words, text) if span.text not in ORGANIZATION_HEADS]
         if spans:
             return spans[0].text
     return None
@@ -84,6 +104,10 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
                     replacement = f"{person}{noun}" if person and noun not in ("人", "氏", "人物") else person
                 else:
                     replacement = _latest_compound_with_head(noun, texts)
+                    if replacement is None and type_of_head(noun) == AnswerType.ORGANIZATION:
+                        # そのグループ after "ワグネルの反乱について": a group the dictionary does not know as one is
+                        # named by what the last question was about.
+                        replacement = _latest_span(texts, AnswerType.ORGANIZATION) or _topic_of(history)
                 if replacement is not None:
                     consumed = 1 + len(run)
         elif word.surface in PERSON_PRONOUNS or (word.pos1 == "代名詞" and word.surface in ("彼", "彼女")):

@@ -117,3 +117,45 @@ def test_yes_no_answers_are_not_called_quotes() -> None:
     citation = Citation(1, "d", "t", ("1 概観",), "d:p000", "ベラルーシは参戦はしていない。", 0, 10)
     assert compose_answer("ja", [citation], "いいえ") == "いいえ。「ベラルーシは参戦はしていない。」[1]"
     assert compose_answer("en", [citation], "No").startswith("No. The documents say (quoted in the original Japanese)")
+
+
+def test_a_sentence_stating_another_figure_of_the_kind_asked_about_does_not_answer(
+        tiny_answerer: QuestionAnswerer) -> None:
+    stated = tiny_answerer.ask("日露間の貿易が対前年比で44.3%減ったのは何年ですか？").answer
+    assert not stated.abstained and "44.3%" in stated.citations[0].quote
+    other = tiny_answerer.ask("日露間の貿易が対前年比で12.5%減ったのは何年ですか？").answer
+    assert other.abstained
+    described = tiny_answerer.ask("対前年比で12.5%減少したのは何ですか？").answer
+    assert all("44.3%" not in c.quote for c in described.citations)
+
+
+def test_a_question_also_asking_why_is_answered_when_the_person_asked_is_not_named(
+        tiny_answerer: QuestionAnswerer) -> None:
+    # 誰 and なぜ: no sentence names a person, but the sentence saying why still answers the question.
+    answer = tiny_answerer.ask("誰がなぜ協議はできないと通知してきたのですか？").answer
+    assert not answer.abstained
+    assert "通知があった" in answer.citations[0].quote
+
+
+def test_a_figure_answers_only_where_the_sentence_names_what_it_measures(tiny_answerer: QuestionAnswerer) -> None:
+    # 44.3% measures the trade's fall, not a tariff rate: the sentence never names 関税率.
+    assert tiny_answerer.ask("日露間の関税率は何％でしたか？").answer.abstained
+    answered = tiny_answerer.ask("日露間の貿易は対前年比で何％減少しましたか？").answer
+    assert not answered.abstained and answered.short_answer == "44.3%"
+
+
+def test_a_question_for_an_organisation_is_not_answered_by_a_sentence_naming_none(
+        tiny_answerer: QuestionAnswerer) -> None:
+    assert tiny_answerer.ask("サハリン2の権益を管理しているのはどの組織ですか？").answer.abstained
+    named = tiny_answerer.ask("フィンランドが加盟したのはどの機構ですか？").answer
+    assert not named.abstained and named.short_answer == "NATO"
+
+
+def test_a_yes_no_answer_takes_the_polarity_of_the_sentence_that_says_what_was_asked() -> None:
+    from service.answer import ScoredSentence, deciding_sentence, is_negative
+
+    scene = ScoredSentence(1, None, None, "3月には大規模な抗議行動が首都で発生した。", 0.6, 0.3, 0.8)  # type: ignore[arg-type]
+    verdict = ScoredSentence(1, None, None, "ただし、政権の安定が揺らぐ動きは見られなかった。", 0.5, 0.7, 0.75)  # type: ignore[arg-type]
+    assert deciding_sentence([scene, verdict], scene) is verdict
+    assert is_negative(deciding_sentence([scene, verdict], scene).text)
+    assert deciding_sentence([scene], scene) is scene

@@ -61,7 +61,7 @@ def test_counters_narrow_the_number_asked_for() -> None:
     (AnswerType.PERSON, "ラヴロフ外相と上川外務大臣が会談した。", ["ラヴロフ", "上川"]),
     (AnswerType.PERSON, "ゴチモラエフ貿易・対外経済関係相が訪日した。", ["ゴチモラエフ"]),
     (AnswerType.PLACE, "首脳は東京・京都を訪問し、上海協力機構の会合に出た。", ["東京・京都"]),
-    (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日"]),
+    (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日", "同年末"]),
     (AnswerType.NUMBER, "貿易額は前年比44.3%減の約2,000億ドルだった。", ["44.3%", "約2,000億ドル"]),
     (AnswerType.ORGANIZATION, "集団安全保障条約機構（CSTO）の会合が開かれた。", ["集団安全保障条約機構", "CSTO"]),
 ])
@@ -120,3 +120,260 @@ def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
     count = classify_question("渡った砲弾の数はどのくらい？", "ja")
     assert [s.text for s in typed_spans("4年ぶりの会談で100万発の砲弾が渡った。", count)] == ["100万発"]
     assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER
+
+
+def _short(question: str, sentence: str) -> str | None:
+    """The span the answerer would lead with for `question` from `sentence`."""
+    from service.answer import SpanFinder
+
+    language = "en" if question.isascii() else "ja"
+    finder = SpanFinder(question, classify_question(question, language), language)
+    span = finder.best_span(sentence, finder.question_type.answer_type)
+    return span.text if span is not None else None
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # A bracketed date annotates the phrase before its bracket, not the one after.
+    ("APEC首脳会議は何月に開かれた？", "同年には、東アジア首脳会議（11月）、APEC首脳会議（9月）が開かれた。",
+     "9月"),
+    # A date before 、 belongs to the clause it opens, up to that clause's predicate.
+    ("漁業協定に署名したのはいつ？", "両国は4月2日、新たな漁業協定に署名し、5月20日に国境画定委員会を設置した。",
+     "4月2日"),
+    ("国境画定委員会を設置したのはいつ？", "両国は4月2日、新たな漁業協定に署名し、5月20日に国境画定委員会を設置した。",
+     "5月20日"),
+    # The words next to the interrogative (輸出総額) weigh more than the question's other words.
+    ("同じ期間の輸出総額はいくら？", "輸入額は前年比12.5%の増加となった（同期間の輸出総額は、約3,200億円）。",
+     "約3,200億円"),
+])
+def test_the_span_is_the_one_whose_own_clause_says_what_the_question_says(question: str, sentence: str,
+                                                                          expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # Organisation names split by the tagger (評議+会), ordinals inside a name (第+12+回), facility names
+    # (市+立+第+5+病院), an organisation before its head's title without the head's name.
+    ("新たに設けられた最高意思決定機関は何ですか？",
+     "同国では最高意思決定機関として国家評議会が新設され、議会は改組された。", "国家評議会"),
+    ("首脳が出席した会合は何という会合？", "首脳は第12回閣僚会合に出席した。", "第12回閣僚会合"),
+    ("大臣が視察した施設はどこ？", "大臣はタシケント市立第5病院を視察した。", "タシケント市立第5病院"),
+    ("代表団を率いた人物が総裁を務める機関はどこ？", "サドゥイコフ国立開発銀行総裁を団長とする代表団が来日した。",
+     "国立開発銀行"),
+])
+def test_spans_are_whole_noun_compounds(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # 何を…Nですか asks for the N the clause describes.
+    ("2025年に実施されるのは何を決める投票ですか？",
+     "同国では、2025年に憲法改正の国民投票、2026年に地方選挙が予定されている。", "国民投票"),
+    # Xの名前 asks for the name of an X.
+    ("両国が採択した文書の名前は？", "両首脳は会談後、経済協力の拡大をうたう東京共同宣言を採択した。", "東京共同宣言"),
+    # Xはどうだった, X a rate: the figure with the direction the question does not state.
+    ("昨年のインフレ率はどうだった？", "昨年の失業率は5.1%となり、インフレ率は3.2%減となった。", "3.2%減"),
+    # どの…からどの…まで: both ends.
+    ("中央銀行は預金準備率をどの水準からどの水準まで下げた？",
+     "中央銀行は3月から9月にかけて預金準備率を12%から8%まで段階的に引き下げた。", "12%から8%"),
+    # 何と呼ばれる: what the sentence calls it.
+    ("新興の経済圏は何と呼ばれていますか？",
+     "同国はアジアやアフリカのネクスト・イレブンと呼ばれる新興国との関係を強めている。", "ネクスト・イレブン"),
+    # An acronym's expansion where the text defines it: English for English questions, Japanese for 日本語名.
+    ("What does APEC stand for?", "3 APEC : Asia-Pacific Economic Cooperation", "Asia-Pacific Economic Cooperation"),
+    ("ASEANの日本語名は何ですか？", "ASEAN (Association of Southeast Asian Nations) : 東南アジア諸国連合 (10)",
+     "東南アジア諸国連合"),
+    ("Which anniversary did the treaty mark in 2025?", "両国は2025年に平和条約締結30周年を祝った。", "30周年"),
+])
+def test_what_the_question_asks_shapes_the_span(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_a_figure_whose_direction_the_question_states_is_given_without_it() -> None:
+    assert _short("インフレ率は何％減りましたか？", "昨年の失業率は5.1%となり、インフレ率は3.2%減となった。") == "3.2%"
+
+
+def test_a_name_compound_of_the_question_falls_back_to_the_sentences_other_compounds() -> None:
+    sentence = "政府は、交流事業のうち特に青少年派遣に重点を置いて、交流事業の拡大を求めている。"
+    assert _short("交流事業の拡大に向けて政府が特に重点を置いている事業は何？", sentence) == "青少年派遣"
+
+
+def test_english_dates_want_the_units_asked_for() -> None:
+    exact = classify_question("On which date did the two ministers sign the memorandum?", "en")
+    assert exact.date_units == frozenset({"日"})
+    sentence = "両外相は3月に覚書に署名した。"
+    assert typed_spans(sentence, exact) == []
+    assert typed_spans("両外相は3月15日に覚書に署名した。", exact)[0].text == "3月15日"
+    month = classify_question("In what month was the pipeline opened?", "en")
+    assert month.date_units == frozenset({"月"}) and typed_spans(sentence, month)[0].text == "3月"
+    assert classify_question("When was the pipeline opened?", "en").date_units == frozenset()
+
+
+def test_who_without_a_title_may_be_answered_by_a_country_or_a_body() -> None:
+    actor = classify_question("復興支援を主導しているのは誰ですか？", "ja")
+    assert actor.answer_type == AnswerType.PERSON and actor.head is None
+    assert [s.text for s in typed_spans("復興支援はカナダが主導している。", actor)] == ["カナダ"]
+    # a person named in the sentence is still the answer
+    assert [s.text for s in typed_spans("復興支援はトルドー首相が主導している。", actor)] == ["トルドー"]
+    titled = classify_question("カナダの首相は誰ですか？", "ja")
+    assert titled.head == "首相"
+    assert typed_spans("復興支援はカナダが主導している。", titled) == []
+    whose = classify_question("Whose ships patrolled the strait?", "en")
+    assert whose.answer_type == AnswerType.PERSON and not whose.explicit
+
+
+def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains() -> None:
+    question = "支援を受けることになったのはどんな人たち？"
+    question_type = classify_question(question, "ja")
+    assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
+    assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
+
+
+@pytest.mark.parametrize(("english", "katakana", "alike"), [
+    ("Tokayev", "トカエフ", True),
+    ("Kazakhstan", "カザフスタン", True),
+    ("Kazakh", "カザフスタン", True),  # a demonym is the start of its country's name
+    ("Mongolia", "モンゴル", True),
+    ("Sakurada", "サクラダ", True),  # a Japanese name by its dictionary reading
+    ("Mongolia", "カザフスタン", False),
+    ("Tokayev", "トルクメニスタン", False),
+])
+def test_english_names_are_matched_to_katakana_by_sound(english: str, katakana: str, alike: bool) -> None:
+    from service.romaji import katakana_to_latin, sounds_alike
+
+    assert sounds_alike(english, katakana_to_latin(katakana)) is alike
+
+
+def test_english_questions_are_anchored_by_names_and_months_and_never_answered_by_their_own_name() -> None:
+    sentence = ("3月に大島外務副大臣がモンゴルを訪問したほか、11月に田中外務大臣はトカエフ大統領と会談を行い、"
+                "エネルギー分野での協力を確認した。")
+    assert _short("Who is the president that Foreign Minister Tanaka met in November?", sentence) == "トカエフ"
+    later = "11月に田中外務大臣はトカエフ大統領と会談を行ったほか、3月に大島外務副大臣がモンゴルを訪問した。"
+    assert _short("Who visited Mongolia in March?", later) == "大島"
+
+
+def test_a_persons_own_title_decides_between_people_of_one_clause() -> None:
+    sentence = "大臣はセルゲエフ環境相、フェドロフ国家関税委員会委員長、イワノフ外務次官と会談した。"
+    assert _short("大臣が会談した国家関税委員会の委員長は誰？", sentence) == "フェドロフ"
+    assert _short("大臣が会談した外務次官は誰？", sentence) == "イワノフ"
+
+
+def test_case_particles_and_the_direction_asked_pick_between_figures() -> None:
+    sentence = "AからBへの輸出は12.5%増加し、また、BからAへの輸出も3.1%増加した。"
+    assert _short("BからAへの輸出は何％増えた？", sentence) == "3.1%"
+    rates = "中央銀行は金利を4.5%から9%まで引き上げた。"
+    assert _short("中央銀行は金利を何％まで引き上げた？", rates) == "9%"
+
+
+def test_the_sentence_whose_span_is_surrounded_by_the_question_supports_it_more() -> None:
+    from service.answer import SpanFinder
+
+    question = "ウランバートルで開かれた会合はいつ？"
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    stated = "5月にウランバートルで会合が開かれた。"
+    other = "7月に東京で記念式典が行われた。"
+    kind = finder.question_type.answer_type
+    assert finder.support(stated, finder.best_span(stated, kind), kind) > \
+        finder.support(other, finder.best_span(other, kind), kind)
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # ロシアのどのあたり: the span right after the question's own ロシアの
+    ("大統領が訪れたのはカナダのどのあたり？", "6月には大統領がロシアとの国境に近いカナダの北極圏地域を訪れた。",
+     "北極圏地域"),
+    # どこと連携: a group written as an acronym is a partner as much as a country is
+    ("日本はどこと連携して支援を進めている？", "日本は、ASEANを始めとする各国と連携しつつ、支援を進めている。",
+     "ASEAN"),
+    # a kind of organisation followed by its name in quotes
+    ("反乱を起こした武装組織はどこ？", "8月には、武装組織「北方戦線」が反乱を起こした。", "北方戦線"),
+    # the Japanese name written before the acronym in brackets
+    ("APECの正式な日本語名は？", "11月にはアジア太平洋経済協力（APEC）首脳会議が開かれた。", "アジア太平洋経済協力"),
+    # a bracketed remark after a span is about it
+    ("11月に首脳会合を開いた機構はどこ？", "2023年には、東南機構（7月）、北方機構（11月）など多くの会合が開かれた。",
+     "北方機構"),
+])
+def test_the_words_around_the_interrogative_and_the_names_around_an_organisation(question: str, sentence: str,
+                                                                                expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
+    sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
+    assert _short("How long is a member's term after the amendment?", sentence) == "5年"
+    assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
+
+
+def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
+    assert classify_question("その会議を主催した国の首相の名前は？", "ja").answer_type == AnswerType.PERSON
+    assert classify_question("新しく建設された港の名前は？", "ja").answer_type == AnswerType.PLACE
+    assert classify_question("両国が署名した協定の名前は？", "ja").answer_type == AnswerType.NAME
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the population of the new city?", AnswerType.NUMBER),
+    ("What was the budget of the programme?", AnswerType.NUMBER),
+    ("Which ministry handles the visa waiver?", AnswerType.ORGANIZATION),
+    ("Who was named as his successor?", AnswerType.PERSON),
+    ("What is the headquarters of the union?", AnswerType.PLACE),
+])
+def test_english_head_nouns_say_what_kind_of_thing_is_asked(question: str, expected: AnswerType) -> None:
+    assert classify_question(question, "en").answer_type == expected
+
+
+def test_an_ordinal_is_asked_for_by_either_form() -> None:
+    asked = classify_question("それは何回目の首脳会談でしたか？", "ja")
+    assert [s.text for s in typed_spans("第4回首脳会談が東京で開かれた。", asked)] == ["第4回"]
+    assert [s.text for s in typed_spans("4回目の首脳会談が東京で開かれた。", asked)] == ["4回目"]
+    assert typed_spans("首脳会談は4回開かれた。", asked) == []
+
+
+def test_a_date_relative_to_the_one_before_is_a_date() -> None:
+    asked = classify_question("その条約はいつ発効しましたか？", "ja")
+    assert [s.text for s in typed_spans("条約は同年末に発効した。", asked)] == ["同年末"]
+
+
+def test_a_country_and_a_city_answer_where_with_the_city_and_which_country_with_the_country() -> None:
+    sentence = "日・モンゴル外相会談（6月12日、英国・ロンドン）"
+    assert _short("日・モンゴル外相会談はどこで開かれた？", sentence) == "ロンドン"
+    assert _short("日・モンゴル外相会談はどの国で開かれた？", sentence) == "英国"
+    held = "6月には第3回日本・アフリカ閣僚会合（英国・ロンドン）を開催したほか、G20首脳会合にも参加した。"
+    assert _short("第3回日本・アフリカ閣僚会合はどこで開かれた？", held) == "ロンドン"
+
+
+def test_a_group_referred_to_by_its_category_is_the_body_last_talked_about() -> None:
+    about_a_band = [Turn("user", "ブラックウォーターの撤退について教えて"),
+                    Turn("assistant", "「ブラックウォーター」部隊は撤退した。")]
+    assert resolve_references("その組織の代表は誰？", about_a_band, "ja") == "ブラックウォーターの代表は誰？"
+    about_a_body = [Turn("user", "北大西洋条約機構の拡大について教えて"), Turn("assistant", "…")]
+    assert resolve_references("その組織の本部はどこ？", about_a_body, "ja") == "北大西洋条約機構の本部はどこ？"
+
+
+def test_what_something_was_called_in_a_quoted_predicate_is_a_name() -> None:
+    question = "首相は両国関係を何だと表現した？"
+    assert classify_question(question, "ja").answer_type == AnswerType.NAME
+    sentence = "首相は、両国関係を「かけがえのない友情」だと表現し、協力の拡大を呼びかけた。"
+    assert _short(question, sentence) == "かけがえのない友情"
+    assert classify_question("それは何であるかのように語られた？", "ja").answer_type == AnswerType.NAME
+
+
+def test_an_english_title_picks_the_person_who_holds_it() -> None:
+    sentence = ("5月に田中外務大臣政務官がモンゴルを訪問し、エルデネ経済担当副首相、ガンバト副首相兼外相、"
+                "及びバトボルド国民議会議長と会談を行った。")
+    asked = "Who is Mongolia's Deputy Prime Minister and Foreign Minister that Tanaka met?"
+    assert _short(asked, sentence) == "ガンバト"
+    assert _short("Who is the Speaker of the Mongolian parliament that Tanaka met?", sentence) == "バトボルド"
+
+
+def test_a_foreign_name_the_tagger_splits_into_native_words_is_still_a_name() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    sentence = "ガンバト副首相兼外相と会談した。"
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ガンバト"]
+
+
+def test_digits_inside_a_name_or_a_word_are_no_figures() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import number_spans
+
+    sentence = "G20とCOP28の議論を受け、二国間関係の強化に向けて約300億円の支援を表明した。"
+    assert [s.text for s in number_spans(tagged_words(sentence), sentence)] == ["約300億円"]

@@ -48,6 +48,12 @@ def test_the_committed_dev_set_is_valid_and_covers_every_type() -> None:
     assert all(i.answer_type in ANSWER_TYPES for i in items)
 
 
+def test_the_holdout_set_is_valid_and_covers_every_type() -> None:
+    items = load_dataset(PROJECT_ROOT / "eval" / "holdout.jsonl")
+    assert len(items) == 100 and {i.split for i in items} == {"check"}
+    assert {"factoid", "numeric", "multi", "followup", "unanswerable", "en"} <= {i.type for i in items}
+
+
 def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> None:
     items = load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl")
     for kind in {i.type for i in items}:
@@ -57,16 +63,19 @@ def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> Non
         assert abs(splits.count("tune") - splits.count("check")) <= max(2, len(splits) // 20), (kind, splits)
 
 
-def test_every_dev_item_is_grounded_in_the_chapter() -> None:
+# The holdout's later variants are normalised forms ("2023年8月" for a "8月" the year is implied for): only its
+# first answer, the span as the chapter writes it, must be chapter text.
+@pytest.mark.parametrize("dataset, variants", [("dev.jsonl", slice(None)), ("holdout.jsonl", slice(1))])
+def test_every_item_is_grounded_in_the_chapter(dataset: str, variants: slice) -> None:
     """Evidence is verbatim chapter text (after the scorer's normalisation) and every gold answer is in its
     evidence or the chapter, so a wrong gold cannot hide in the set; yes/no and English glosses excepted."""
     from index.corpus import load_corpus
 
     chapter = "".join(squash(document.clean().text) for document in load_corpus(PROJECT_ROOT / "corpus"))
     problems = []
-    for item in load_dataset(PROJECT_ROOT / "eval" / "dev.jsonl"):
+    for item in load_dataset(PROJECT_ROOT / "eval" / dataset):
         problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in chapter]
-        for answer in item.answers:
+        for answer in item.answers[variants]:
             gloss = ((item.lang == "en" and answer.isascii())
                      or (item.answer_type == "yesno" and answer in ("はい", "いいえ")))
             if not gloss and squash(answer) not in chapter:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index
-from service.api.routes import ask_response
 from service.chain import QuestionAnswerer, Turn
 from service.config import PROJECT_ROOT, Settings
 from service.evaluate import check_thresholds, load_dataset, metrics_for, run_dataset
+from service.responses import ask_response
 from tests.documents import HTML, HTML_NAME, PDF_NAME, write_japanese_pdf
 
 pytestmark = pytest.mark.slow

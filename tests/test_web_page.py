@@ -529,6 +529,24 @@ def test_citation_pages_and_short_answers_are_shown_when_the_api_gives_them(
     page.screenshot("extra-fields")
 
 
+def test_a_short_answer_the_answer_already_leads_with_is_not_repeated(
+        server: LiveServer, open_page: Callable[..., PageDriver]) -> None:
+    text = "答えは短くです。「引用文。」[1]"
+    citation = {"number": 1, "doc_id": "d", "title": "t", "section_path": ["s"], "section": "s",
+                "passage_id": "p", "quote": "引用文。", "start": 0, "end": 4}
+    events = [("token", text), ("citations", json.dumps([citation], ensure_ascii=False)),
+              ("done", json.dumps({"session_id": "a" * 32, "answer": text, "abstained": False, "language": "ja",
+                                   "short_answer": "答えは短く"}, ensure_ascii=False))]
+    body = "".join(f"event: {name}\r\ndata: {data}\r\n\r\n" for name, data in events)
+    page = open_page(server.url)
+    page.open()
+    page.page.route("**/v1/chat/stream", lambda route: route.fulfill(
+        status=200, headers={"content-type": "text/event-stream; charset=utf-8"}, body=body))
+    turn = page.ask("質問")
+    expect(turn.locator(".answer")).to_contain_text("答えは短くです。")
+    expect(turn.locator(".short-answer")).to_be_hidden()
+
+
 def test_feedback_names_the_answer_by_its_turn_id_even_after_old_turns_are_trimmed(
         tmp_path: Path, tiny_answerer: QuestionAnswerer, open_page: Callable[..., PageDriver]) -> None:
     with make_server(tmp_path, lambda _: tiny_answerer, session_max_turns=2) as server:

@@ -18,12 +18,11 @@ from starlette.concurrency import iterate_in_threadpool
 
 from index.retrieve import RetrievalFilter
 from service.api.deps import AnswererDep, SessionStoreDep, SettingsDep
-from service.api.routes import ask_response, checked_filters, checked_text_and_top_k, unprocessable
+from service.api.routes import checked_filters, checked_text_and_top_k, unprocessable
 from service.api.schemas import (
     SESSION_ID_PATTERN,
     ChatRequest,
     ChatResponse,
-    CitationOut,
     OpenAIChatRequest,
     SessionOut,
     TurnOut,
@@ -31,6 +30,7 @@ from service.api.schemas import (
 from service.chain import QuestionAnswerer, TimedAnswer, Turn, recent_turns
 from service.config import Settings
 from service.errors import BluebookError
+from service.responses import CitationOut, ask_response
 from service.sessions import SessionNotFoundError, SessionStore, StoredTurn
 
 logger = logging.getLogger("bluebook_qa.chat")

@@ -7,22 +7,19 @@ from collections import Counter
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from index.chunk import Passage
 from index.retrieve import RetrievalFilter
 from service.api.deps import AnswererDep, SettingsDep
 from service.api.schemas import (
     AskRequest,
-    AskResponse,
-    CitationOut,
     DocumentFilters,
     DocumentOut,
     DocumentsResponse,
     HealthResponse,
-    PassageOut,
 )
-from service.chain import QuestionAnswerer, TimedAnswer, Turn
+from service.chain import QuestionAnswerer, Turn
 from service.config import Settings
 from service.errors import PassageNotFoundError
+from service.responses import AskResponse, PassageOut, ask_response, passage_out
 
 router = APIRouter()
 
@@ -51,27 +48,6 @@ def checked_filters(body: DocumentFilters, answerer: QuestionAnswerer) -> Retrie
     if problem is not None:
         return unprocessable(*problem)
     return filters
-
-
-def passage_out(passage: Passage, score: float | None = None) -> PassageOut:
-    return PassageOut(passage_id=passage.passage_id, doc_id=passage.doc_id, title=passage.title,
-                      section_path=list(passage.section_path), section=passage.section, kind=passage.kind,
-                      text=passage.text, start=passage.start, end=passage.end, year=passage.year,
-                      page=passage.page, page_label=passage.page_label, score=score)
-
-
-def ask_response(result: TimedAnswer) -> AskResponse:
-    answer = result.answer
-    return AskResponse(
-        answer=answer.answer,
-        citations=[CitationOut(number=c.number, doc_id=c.doc_id, title=c.title, section_path=list(c.section_path),
-                               section=" > ".join(c.section_path), passage_id=c.passage_id, quote=c.quote,
-                               start=c.start, end=c.end, year=c.year, page=c.page, page_label=c.page_label)
-                   for c in answer.citations],
-        abstained=answer.abstained, language=answer.language,  # type: ignore[arg-type]
-        passages=[passage_out(item.passage, round(item.score, 5)) for item in answer.passages],
-        timings_ms=result.timings_ms, answered_by=answer.answered_by, unverified_claims=answer.unverified_claims,
-        fallback_reason=answer.fallback_reason, short_answer=answer.short_answer, answer_type=answer.answer_type)
 
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["answers"])

@@ -6,6 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints, field_validator, model_validator
 
+# The answer's own shape is shared with the other adapters, so it lives in the core.
+from service.responses import AskResponse, CitationOut
+
 # Text that is not empty or only whitespace, said in the schema (a client or a fuzzer can read it) as well as
 # checked. The lengths that come from the settings are added to the document in service/api/openapi.py.
 NON_BLANK = r"\S"
@@ -47,37 +50,6 @@ class AskRequest(DocumentFilters):
         return value.strip()
 
 
-class CitationOut(BaseModel):
-    number: int
-    doc_id: str
-    title: str
-    section_path: list[str]
-    section: str
-    passage_id: str
-    quote: str = Field(description="verbatim text of the cited passage")
-    start: int = Field(description="start of the quote in the cleaned document text")
-    end: int
-    year: int | None = None
-    page: int | None = Field(None, description="1-based page of the PDF where the quote starts; null outside PDFs")
-    page_label: str | None = Field(None, description="the page number printed on that page, when it prints one")
-
-
-class PassageOut(BaseModel):
-    passage_id: str
-    doc_id: str
-    title: str
-    section_path: list[str]
-    section: str
-    kind: str
-    text: str
-    start: int
-    end: int
-    year: int | None = None
-    page: int | None = None
-    page_label: str | None = None
-    score: float | None = None
-
-
 class DocumentOut(BaseModel):
     doc_id: str
     title: str
@@ -91,24 +63,6 @@ class DocumentOut(BaseModel):
 
 class DocumentsResponse(BaseModel):
     documents: list[DocumentOut]
-
-
-class AskResponse(BaseModel):
-    answer: str
-    citations: list[CitationOut]
-    abstained: bool
-    language: Literal["ja", "en"]
-    passages: list[PassageOut]
-    timings_ms: dict[str, float]
-    answered_by: str = Field("extractive", description="'extractive' or 'llm:<provider>'")
-    unverified_claims: list[str] = Field(default_factory=list, description=(
-        "sentences of a generated answer that no passage was found to support (the answer is partly unverified)"))
-    fallback_reason: str | None = Field(None, description="why the LLM answer was replaced by the extractive one")
-    short_answer: str | None = Field(None, description=(
-        "the direct answer, a span of the cited text of the type asked for (a person, place, organisation, date, "
-        "number or name), quoted verbatim from the Japanese documents; null for descriptive questions"))
-    answer_type: str | None = Field(None, description=(
-        "what the question asks for: person, place, organization, date, number, name, yesno, description or list"))
 
 
 class HealthResponse(BaseModel):

@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.routes import ask_response
 from service.chain import QuestionAnswerer, Turn, recent_turns
 from service.config import Settings
 from service.errors import BluebookError
+from service.responses import ask_response
 from service.sessions import SESSION_ID, SessionStore, StoredTurn
 from service.slack.formatting import SlackReply, build_notice, build_reply, safe_text
 

@@ -410,7 +410,8 @@ function addAssistantTurn() {
     answer.setAttribute("aria-busy", "false");
     item.classList.toggle("abstained", turn.abstained);
     abstainedLabel.hidden = !turn.abstained;
-    shortAnswer.hidden = !turn.shortAnswer;
+    // The extractive answer already leads with its short answer ("フィンランドです。「…」"): shown once, not twice.
+    shortAnswer.hidden = !turn.shortAnswer || turn.text.trimStart().startsWith(turn.shortAnswer);
     shortAnswer.replaceChildren(element("span", { class: "short-answer-label", text: `${T.shortAnswer}: ` }),
       turn.shortAnswer || "");
     sources.hidden = !turn.citations.length;

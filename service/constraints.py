@@ -1,0 +1,70 @@
+"""What a question states that its answer must agree with: the figures it names.
+
+"第1回会合はいつ開かれた？" is not answered by a sentence about the 第2回会合, nor "8月の会談で…" by one about a
+会談 in 10月: the question fixes a figure, and a sentence stating another figure of the same kind (and not the
+question's) speaks of another event. A sentence stating no figure of that kind neither agrees nor disagrees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.tokenize import tagged_words
+from service.answer_types import _counter_key, nfkc, number_spans
+
+# How a figure's kind is told apart: a year (2023年) from a duration (3年間, 4年ぶり); an ordinal (第2回, 2回目)
+# from a count (2回).
+ORDINAL_PREFIX = "第"
+ORDINAL_SUFFIX = "目"
+INTERVAL_SUFFIXES = ("ぶり", "振り", "間")
+APPROXIMATE = ("約", "およそ", "以上", "以下", "未満", "超", "近く", "余", "余り", "強", "弱", "前", "後")
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # what is counted, and how: "年:year", "回:ordinal", "箇国:count", "月:count"
+    value: str  # the digits, without separators
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.kind})"
+
+
+def figures(text: str) -> frozenset[Figure]:
+    """The figures of `text` written in digits, each with the kind of thing it counts."""
+    found: set[Figure] = set()
+    for span in number_spans(tagged_words(text), text):
+        if span.counter is None:
+            continue
+        digits = re.sub(r"[,，]", "", nfkc(span.text))
+        match = re.search(r"\d+(?:\.\d+)?", digits)
+        if match is None:
+            continue
+        value = match.group()
+        counter = _counter_key(span.counter)
+        after = digits[match.end():]
+        if counter == "年" and len(value) == 4 and not after.startswith(("年間", "年ぶり", "年振り")):
+            manner = "year"
+        elif digits.startswith(ORDINAL_PREFIX) or after.endswith(ORDINAL_SUFFIX):
+            manner = "ordinal"
+        elif any(after.endswith(s) or f"{nfkc(span.counter)}{s}" in after for s in INTERVAL_SUFFIXES):
+            manner = "interval"
+        else:
+            manner = "count"
+        found.add(Figure(f"{counter}:{manner}", value))
+    return frozenset(found)
+
+
+def contradicted(question_figures: frozenset[Figure], sentence: str) -> list[Figure]:
+    """The question's figures that `sentence` contradicts: it states figures of the same kind, none of them one the
+    question names ("2023年から2024年にかけて" is agreed with by a sentence naming either year)."""
+    if not question_figures:
+        return []
+    stated: dict[str, set[str]] = {}
+    for figure in figures(sentence):
+        stated.setdefault(figure.kind, set()).add(figure.value)
+    asked: dict[str, set[str]] = {}
+    for figure in question_figures:
+        asked.setdefault(figure.kind, set()).add(figure.value)
+    return sorted((f for f in question_figures if f.kind in stated and not asked[f.kind] & stated[f.kind]),
+                  key=str)

@@ -1,0 +1,33 @@
+"""Figures a question states, and sentences that contradict them (wording unlike the dev questions)."""
+
+from service.constraints import Figure, contradicted, figures
+
+
+def test_figures_tell_years_ordinals_intervals_and_counts_apart():
+    found = figures("2019年に第3回会合が開かれ、5年ぶりに12か国が参加し、2回目の協議も行われた。")
+    assert Figure("年:year", "2019") in found
+    assert Figure("回:ordinal", "3") in found
+    assert Figure("年:interval", "5") in found
+    assert Figure("箇国:count", "12") in found
+    assert Figure("回:ordinal", "2") in found
+
+
+def test_a_sentence_about_another_ordinal_contradicts_the_question():
+    asked = figures("第4回の閣僚協議はどこで行われましたか？")
+    assert contradicted(asked, "第5回閣僚協議は5月に東京で行われた。") == [Figure("回:ordinal", "4")]
+    assert contradicted(asked, "第4回閣僚協議は5月に東京で行われた。") == []
+
+
+def test_a_sentence_without_that_kind_of_figure_neither_agrees_nor_disagrees():
+    asked = figures("3月の会談で何が合意されたのですか？")
+    assert contradicted(asked, "両国は経済協力の拡大で合意した。") == []
+    assert contradicted(asked, "9月の会談では経済協力の拡大で合意した。") == [Figure("月:count", "3")]
+
+
+def test_any_of_the_figures_a_question_names_agrees():
+    asked = figures("5月から7月にかけて何回の協議が行われましたか？")
+    assert contradicted(asked, "7月には2回の協議が行われた。") == []
+
+
+def test_commas_and_full_width_digits_do_not_change_a_value():
+    assert figures("１，５００人が参加した。") == figures("1500人が参加した。")
