@@ -111,7 +111,8 @@ def test_a_batch_is_filled_to_its_size_and_the_filling_is_dropped() -> None:
     finally:
         embedder.close()
     assert model.batches == [("query", 4), ("query", 20)], "3 texts run as a batch of 4; one job past the maximum as is"
-    np.testing.assert_allclose(vectors, HashingEmbedder().embed_query_vectors(["一つ目", "二つ目", "三つ目"]), atol=1e-6)
+    expected = HashingEmbedder().embed_query_vectors(["一つ目", "二つ目", "三つ目"])
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
     assert many.shape == (20, model.dimension)
 
 
