@@ -29,9 +29,10 @@ def load_embedder(settings: Settings) -> BatchingEmbedder:
                                         batch_size=settings.embedding_batch_size,
                                         dtype=resolve_embedding_dtype(settings.embedding_dtype),
                                         pad_to_multiple_of=settings.embedding_token_multiple,
-                                        table_from_file=settings.embedding_table_from_file)
+                                        table_from_file=settings.embedding_table_from_file,
+                                        pack_queries=settings.embedding_pack_queries)
     return BatchingEmbedder(model, max_batch=settings.embedding_max_batch,
-                            max_waiting=settings.embedding_max_waiting)
+                            max_waiting=settings.embedding_max_waiting, fixed_sizes=not model.packs_queries)
 
 
 def load_reranker(settings: Settings) -> CrossEncoderReranker | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from index.embed import BatchingEmbedder
@@ -52,3 +53,20 @@ def test_the_real_model_reads_its_token_table_from_the_file_and_drops_the_tokeni
     tokenizer = model._model.tokenizer  # type: ignore[attr-defined]
     assert getattr(tokenizer, "_vocab", None) is None and getattr(tokenizer, "_merges", None) is None
     assert tokenizer("日本とロシア")["input_ids"], "the tokenizer still encodes"
+
+
+def test_packed_questions_embed_as_padded_batches_do(real_answerer: QuestionAnswerer) -> None:
+    embedder = real_answerer.embedder
+    assert isinstance(embedder, BatchingEmbedder)
+    model = embedder.model
+    assert getattr(model, "packs_queries", False), "EmbeddingGemma questions should be packed"
+    rows = [json.loads(line) for line in (PROJECT_ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    questions = list(dict.fromkeys(row["question"] for row in rows))[:20]
+    packed = model.embed_query_vectors(questions)
+    padded = model._model.encode_query(questions, normalize_embeddings=True,  # type: ignore[attr-defined]
+                                       convert_to_numpy=True, show_progress_bar=False)
+    cosines = (packed * padded).sum(axis=1) / np.linalg.norm(padded, axis=1)
+    assert cosines.min() > 0.995, cosines
+    one_by_one = np.stack([model.embed_query_vectors([question])[0] for question in questions[:4]])
+    assert ((one_by_one * packed[:4]).sum(axis=1) > 0.995).all()

@@ -86,3 +86,4 @@ def test_the_table_is_found_by_name_and_shape(tmp_path: Path) -> None:
     assert find_table(tmp_path, "other", 300, 16) is None
     (tmp_path / "broken.safetensors").write_bytes(b"\xff" * 16)  # an unreadable file is skipped
     assert find_table(tmp_path, "embed_tokens", 300, 16) is not None
+
