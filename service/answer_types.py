@@ -680,6 +680,8 @@ def compound_start(words: Sequence[Word], end: int) -> int:
     """The index of the first word of the noun compound that ends with words[end]."""
     j = end
     while j - 1 >= 0 and _joins_compound(words, j - 1):
+        if words[j - 1].surface == "・" and words[j].surface == "第":
+            break  # 対話・第9回外相会合: an ordinal begins the name of the event, after the series it belongs to
         j -= 1
     while j < end and words[j].surface == "・":
         j += 1

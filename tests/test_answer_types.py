@@ -377,3 +377,8 @@ def test_digits_inside_a_name_or_a_word_are_no_figures() -> None:
 
     sentence = "G20とCOP28の議論を受け、二国間関係の強化に向けて約300億円の支援を表明した。"
     assert [s.text for s in number_spans(tagged_words(sentence), sentence)] == ["約300億円"]
+
+
+def test_a_name_ending_in_the_noun_asked_about_comes_before_a_quoted_one() -> None:
+    sentence = "2021年に開催された「日本・太平洋諸島」対話・第3回閣僚会合において、各国は協力の継続で一致した。"
+    assert _short("各国が協力の継続で一致したのは何という会合でしたか？", sentence) == "第3回閣僚会合"
