@@ -49,6 +49,13 @@ class Phase:
     errors: int = 0
     first_error: str = ""
     rss_mb: float = 0.0
+    cpu_seconds: float = 0.0  # the server's CPU time (user + system) during the phase
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The server's CPU per answered request: on a shared machine steadier than requests/s, which moves with
+        the CPU other processes take."""
+        return self.cpu_seconds * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
 
     @property
     def requests_per_second(self) -> float:
@@ -131,10 +138,13 @@ async def drive(url: str, questions: list[str], phase: Phase) -> None:
 def run_phase(url: str, questions: list[str], pid: int, label: str, clients: int, seconds: float) -> Phase:
     asyncio.run(drive(url, questions[:3], Phase("warm-up", 1, 3)))
     phase = Phase(label, clients, seconds)
+    cpu_before = cpu_seconds(pid)
     asyncio.run(drive(url, questions, phase))
+    phase.cpu_seconds = cpu_seconds(pid) - cpu_before
     phase.rss_mb = rss_mb(pid)
     print(f"  {label:<28} {phase.requests_per_second:6.1f} req/s  p50 {phase.percentile(0.5):6.0f} ms  "
-          f"p95 {phase.percentile(0.95):6.0f} ms  errors {phase.errors}  RSS {phase.rss_mb:5.0f} MB"
+          f"p95 {phase.percentile(0.95):6.0f} ms  errors {phase.errors}  RSS {phase.rss_mb:5.0f} MB  "
+          f"CPU {phase.cpu_ms_per_request:4.0f} ms/req  load {os.getloadavg()[0]:.1f}"
           + (f"  first error: {phase.first_error}" if phase.errors else ""), flush=True)
     return phase
 
@@ -255,7 +265,9 @@ def main() -> None:
     if results["peer"]:
         peer_one, peer_sixteen = results["peer"][1], results["peer"][16]
         print(f"  16-client throughput: {sixteen.requests_per_second:.1f} vs {peer_sixteen.requests_per_second:.1f} "
-              f"req/s = {sixteen.requests_per_second / peer_sixteen.requests_per_second:.2f}x the peer")
+              f"req/s = {sixteen.requests_per_second / peer_sixteen.requests_per_second:.2f}x the peer; server CPU per "
+              f"request {sixteen.cpu_ms_per_request:.0f} vs {peer_sixteen.cpu_ms_per_request:.0f} ms = "
+              f"{peer_sixteen.cpu_ms_per_request / sixteen.cpu_ms_per_request:.2f}x less")
         print(f"  1-client p50 vs peer: {one.percentile(0.5):.0f} vs {peer_one.percentile(0.5):.0f} ms = "
               f"{one.percentile(0.5) / peer_one.percentile(0.5):.2f}x;  16-client p95: {sixteen.percentile(0.95):.0f}"
               f" vs {peer_sixteen.percentile(0.95):.0f} ms")

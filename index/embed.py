@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -71,12 +72,36 @@ def model_fingerprint(location: str) -> str:
     return "name:" + location
 
 
-class SentenceTransformerEmbedder(Embeddings):
-    """A sentence-transformers model loaded offline; uses the model's own query and document prompts."""
+def release_tokenizer_sources(tokenizer: object) -> None:
+    """Drop the Python copies of the vocabulary and merges a transformers 5 tokenizer keeps after building its Rust
+    tokenizer from them (`_vocab`, `_merges`; for EmbeddingGemma's 262k tokens measured 140 MB of resident memory).
+    Encoding uses only the Rust tokenizer; these copies would serve saving or extending the vocabulary, which the
+    service never does. Set to None rather than deleted, so any later use fails loudly instead of silently."""
+    for name in ("_vocab", "_merges"):
+        if getattr(tokenizer, name, None) is not None:
+            setattr(tokenizer, name, None)
+    init_kwargs = getattr(tokenizer, "init_kwargs", None)
+    if isinstance(init_kwargs, dict):
+        for name in ("vocab", "merges"):
+            init_kwargs.pop(name, None)
 
-    def __init__(self, model: str, models_dir: Path, batch_size: int = 16, dtype: str = "float32") -> None:
+
+class SentenceTransformerEmbedder(Embeddings):
+    """A sentence-transformers model loaded offline; uses the model's own query and document prompts.
+
+    With `table_from_file`, the token embedding table is read from the weights file row by row instead of held in
+    memory (index/token_table.py: 384 MB less for EmbeddingGemma in bf16, identical vectors).
+
+    Token sequences are padded to a multiple of `pad_to_multiple_of` (the attention mask hides the padding): the
+    CPU kernels (oneDNN) and the allocator keep per-shape state, and a bounded set of shapes keeps the process's
+    memory flat under load (measured: 200 batches of distinct shapes grew it by 380 MB, bucketed shapes by 40 MB)."""
+
+    def __init__(self, model: str, models_dir: Path, batch_size: int = 16, dtype: str = "float32",
+                 pad_to_multiple_of: int = 1, table_from_file: bool = False) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        if pad_to_multiple_of < 1:
+            raise ValueError(f"pad_to_multiple_of must be >= 1, got {pad_to_multiple_of}")
         if dtype not in EMBEDDING_DTYPES:
             raise ValueError(f"dtype must be one of {EMBEDDING_DTYPES}, got {dtype!r}")
         self.model_id = model
@@ -84,6 +109,7 @@ class SentenceTransformerEmbedder(Embeddings):
         self.location = resolve_model_location(model, models_dir)
         self.fingerprint = model_fingerprint(self.location)
         self.batch_size = batch_size
+        self.pad_to_multiple_of = pad_to_multiple_of
         # No model hub is reachable: never let a missing file turn into a download attempt.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -91,12 +117,24 @@ class SentenceTransformerEmbedder(Embeddings):
         from sentence_transformers import SentenceTransformer  # heavy import, deferred to construction
 
         try:
-            self._model = SentenceTransformer(self.location, device="cpu")
-            if dtype == "bfloat16":
-                # Measured on EmbeddingGemma: a query in ~0.65x the fp32 time, cosine 1.000 to the fp32 vector.
-                self._model.to(torch.bfloat16)
+            # Loaded straight into the target precision: no fp32 copy of the weights is ever made and converted.
+            # bf16 measured on EmbeddingGemma: a query in ~0.65x the fp32 time, cosine 1.000 to the fp32 vector.
+            self._model = SentenceTransformer(self.location, device="cpu",
+                                              model_kwargs={"dtype": getattr(torch, dtype)})
         except Exception as exc:  # the library raises many types; the user needs one clear message
             raise ModelError(f"cannot load embedding model {model!r} from {self.location}: {exc}") from exc
+        release_tokenizer_sources(self._model.tokenizer)
+        self.table_from_file = False
+        if table_from_file:
+            from index.token_table import read_table_from_file
+
+            transformer = self._model[0]
+            auto_model = getattr(transformer, "auto_model", None)
+            if auto_model is not None:
+                self.table_from_file = read_table_from_file(auto_model, Path(self.location))
+        self._encode_options: dict[str, object] = (
+            {"processing_kwargs": {"text": {"pad_to_multiple_of": pad_to_multiple_of}}} if pad_to_multiple_of > 1
+            else {})
         # sentence-transformers 6 renamed the method; accept both so older installs keep working
         get_dimension = (getattr(self._model, "get_embedding_dimension", None)
                          or self._model.get_sentence_embedding_dimension)
@@ -107,12 +145,13 @@ class SentenceTransformerEmbedder(Embeddings):
 
     def embed_query_vectors(self, texts: list[str]) -> np.ndarray:
         vectors = self._model.encode_query(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                           convert_to_numpy=True, show_progress_bar=False)
+                                           convert_to_numpy=True, show_progress_bar=False, **self._encode_options)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_document_vectors(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         vectors = self._model.encode_document(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                              convert_to_numpy=True, show_progress_bar=show_progress)
+                                              convert_to_numpy=True, show_progress_bar=show_progress,
+                                              **self._encode_options)
         return np.asarray(vectors, dtype=np.float32)
 
     # LangChain's Embeddings interface
@@ -150,6 +189,12 @@ class _EmbeddingJob:
 _STOP = _EmbeddingJob(texts=[], kind="stop")
 
 
+def batch_sizes_up_to(max_batch: int) -> tuple[int, ...]:
+    """The batch sizes the worker runs: powers of two below `max_batch`, and `max_batch` itself."""
+    sizes = [1 << power for power in range(max_batch.bit_length()) if 1 << power < max_batch]
+    return (*sizes, max_batch)
+
+
 class BatchingEmbedder(Embeddings):
     """The one owner of an embedding model and its tokenizer: a single worker thread embeds for every caller.
 
@@ -157,7 +202,15 @@ class BatchingEmbedder(Embeddings):
     when the worker becomes free are embedded together in one batch of at most `max_batch` texts, which on a CPU
     costs far less than embedding them one after another. A lone query is embedded at once: nothing waits for
     company. Neither the model nor its tokenizer (HF fast tokenizers raise "Already borrowed" when two threads
-    use one) is ever touched by two threads."""
+    use one) is ever touched by two threads.
+
+    Query batches come in a few sizes only (`batch_sizes_up_to`: 1, 2, 4, 8, 16): with 11 questions waiting, 8 go
+    now and 3 join the next batch; with 14, the batch is filled up to 16 with copies of the last question (their
+    vectors are dropped). Like the model's padded token lengths, this bounds the shapes the CPU kernels and the
+    allocator keep state for, which otherwise grows with every new shape."""
+
+    # Fill a batch up to the next size when at least this share of it is real questions; else run a smaller one.
+    FILL_SHARE = 0.75
 
     def __init__(self, model: Embedder, max_batch: int = 16, max_waiting: int = 64) -> None:
         if max_batch < 1:
@@ -170,7 +223,8 @@ class BatchingEmbedder(Embeddings):
         self.dimension = model.dimension
         self.dtype = model.dtype
         self.max_batch = max_batch
-        self.batch_sizes: list[int] = []  # recent batch sizes, for tests and the benchmark (bounded below)
+        self.sizes = batch_sizes_up_to(max_batch)
+        self.batch_sizes: list[int] = []  # recent batch sizes as run (with fill), for tests and the benchmark
         self._queue: queue.Queue[_EmbeddingJob] = queue.Queue(maxsize=max_waiting)
         self._closed = False
         self._worker = threading.Thread(target=self._run, name="embedding-worker", daemon=True)
@@ -208,36 +262,57 @@ class BatchingEmbedder(Embeddings):
             raise RuntimeError("the embedding worker stopped before embedding these texts")
         return job.vectors
 
+    def batch_size_for(self, waiting: int) -> int:
+        """How many texts the next batch holds (real and filled) when `waiting` query texts wait."""
+        if waiting >= self.max_batch:
+            return self.max_batch
+        larger = next(size for size in self.sizes if size >= waiting)
+        if waiting >= self.FILL_SHARE * larger:
+            return larger
+        return max(size for size in self.sizes if size <= waiting)
+
     def _run(self) -> None:
-        carried: _EmbeddingJob | None = None
+        pending: deque[_EmbeddingJob] = deque()  # queries taken from the queue, in order of arrival
+        carried: _EmbeddingJob | None = None  # a document job or the stop: runs after the queries before it
         while True:
-            job = carried or self._queue.get()
-            carried = None
-            if job is _STOP:
-                return
-            if job.kind == "document":
-                self._embed([job])
-                continue
-            batch, count = [job], len(job.texts)
-            while count < self.max_batch:
+            if not pending:
+                job = carried or self._queue.get()
+                carried = None
+                if job is _STOP:
+                    return
+                if job.kind == "document":
+                    self._embed([job])
+                    continue
+                pending.append(job)
+            waiting = sum(len(job.texts) for job in pending)
+            while carried is None and waiting < self.max_batch:
                 try:
-                    waiting = self._queue.get_nowait()
+                    job = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if waiting.kind != "query" or count + len(waiting.texts) > self.max_batch:
-                    carried = waiting  # next round, in order
-                    break
-                batch.append(waiting)
-                count += len(waiting.texts)
-            self._embed(batch)
+                if job.kind == "query":
+                    pending.append(job)
+                    waiting += len(job.texts)
+                else:
+                    carried = job
+            size = self.batch_size_for(waiting)
+            batch = [pending.popleft()]
+            count = len(batch[0].texts)
+            while pending and count + len(pending[0].texts) <= size:
+                count += len(pending[0].texts)
+                batch.append(pending.popleft())
+            # A job of several texts may overshoot a size: fill up to the next one (past max_batch, run as is).
+            self._embed(batch, fill_to=next((s for s in self.sizes if s >= count), count))
 
-    def _embed(self, batch: list[_EmbeddingJob]) -> None:
+    def _embed(self, batch: list[_EmbeddingJob], fill_to: int = 0) -> None:
         try:
             texts = [text for job in batch for text in job.texts]
             if batch[0].kind == "document":
                 vectors = self.model.embed_document_vectors(texts, show_progress=batch[0].show_progress)
             else:
-                vectors = self.model.embed_query_vectors(texts)
+                filled = texts + [texts[-1]] * (fill_to - len(texts))
+                vectors = self.model.embed_query_vectors(filled)
+                texts = filled
             self.batch_sizes = [*self.batch_sizes[-999:], len(texts)]
             offset = 0
             for job in batch:

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         "at most this many concurrent questions are embedded together in one batch"))
     embedding_max_waiting: int = Field(64, ge=1, le=10_000, description=(
         "requests waiting for the embedding worker beyond this block until it catches up (memory stays flat)"))
+    embedding_table_from_file: bool = Field(True, description=(
+        "read the model's token embedding table from its weights file row by row instead of holding it in memory "
+        "(EmbeddingGemma: 384 MB less in bf16, identical vectors); kept in memory when the file does not hold it"))
+    embedding_token_multiple: int = Field(8, ge=1, le=512, description=(
+        "token sequences are padded to a multiple of this (masked, so vectors barely change): a few input shapes "
+        "keep the CPU kernels' per-shape memory bounded under load; 1 = pad to the longest text of a batch only"))
 
     chunk_target_chars: int = Field(300, ge=50, le=4000)
     chunk_overlap_sentences: int = Field(1, ge=0, le=10)

@@ -27,7 +27,9 @@ def load_embedder(settings: Settings) -> BatchingEmbedder:
     """The model in the configured precision, behind the one worker thread that uses it."""
     model = SentenceTransformerEmbedder(settings.embedding_model, settings.models_dir,
                                         batch_size=settings.embedding_batch_size,
-                                        dtype=resolve_embedding_dtype(settings.embedding_dtype))
+                                        dtype=resolve_embedding_dtype(settings.embedding_dtype),
+                                        pad_to_multiple_of=settings.embedding_token_multiple,
+                                        table_from_file=settings.embedding_table_from_file)
     return BatchingEmbedder(model, max_batch=settings.embedding_max_batch,
                             max_waiting=settings.embedding_max_waiting)
 

@@ -20,7 +20,7 @@ from index.bm25 import BM25
 from index.build import build_index, index_is_current
 from index.chunk import ChunkingParams
 from index.corpus import load_corpus
-from index.embed import BatchingEmbedder, resolve_embedding_dtype
+from index.embed import BatchingEmbedder, batch_sizes_up_to, release_tokenizer_sources, resolve_embedding_dtype
 from index.errors import IndexMismatchError
 from index.retrieve import RetrievalFilter
 from index.store import load_index
@@ -83,10 +83,65 @@ def test_concurrent_callers_get_their_own_vectors_from_shared_batches() -> None:
         assert vectors.shape == (2, reference.dimension)
         np.testing.assert_allclose(vectors, reference.embed_query_vectors([question, question + "？"]), atol=1e-6)
     sizes = [size for _, size in model.batches]
-    assert sum(sizes) == 2 * len(QUESTIONS)
+    assert sum(sizes) >= 2 * len(QUESTIONS)
     assert max(sizes) > 2, "callers waiting together must share a batch"
-    assert max(sizes) <= 8
+    assert set(sizes) <= {2, 4, 8}, "batches come in a few sizes only"
     assert len(model.threads) == 1, "one worker thread owns the model"
+
+
+def test_batch_sizes_are_powers_of_two_and_the_maximum() -> None:
+    assert batch_sizes_up_to(1) == (1,)
+    assert batch_sizes_up_to(16) == (1, 2, 4, 8, 16)
+    assert batch_sizes_up_to(12) == (1, 2, 4, 8, 12)
+    embedder = BatchingEmbedder(HashingEmbedder(), max_batch=16)
+    try:
+        # Filled up to the next size when at least 3/4 of it are real questions, else the smaller size runs now.
+        assert [embedder.batch_size_for(waiting) for waiting in (1, 2, 3, 5, 6, 7, 11, 12, 15, 16, 40)] == [
+            1, 2, 4, 4, 8, 8, 8, 16, 16, 16, 16]
+    finally:
+        embedder.close()
+
+
+def test_a_batch_is_filled_to_its_size_and_the_filling_is_dropped() -> None:
+    model = GuardedSlowEmbedder(seconds=0.0)
+    embedder = BatchingEmbedder(model, max_batch=16)
+    try:
+        vectors = embedder.embed_query_vectors(["一つ目", "二つ目", "三つ目"])
+        many = embedder.embed_query_vectors([f"質問{i}" for i in range(20)])
+    finally:
+        embedder.close()
+    assert model.batches == [("query", 4), ("query", 20)], "3 texts run as a batch of 4; one job past the maximum as is"
+    expected = HashingEmbedder().embed_query_vectors(["一つ目", "二つ目", "三つ目"])
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+    assert many.shape == (20, model.dimension)
+
+
+def test_waiting_questions_beyond_a_batch_size_go_in_the_next_batch() -> None:
+    model = GuardedSlowEmbedder(seconds=0.0)
+    embedder = BatchingEmbedder(model, max_batch=16)
+    release = threading.Event()
+    original = model.embed_query_vectors
+
+    def held_first(texts: list[str]) -> np.ndarray:
+        release.wait(5)  # the first question holds the worker until ten more wait behind it
+        return original(texts)
+
+    model.embed_query_vectors = held_first  # type: ignore[method-assign]
+    try:
+        with ThreadPoolExecutor(max_workers=11) as pool:
+            first = pool.submit(embedder.embed_query_vectors, ["最初"])
+            while not model.threads and not embedder._queue.empty():
+                time.sleep(0.001)
+            time.sleep(0.05)
+            rest = [pool.submit(embedder.embed_query_vectors, [q]) for q in QUESTIONS[:10]]
+            while embedder._queue.qsize() < 10:
+                time.sleep(0.001)
+            release.set()
+            assert first.result().shape == (1, model.dimension)
+            assert all(future.result().shape == (1, model.dimension) for future in rest)
+    finally:
+        embedder.close()
+    assert [size for _, size in model.batches] == [1, 8, 2], "10 waiting: 8 now, the other 2 next"
 
 
 def test_a_lone_query_is_embedded_at_once() -> None:
@@ -139,6 +194,23 @@ def test_documents_are_embedded_alone_and_the_index_builds_through_the_worker(tm
         embedder.close()
     assert {kind for kind, _ in model.batches} == {"document"}
     assert manifest.embedding_dtype == "float32" and manifest.embedding_model == model.model_id
+
+
+class TokenizerWithSources:
+    """What a transformers 5 tokenizer keeps besides its Rust tokenizer: the vocabulary and merges it was built from."""
+
+    def __init__(self) -> None:
+        self._vocab = {"<pad>": 0, "▁日本": 1}
+        self._merges = [("▁", "日本")]
+        self.init_kwargs = {"vocab": self._vocab, "merges": self._merges, "pad_token": "<pad>"}
+
+
+def test_the_tokenizers_python_copies_of_its_vocabulary_are_released() -> None:
+    tokenizer = TokenizerWithSources()
+    release_tokenizer_sources(tokenizer)
+    assert tokenizer._vocab is None and tokenizer._merges is None
+    assert tokenizer.init_kwargs == {"pad_token": "<pad>"}
+    release_tokenizer_sources(object())  # a tokenizer without them is left alone
 
 
 @pytest.mark.parametrize(("max_batch", "max_waiting"), [(0, 1), (1, 0)])

@@ -41,3 +41,14 @@ def test_32_concurrent_questions_get_the_answers_they_get_alone(real_settings: S
     for question, expected, got in zip(questions, alone, together, strict=True):
         assert got == expected, question
     assert max(embedder.batch_sizes[batches_before:]) > 1, "concurrent questions were not embedded together"
+
+
+def test_the_real_model_reads_its_token_table_from_the_file_and_drops_the_tokenizers_copies(
+        real_answerer: QuestionAnswerer) -> None:
+    embedder = real_answerer.embedder
+    assert isinstance(embedder, BatchingEmbedder)
+    model = embedder.model
+    assert getattr(model, "table_from_file", False), "the 384 MB token table should be read from the weights file"
+    tokenizer = model._model.tokenizer  # type: ignore[attr-defined]
+    assert getattr(tokenizer, "_vocab", None) is None and getattr(tokenizer, "_merges", None) is None
+    assert tokenizer("日本とロシア")["input_ids"], "the tokenizer still encodes"
