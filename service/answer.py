@@ -558,8 +558,9 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
     bounds: list[tuple[int, int]] = []
     start = 0
     for k, word in enumerate(words):
-        if word.surface in ("（", "(", "）", ")"):
-            # A bracketed remark is a clause of its own: "…44.3%の減少となった（同期間の貿易額全体は約1兆円）".
+        if word.surface in ("（", "(", "）", ")") and not acronym_gloss(sentence, word):
+            # A bracketed remark is a clause of its own: "…44.3%の減少となった（同期間の貿易額全体は約1兆円）"; an
+            # acronym glossing a name (新戦略兵器削減条約（新START）の効力) is part of the words around it.
             if start < word.start:
                 bounds.append((start, word.start))
             start = word.end
@@ -571,6 +572,18 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
     if start < len(sentence):
         bounds.append((start, len(sentence)))
     return bounds
+
+
+def acronym_gloss(sentence: str, bracket: Word) -> bool:
+    """Whether `bracket` opens or closes a bracket holding only an acronym: （CFE）, （新START）."""
+    if bracket.surface in ("（", "("):
+        closing = min((i for i in (sentence.find("）", bracket.end), sentence.find(")", bracket.end)) if i >= 0),
+                      default=-1)
+        inside = sentence[bracket.end:closing] if closing >= 0 else ""
+    else:
+        opening = max(sentence.rfind("（", 0, bracket.start), sentence.rfind("(", 0, bracket.start))
+        inside = sentence[opening + 1:bracket.start] if opening >= 0 else ""
+    return bool(re.fullmatch(r"[^\u3040-\u309f、。（）()]{0,3}[A-Z][A-Z0-9+]{1,7}", inside))
 
 
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],

@@ -389,3 +389,13 @@ def test_dou_iu_before_a_noun_asks_for_that_noun_as_douiu_does() -> None:
     assert classify_question("どういう枠組みで協議したのですか？", "ja").answer_type == AnswerType.ORGANIZATION
     assert classify_question("それはどういうことですか？", "ja").answer_type == AnswerType.DESCRIPTION
     assert classify_question("交渉はどうなった？", "ja").answer_type == AnswerType.DESCRIPTION
+
+
+def test_an_acronym_in_brackets_is_part_of_the_clause_around_it() -> None:
+    from index.tokenize import tagged_words
+    from service.answer import clause_bounds
+
+    sentence = "2月に北方貿易協定（NTA）の停止に関する法律に署名した（同月に発効した）。"
+    clauses = [sentence[a:b] for a, b in clause_bounds(sentence, tagged_words(sentence))]
+    assert clauses[0] == "2月に北方貿易協定（NTA）の停止に関する法律に署名した"
+    assert "同月に発効した" in clauses
