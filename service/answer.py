@@ -487,8 +487,9 @@ class SpanFinder:
             return spans[0]
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
+        headed = self.question_type.head if kind == AnswerType.NAME and self.language == "ja" else None
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
-                                        self._wh_modifier)]
+                                        self._wh_modifier, headed)]
 
     def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
         """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
@@ -557,8 +558,9 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
     bounds: list[tuple[int, int]] = []
     start = 0
     for k, word in enumerate(words):
-        if word.surface in ("（", "(", "）", ")"):
-            # A bracketed remark is a clause of its own: "…44.3%の減少となった（同期間の貿易額全体は約1兆円）".
+        if word.surface in ("（", "(", "）", ")") and not acronym_gloss(sentence, word):
+            # A bracketed remark is a clause of its own: "…44.3%の減少となった（同期間の貿易額全体は約1兆円）"; an
+            # acronym glossing a name (新戦略兵器削減条約（新START）の効力) is part of the words around it.
             if start < word.start:
                 bounds.append((start, word.start))
             start = word.end
@@ -572,10 +574,22 @@ def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]
     return bounds
 
 
+def acronym_gloss(sentence: str, bracket: Word) -> bool:
+    """Whether `bracket` opens or closes a bracket holding only an acronym: （CFE）, （新START）."""
+    if bracket.surface in ("（", "("):
+        closing = min((i for i in (sentence.find("）", bracket.end), sentence.find(")", bracket.end)) if i >= 0),
+                      default=-1)
+        inside = sentence[bracket.end:closing] if closing >= 0 else ""
+    else:
+        opening = max(sentence.rfind("（", 0, bracket.start), sentence.rfind("(", 0, bracket.start))
+        inside = sentence[opening + 1:bracket.start] if opening >= 0 else ""
+    return bool(re.fullmatch(r"[^\u3040-\u309f、。（）()]{0,3}[A-Z][A-Z0-9+]{1,7}", inside))
+
+
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
                        words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
                        particle: str | None = None, roles: list[tuple[int, str]] | None = None,
-                       modifier: str | None = None) -> int:
+                       modifier: str | None = None, head: str | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
@@ -615,7 +629,9 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     # particle of direction (16%まで, not 7.5%から); ロシアのどのあたり → the span right after ロシアの.
     marked = [particle is not None and sentence.startswith(particle, span.end)
               or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
-    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], -weight(scoped[k]),
+    # 何という会合: a name ending in the noun asked about (第9回外相会合) before a quoted one that does not
+    unheaded = [bool(head) and not nfkc(span.text).endswith(nfkc(head)) for span in spans]
+    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], unheaded[k], -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
 
 

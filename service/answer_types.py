@@ -290,7 +290,9 @@ def classify_japanese(question: str) -> QuestionType:
                 nxt.surface in AMOUNT_AFTER or (nxt.lemma or "") in AMOUNT_AFTER):
             found.append((AnswerType.NUMBER, None, None))
         elif lemma in WHICH_WH or surface in ("どの", "どんな", "どういう", "どのような", "どのように", "どう"):
-            if surface in ("どのように", "どう") or (nxt is not None and nxt.surface in ("に", "して", "やって")):
+            says = surface == "どう" and nxt is not None and (nxt.lemma == "言う" or nxt.surface == "いう")
+            if (surface in ("どのように", "どう") and not says
+                    or nxt is not None and nxt.surface in ("に", "して", "やって")):
                 topic = _topic_run(words, i)
                 if surface == "どう" and topic and type_of_head(_head(topic)) == AnswerType.NUMBER:
                     # 成長率はどうだったか: a figure and which way it went (1.2%減)
@@ -299,7 +301,7 @@ def classify_japanese(question: str) -> QuestionType:
                     continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
-            start = i + 1
+            start = i + 2 if says else i + 1  # どう+いう ルート: the noun after いう
             while start < len(words) and words[start].surface in ("よう", "な", "様"):
                 start += 1
             run = _noun_run_after(words, start)
@@ -680,6 +682,8 @@ def compound_start(words: Sequence[Word], end: int) -> int:
     """The index of the first word of the noun compound that ends with words[end]."""
     j = end
     while j - 1 >= 0 and _joins_compound(words, j - 1):
+        if words[j - 1].surface == "・" and words[j].surface == "第":
+            break  # 対話・第9回外相会合: an ordinal begins the name of the event, after the series it belongs to
         j -= 1
     while j < end and words[j].surface == "・":
         j += 1

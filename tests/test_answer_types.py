@@ -377,3 +377,25 @@ def test_digits_inside_a_name_or_a_word_are_no_figures() -> None:
 
     sentence = "G20とCOP28の議論を受け、二国間関係の強化に向けて約300億円の支援を表明した。"
     assert [s.text for s in number_spans(tagged_words(sentence), sentence)] == ["約300億円"]
+
+
+def test_a_name_ending_in_the_noun_asked_about_comes_before_a_quoted_one() -> None:
+    sentence = "2021年に開催された「日本・太平洋諸島」対話・第3回閣僚会合において、各国は協力の継続で一致した。"
+    assert _short("各国が協力の継続で一致したのは何という会合でしたか？", sentence) == "第3回閣僚会合"
+
+
+def test_dou_iu_before_a_noun_asks_for_that_noun_as_douiu_does() -> None:
+    assert classify_question("どういう枠組みで協議したのですか？", "ja").head == "枠組み"
+    assert classify_question("どういう枠組みで協議したのですか？", "ja").answer_type == AnswerType.ORGANIZATION
+    assert classify_question("それはどういうことですか？", "ja").answer_type == AnswerType.DESCRIPTION
+    assert classify_question("交渉はどうなった？", "ja").answer_type == AnswerType.DESCRIPTION
+
+
+def test_an_acronym_in_brackets_is_part_of_the_clause_around_it() -> None:
+    from index.tokenize import tagged_words
+    from service.answer import clause_bounds
+
+    sentence = "2月に北方貿易協定（NTA）の停止に関する法律に署名した（同月に発効した）。"
+    clauses = [sentence[a:b] for a, b in clause_bounds(sentence, tagged_words(sentence))]
+    assert clauses[0] == "2月に北方貿易協定（NTA）の停止に関する法律に署名した"
+    assert "同月に発効した" in clauses
