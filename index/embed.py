@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,17 +228,24 @@ class BatchingEmbedder(Embeddings):
     8, 16): with 11 questions waiting, 8 go now and 3 join the next batch; with 14, the batch is filled up to 16
     with copies of the last question (their vectors are dropped). Like the model's padded token lengths, this
     bounds the shapes the CPU kernels and the allocator keep state for, which otherwise grows with every new shape.
-    A model that packs questions into rows of bucketed lengths bounds its shapes itself and takes any size."""
+    A model that packs questions into rows of bucketed lengths bounds its shapes itself and takes any size.
+
+    With `gather_seconds`, a batch under concurrent load (the previous batch held more than one text) waits up to
+    that long for more questions before it runs: each forward pass has a fixed cost (the weights stream through the
+    CPU once per pass), so fuller batches cost less per question."""
 
     # Fill a batch up to the next size when at least this share of it is real questions; else run a smaller one.
     FILL_SHARE = 0.75
 
     def __init__(self, model: Embedder, max_batch: int = 16, max_waiting: int = 64,
-                 fixed_sizes: bool = True) -> None:
+                 fixed_sizes: bool = True, gather_seconds: float = 0.0) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be >= 1, got {max_batch}")
         if max_waiting < 1:
             raise ValueError(f"max_waiting must be >= 1, got {max_waiting}")
+        if gather_seconds < 0:
+            raise ValueError(f"gather_seconds must be >= 0, got {gather_seconds}")
+        self.gather_seconds = gather_seconds
         self.model = model
         self.model_id = model.model_id
         self.fingerprint = model.fingerprint
@@ -307,9 +315,14 @@ class BatchingEmbedder(Embeddings):
                     continue
                 pending.append(job)
             waiting = sum(len(job.texts) for job in pending)
+            # Under concurrent load (the last batch held several texts), wait a moment for the questions that are
+            # on their way: fewer, fuller batches. A lone client's question never waits.
+            concurrent = bool(self.batch_sizes) and self.batch_sizes[-1] > 1
+            gather_until = time.perf_counter() + (self.gather_seconds if concurrent else 0.0)
             while carried is None and waiting < self.max_batch:
                 try:
-                    job = self._queue.get_nowait()
+                    left = gather_until - time.perf_counter()
+                    job = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if job.kind == "query":

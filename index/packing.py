@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import torch
 
-ROW_TOKENS = 128  # long enough for several questions, short enough that attention over a row stays cheap
+# Rows of two or three questions: attention over a row grows with its square, and 64 measured 0.96x the CPU of
+# 128 and 0.75x of 512 per question (batches of 16 dev questions, bf16).
+ROW_TOKENS = 64
 
 
 def bucket_length(tokens: int) -> int:
@@ -79,8 +81,9 @@ def can_pack(model: Any) -> bool:
 class PackedQueryEncoder:
     """Embeds questions with a SentenceTransformer in packed rows (see the module's docstring)."""
 
-    def __init__(self, model: Any, prompt: str) -> None:
+    def __init__(self, model: Any, prompt: str, row_tokens: int = ROW_TOKENS) -> None:
         self.model = model
+        self.row_tokens = row_tokens
         self.prompt = prompt
         self.transformer = model[0]
         self.auto_model = self.transformer.auto_model
@@ -94,9 +97,11 @@ class PackedQueryEncoder:
         ids = self.tokenizer([self.prompt + text for text in texts], truncation=True,
                              max_length=self.max_length)["input_ids"]
         lengths = [len(row) for row in ids]
-        packing = pack(lengths)
-        if self.window and packing.row_length > self.window:
+        # Within a text shorter than the sliding window, sliding and full attention see the same tokens, so one
+        # block mask serves both kinds of layer; a longer text would need the window inside its block.
+        if self.window and max(lengths) > self.window:
             raise ValueError("a question longer than the sliding window cannot be packed")
+        packing = pack(lengths, self.row_tokens)
         width = packing.row_length
         input_ids = torch.full((len(packing.rows), width), self.pad_id, dtype=torch.long)
         positions = torch.zeros((len(packing.rows), width), dtype=torch.long)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         "at most this many concurrent questions are embedded together in one batch"))
     embedding_max_waiting: int = Field(64, ge=1, le=10_000, description=(
         "requests waiting for the embedding worker beyond this block until it catches up (memory stays flat)"))
+    embedding_gather_ms: float = Field(15.0, ge=0, le=1000, description=(
+        "under concurrent load, a batch waits up to this long for more questions (fewer, fuller batches; measured "
+        "+6-9% requests/s at 16 clients); a lone client's question never waits"))
     embedding_table_from_file: bool = Field(True, description=(
         "read the model's token embedding table from its weights file row by row instead of holding it in memory "
         "(EmbeddingGemma: 384 MB less in bf16, identical vectors); kept in memory when the file does not hold it"))

@@ -32,7 +32,8 @@ def load_embedder(settings: Settings) -> BatchingEmbedder:
                                         table_from_file=settings.embedding_table_from_file,
                                         pack_queries=settings.embedding_pack_queries)
     return BatchingEmbedder(model, max_batch=settings.embedding_max_batch,
-                            max_waiting=settings.embedding_max_waiting, fixed_sizes=not model.packs_queries)
+                            max_waiting=settings.embedding_max_waiting, fixed_sizes=not model.packs_queries,
+                            gather_seconds=settings.embedding_gather_ms / 1000)
 
 
 def load_reranker(settings: Settings) -> CrossEncoderReranker | None:

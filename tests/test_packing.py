@@ -4,7 +4,7 @@ tests/test_serving_real.py."""
 
 from __future__ import annotations
 
-from index.packing import bucket_length, pack
+from index.packing import ROW_TOKENS, bucket_length, pack
 
 
 def test_row_lengths_come_from_a_few_buckets() -> None:
@@ -14,7 +14,7 @@ def test_row_lengths_come_from_a_few_buckets() -> None:
 
 
 def test_texts_that_fit_together_share_one_row() -> None:
-    packing = pack([30, 25, 40])
+    packing = pack([30, 25, 40], row_tokens=128)
     assert packing.rows == [[0, 1, 2]] and packing.row_length == 96
 
 
@@ -29,6 +29,12 @@ def test_more_texts_are_packed_longest_first_into_rows_that_hold_them() -> None:
 
 
 def test_a_text_longer_than_a_row_gets_a_row_of_its_bucketed_length() -> None:
-    packing = pack([300, 20, 120])
+    packing = pack([300, 20, 120], row_tokens=128)
     assert packing.row_length == 320
     assert all(sum([300, 20, 120][index] for index in row) <= 320 for row in packing.rows)
+
+
+def test_the_default_rows_hold_two_or_three_questions() -> None:
+    packing = pack([30, 25, 40, 14, 22])
+    assert packing.row_length == ROW_TOKENS == 64
+    assert max(len(row) for row in packing.rows) <= 3 and len(packing.rows) == 3

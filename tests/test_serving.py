@@ -196,6 +196,34 @@ def test_documents_are_embedded_alone_and_the_index_builds_through_the_worker(tm
     assert manifest.embedding_dtype == "float32" and manifest.embedding_model == model.model_id
 
 
+def test_under_load_a_batch_waits_briefly_for_the_questions_on_their_way() -> None:
+    model = GuardedSlowEmbedder(seconds=0.0)
+    embedder = BatchingEmbedder(model, max_batch=16, gather_seconds=0.5)
+    try:
+        embedder.embed_query_vectors(["一人目", "二人目"])  # a batch of two: the service is under concurrent load
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(embedder.embed_query_vectors, ["次の質問"])
+            time.sleep(0.1)
+            second = pool.submit(embedder.embed_query_vectors, ["少し遅れた質問"])
+            assert first.result().shape == second.result().shape == (1, model.dimension)
+    finally:
+        embedder.close()
+    assert model.batches == [("query", 2), ("query", 2)], "the question 0.1 s behind joined the waiting batch"
+
+
+def test_a_lone_clients_questions_never_wait_for_company() -> None:
+    model = GuardedSlowEmbedder(seconds=0.0)
+    embedder = BatchingEmbedder(model, gather_seconds=5.0)
+    try:
+        started = time.perf_counter()
+        for question in QUESTIONS[:3]:
+            embedder.embed_query_vectors([question])
+        assert time.perf_counter() - started < 1.0
+    finally:
+        embedder.close()
+    assert model.batches == [("query", 1)] * 3
+
+
 class TokenizerWithSources:
     """What a transformers 5 tokenizer keeps besides its Rust tokenizer: the vocabulary and merges it was built from."""
 
@@ -217,6 +245,8 @@ def test_the_tokenizers_python_copies_of_its_vocabulary_are_released() -> None:
 def test_worker_limits_are_checked(max_batch: int, max_waiting: int) -> None:
     with pytest.raises(ValueError, match="must be >= 1, got 0"):
         BatchingEmbedder(HashingEmbedder(), max_batch=max_batch, max_waiting=max_waiting)
+    with pytest.raises(ValueError, match="gather_seconds must be >= 0"):
+        BatchingEmbedder(HashingEmbedder(), gather_seconds=-1)
 
 
 # --- the tagger from many threads --------------------------------------------------------------------------
