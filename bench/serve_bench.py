@@ -1,6 +1,8 @@
 """`make bench`: the product against a naive LangChain peer, each its own uvicorn process on loopback.
 
-Both are driven with the same distinct questions (eval/dev.jsonl) by 1 and 16 concurrent clients for a fixed time;
+Both are driven with the same distinct questions (eval/dev.jsonl) by 1 and 16 concurrent clients for a fixed time
+(in the order product, peer, peer, product, half the time each, so that a load other processes put on a shared
+machine during the run falls on both alike);
 prints requests/s, p50/p95 latency, errors, RSS and the ratios product/peer, the in-process fp32 floor (a bare
 query embedding, fp32, p50), the product's RSS after a sustained run at 32 clients, and its start-up time against
 the time a fresh process takes to load the model alone. The product runs with its answer cache off. Prints figures;
@@ -149,6 +151,14 @@ def run_phase(url: str, questions: list[str], pid: int, label: str, clients: int
     return phase
 
 
+def combined(first: Phase, second: Phase) -> Phase:
+    """Two runs of one phase as one: requests, errors, CPU and time added; the RSS of the later."""
+    return Phase(first.label, first.clients, first.seconds + second.seconds,
+                 latencies_ms=first.latencies_ms + second.latencies_ms, errors=first.errors + second.errors,
+                 first_error=first.first_error or second.first_error, rss_mb=second.rss_mb,
+                 cpu_seconds=first.cpu_seconds + second.cpu_seconds)
+
+
 def model_alone(args: list[str], env: dict[str, str]) -> list[float]:
     command = [PYTHON, str(ROOT / "bench" / "model_alone.py"), *args]
     output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
@@ -241,12 +251,24 @@ def main() -> None:
             for clients in (1, 16):
                 if clients == 1:
                     print(f"  fp32 floor before: {floor.measure():.0f} ms", flush=True)
-                results["product"][clients] = run_phase(f"http://127.0.0.1:{product_port}/v1/ask", questions,
-                                                        product.pid, f"product, {clients} clients", clients,
-                                                        args.seconds)
-                if peer is not None:
-                    results["peer"][clients] = run_phase(f"http://127.0.0.1:{peer_port}/ask", questions, peer.pid,
-                                                         f"peer, {clients} clients", clients, args.seconds)
+                def product_phase(seconds: float, part: str, clients: int = clients) -> Phase:
+                    return run_phase(f"http://127.0.0.1:{product_port}/v1/ask", questions, product.pid,
+                                     f"product, {clients} clients{part}", clients, seconds)
+
+                if peer is None:
+                    results["product"][clients] = product_phase(args.seconds, "")
+                else:
+                    def peer_phase(seconds: float, part: str, clients: int = clients) -> Phase:
+                        return run_phase(f"http://127.0.0.1:{peer_port}/ask", questions, peer.pid,
+                                         f"peer, {clients} clients{part}", clients, seconds)
+
+                    # Product, peer, peer, product, half the time each: a load that other processes on a shared
+                    # machine put on or take off during the run falls on both alike (a drift cancels out).
+                    half = args.seconds / 2
+                    first_product, first_peer = product_phase(half, " (1/2)"), peer_phase(half, " (1/2)")
+                    second_peer, second_product = peer_phase(half, " (2/2)"), product_phase(half, " (2/2)")
+                    results["product"][clients] = combined(first_product, second_product)
+                    results["peer"][clients] = combined(first_peer, second_peer)
                 if clients == 1:
                     print(f"  fp32 floor after: {floor.measure():.0f} ms", flush=True)
         finally:
