@@ -89,31 +89,32 @@ def prepare_document(source: SourceDocument, params: ChunkingParams) -> tuple[St
     return document, passages
 
 
-def unique_sentences(passages: list[Passage]) -> list[Span]:
-    """Each sentence once (overlapping passages share some), in passage order."""
+def sentences_with_passage(passages: list[Passage]) -> list[tuple[Passage, Span]]:
+    """Each sentence once (overlapping passages share some), in passage order, with the first passage holding it.
+    Passages never cross a section, so that passage's section path is the sentence's."""
     seen: set[tuple[int, int]] = set()
-    spans = []
+    found = []
     for passage in passages:
         for span in sentences_of(passage):
             if (span.start, span.end) not in seen:
                 seen.add((span.start, span.end))
-                spans.append(span)
-    return spans
+                found.append((passage, span))
+    return found
+
+
+def unique_sentences(passages: list[Passage]) -> list[Span]:
+    """Each sentence once (overlapping passages share some), in passage order."""
+    return [span for _, span in sentences_with_passage(passages)]
 
 
 def sentence_terms_of(document: StoredDocument, passages: list[Passage]) -> list[tuple[list[str], list[str]]]:
     """The content-word lemmas of each sentence of `unique_sentences(passages)`, with its section path (what the
-    answerer matches a question's words against) and alone; computed here so that no request tags passage text.
-    Passages never cross a section, so a sentence shared by two passages has one section path."""
-    seen: set[tuple[int, int]] = set()
+    answerer matches a question's words against) and alone; computed here so that no request tags passage text."""
     terms = []
-    for passage in passages:
-        for span in sentences_of(passage):
-            if (span.start, span.end) not in seen:
-                seen.add((span.start, span.end))
-                text = document.text[span.start:span.end]
-                terms.append((sorted(set(content_tokens(f"{' '.join(passage.section_path)} {text}"))),
-                              sorted(set(content_tokens(text)))))
+    for passage, span in sentences_with_passage(passages):
+        text = document.text[span.start:span.end]
+        terms.append((sorted(set(content_tokens(f"{' '.join(passage.section_path)} {text}"))),
+                      sorted(set(content_tokens(text)))))
     return terms
 
 
