@@ -29,6 +29,7 @@ from service.answer_types import (
     noun_compound_spans,
     noun_runs,
     question_focus,
+    topic_run,
     type_of_head,
     typed_spans,
 )
@@ -784,18 +785,9 @@ def measured_noun(question: str) -> str | None:
                or (w.lemma or w.surface) in AMOUNT_WH), None)
     if wh is None:
         return None
-    for j in range(wh - 1, -1, -1):
-        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
-            run = [w for w in words[:j]][::-1]
-            compound: list[str] = []
-            for word in run:
-                if word.pos1 in ("名詞", "接尾辞", "接頭辞") and word.pos2 not in ("代名詞", "数詞"):
-                    compound.insert(0, word.surface)
-                else:
-                    break
-            text = "".join(compound)
-            return text if len(text) >= 2 and text not in NUMBER_HEADS else None
-    return None
+    topic = topic_run(words, wh)
+    text = "".join(w.surface for w in topic if not w.is_number)
+    return text if len(text) >= 2 and text not in NUMBER_HEADS else None
 
 
 ENGLISH_MONTHS = {name: number for number, name in enumerate(

@@ -217,7 +217,7 @@ def classify_japanese(question: str) -> QuestionType:
         nxt = words[i + 1] if i + 1 < len(words) else None
         if lemma in PERSON_WH or surface in ("誰", "だれ", "どなた"):
             # 大統領は誰 asks for a person; 主役は誰 or 誰が支援した may be answered by a country or a body.
-            topic = _topic_run(words, i)
+            topic = topic_run(words, i)
             title = _head(topic) if topic and type_of_head(_head(topic)) == AnswerType.PERSON else None
             found.append((AnswerType.PERSON, None, title))
         elif lemma in PLACE_WH or surface == "どこ":
@@ -226,7 +226,7 @@ def classify_japanese(question: str) -> QuestionType:
                 if run:
                     found.append((type_of_head(_head(run)), None, _head(run)))
                     continue
-            topic = _topic_run(words, i)
+            topic = topic_run(words, i)
             if topic and type_of_head(_head(topic)) in (AnswerType.PLACE, AnswerType.ORGANIZATION):
                 # 視察した施設はどこ / 主催した機関はどこ: the topic noun says what kind of place
                 found.append((type_of_head(_head(topic)), None, _head(topic)))
@@ -281,7 +281,7 @@ def classify_japanese(question: str) -> QuestionType:
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             else:
-                run = _topic_run(words, i)
+                run = topic_run(words, i)
             if run:
                 found.append((type_of_head(_head(run)), None, _head(run)))
             else:
@@ -293,7 +293,7 @@ def classify_japanese(question: str) -> QuestionType:
             says = surface == "どう" and nxt is not None and (nxt.lemma == "言う" or nxt.surface == "いう")
             if (surface in ("どのように", "どう") and not says
                     or nxt is not None and nxt.surface in ("に", "して", "やって")):
-                topic = _topic_run(words, i)
+                topic = topic_run(words, i)
                 if surface == "どう" and topic and type_of_head(_head(topic)) == AnswerType.NUMBER:
                     # 成長率はどうだったか: a figure and which way it went (1.2%減)
                     found.append((AnswerType.NUMBER, None, _head(topic)))
@@ -350,7 +350,7 @@ def classify_japanese(question: str) -> QuestionType:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs
         counter = next((c for c in MONEY_COUNTERS[:7] if c in text), counter)
     if kind == AnswerType.NUMBER and head is None:
-        topic = _topic_run(words, len(words))
+        topic = topic_run(words, len(words))
         head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
     ranges = "から" in text and "まで" in text and sum(1 for k, _, _ in found if k == kind) >= 2
@@ -408,13 +408,13 @@ def question_focus(question: str) -> frozenset[str]:
     wh = next((i for i, w in enumerate(words) if is_interrogative(w)), None)
     if wh is None:
         return frozenset()
-    run = _topic_run(words, wh)
+    run = topic_run(words, wh)
     if wh + 1 < len(words) and words[wh + 1].surface == "の":
         run = run + _noun_run_after(words, wh + 2)
     return frozenset(nfkc(w.lemma or w.surface).lower() for w in run if w.pos2 not in ("数詞", "代名詞"))
 
 
-def _topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
+def topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
     """For "XはYの何ですか" style questions, the noun compound marked by は or が before the interrogative."""
     for j in range(wh_index - 1, -1, -1):
         if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":

@@ -506,6 +506,17 @@ def test_a_429_says_when_to_send_again_and_keeps_the_question(
         page.screenshot("rate-limited")
 
 
+def ask_over_a_stubbed_stream(open_page: Callable[..., PageDriver], url: str,
+                              events: list[tuple[str, str]]) -> tuple[PageDriver, Any]:
+    """Open the page, answer its stream request with `events` (server-sent events), ask, and return the turn."""
+    body = "".join(f"event: {name}\r\ndata: {data}\r\n\r\n" for name, data in events)
+    page = open_page(url)
+    page.open()
+    page.page.route("**/v1/chat/stream", lambda route: route.fulfill(
+        status=200, headers={"content-type": "text/event-stream; charset=utf-8"}, body=body))
+    return page, page.ask("質問")
+
+
 def test_citation_pages_and_short_answers_are_shown_when_the_api_gives_them(
         server: LiveServer, open_page: Callable[..., PageDriver]) -> None:
     """Fields other issues add (citation page, page_label, year; a short answer): shown when present."""
@@ -515,12 +526,7 @@ def test_citation_pages_and_short_answers_are_shown_when_the_api_gives_them(
     events = [("token", "引用文。[1]"), ("citations", json.dumps([citation], ensure_ascii=False)),
               ("done", json.dumps({"session_id": "a" * 32, "answer": "引用文。[1]", "abstained": False,
                                    "language": "ja", "short_answer": "答えは短く"}, ensure_ascii=False))]
-    body = "".join(f"event: {name}\r\ndata: {data}\r\n\r\n" for name, data in events)
-    page = open_page(server.url)
-    page.open()
-    page.page.route("**/v1/chat/stream", lambda route: route.fulfill(
-        status=200, headers={"content-type": "text/event-stream; charset=utf-8"}, body=body))
-    turn = page.ask("質問")
+    page, turn = ask_over_a_stubbed_stream(open_page, server.url, events)
     expect(turn.locator(".short-answer")).to_have_text("要点: 答えは短く")
     expect(turn.locator(".citation-meta")).to_have_text("外交青書2024 · 2024 · 128 ページ")
     turn.locator("button.citation").click()
@@ -537,14 +543,10 @@ def test_a_short_answer_the_answer_already_leads_with_is_not_repeated(
     events = [("token", text), ("citations", json.dumps([citation], ensure_ascii=False)),
               ("done", json.dumps({"session_id": "a" * 32, "answer": text, "abstained": False, "language": "ja",
                                    "short_answer": "答えは短く"}, ensure_ascii=False))]
-    body = "".join(f"event: {name}\r\ndata: {data}\r\n\r\n" for name, data in events)
-    page = open_page(server.url)
-    page.open()
-    page.page.route("**/v1/chat/stream", lambda route: route.fulfill(
-        status=200, headers={"content-type": "text/event-stream; charset=utf-8"}, body=body))
-    turn = page.ask("質問")
+    page, turn = ask_over_a_stubbed_stream(open_page, server.url, events)
     expect(turn.locator(".answer")).to_contain_text("答えは短くです。")
     expect(turn.locator(".short-answer")).to_be_hidden()
+    page.screenshot("short-answer-not-repeated")
 
 
 def test_feedback_names_the_answer_by_its_turn_id_even_after_old_turns_are_trimmed(
