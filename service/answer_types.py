@@ -59,12 +59,17 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+# A building or site among the venues: どの施設 is not answered by the region or city it stands in.
+FACILITY_ENDINGS = tuple(e for e in VENUE_ENDINGS if e not in ("市", "町", "村", "州", "県", "地域", "地方", "島",
+                                                              "半島", "海", "回廊", "ページ"))
+# What turns a title into the name of its office (大統領府, 首相官邸, 大臣室).
+OFFICE_SUFFIXES = ("府", "官邸", "室", "庁", "部", "局", "事務所", "公邸")
 DURATION_HEADS = ("期間", "年数", "任期", "期限", "長さ")
 # Heads that ask for people without asking for a name (どんな人たち), and what nouns for groups of people end with.
 GENERIC_PEOPLE = ("人", "人物", "者", "方", "人々")
 PEOPLE_ENDINGS = ("民", "者", "人", "員", "生", "家", "方々")
 # Interrogatives by lemma (unidic writes どこ as 何処, いつ as 何時).
-PERSON_WH = {"誰", "どなた", "何方"}
+PERSON_WH = {"誰", "どなた", "何方", "何者"}
 PLACE_WH = {"何処", "どこ", "何方此方"}
 DATE_WH = {"何時", "いつ"}
 AMOUNT_WH = {"幾ら", "幾つ", "いくら", "いくつ", "どれ位", "どの位", "どれくらい", "どのくらい", "どれほど", "何れ程",
@@ -115,7 +120,7 @@ class QuestionType:
     explicit: bool = True
     # The units a date must have: 何月何日 wants a day, not just a month.
     date_units: frozenset[str] = frozenset()
-    # The suffix a number must have: 何回目 wants an ordinal, 何年ぶり an interval.
+    # The form a number must have: 何回目 (目) and 第何回 (第) want an ordinal, 何年ぶり (ぶり) an interval.
     number_suffix: str | None = None
     # 何と呼ばれる / what is X called: the name is the words the sentence puts before と呼ばれる, と称する.
     naming: bool = False
@@ -200,8 +205,28 @@ def _counter_after(words: Sequence[Word], index: int) -> tuple[str | None, bool]
     return (counter.lemma or counter.surface), extends
 
 
+def _split_fused_counters(words: Sequence[Word]) -> list[Word]:
+    """何人 is one word to the dictionary (なにじん, a nationality), but in a question it is as often 何 + the
+    counter 人 (何人受け入れて): a 何 fused with what reads as a counter after a numeral is split into the two
+    (何者, who, is an interrogative of its own)."""
+    split: list[Word] = []
+    for word in words:
+        rest = word.surface[1:]
+        if word.surface.startswith("何") and rest and (word.lemma or "") not in PERSON_WH and word.pos1 == "名詞" \
+                and word.pos2 != "数詞":
+            as_counted = tagged_words("三" + rest)
+            if len(as_counted) == 2 and as_counted[1].surface == rest and as_counted[1].is_counter:
+                counter = as_counted[1]
+                split.append(Word("何", "名詞", "数詞", "", "何", word.start, word.start + 1))
+                split.append(Word(rest, counter.pos1, counter.pos2, counter.pos3, counter.lemma, word.start + 1,
+                                  word.end))
+                continue
+        split.append(word)
+    return split
+
+
 def classify_japanese(question: str) -> QuestionType:
-    words = tagged_words(question)
+    words = _split_fused_counters(tagged_words(question))
     years = frozenset(YEAR.findall(nfkc(question)))
     text = nfkc(question)
     is_list = any(marker in text for marker in LIST_MARKERS)
@@ -246,6 +271,8 @@ def classify_japanese(question: str) -> QuestionType:
             else:
                 if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
                     number_suffix = words[i + 2].surface
+                elif i > 0 and words[i - 1].surface == "第":  # 第何回 asks for an ordinal, as 何回目 does
+                    number_suffix = "第"
                 found.append((AnswerType.NUMBER, counter, None))
         elif lemma in ("幾ら",) or surface == "いくら":
             found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
@@ -381,6 +408,17 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
                 kind = type_of_head(_head(run))
                 strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
                 return (kind if strict else AnswerType.NAME), _head(run)
+    # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.
+    wh = next((k for k, w in enumerate(words) if w.surface == "何"), None)
+    for j in range(wh - 1 if wh is not None else -1, 0, -1):
+        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+            end = j - 1 if words[j - 1].surface in ("に", "で", "と") and words[j - 1].pos1 == "助詞" else j
+            run = _noun_run_before(words, end)
+            if run and _head(run) not in NAME_NOUNS and type_of_head(_head(run)) != AnswerType.DESCRIPTION:
+                kind = type_of_head(_head(run))
+                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
+                return (kind if strict else AnswerType.NAME), _head(run)
+            break
     return AnswerType.NAME, name_noun
 
 
@@ -579,11 +617,18 @@ def _title_end(words: Sequence[Word], i: int) -> bool:
     return word.pos1 == "接尾辞" and word.surface in ("相", "長", "氏", "官")
 
 
+def _office_after(words: Sequence[Word], i: int) -> bool:
+    """大統領+府, 首相+官邸: the title is part of the name of an office, which is a body, not a person."""
+    if i + 1 >= len(words) or words[i + 1].start != words[i].end:
+        return False
+    return words[i + 1].surface in OFFICE_SUFFIXES
+
+
 def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     spans: list[TypedSpan] = []
     taken: set[int] = set()
     for i in range(len(words)):
-        if not _title_end(words, i):
+        if not _title_end(words, i) or _office_after(words, i):
             continue
         # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
         j = i - 1
@@ -606,7 +651,7 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             start_word, end_word = words[j + 1], words[end]
             if any(k in taken for k in range(j + 1, end + 1)):
                 continue
-            if all(w.pos3 == "国" for w in words[j + 1:end + 1]):  # ロシア大統領: a country, not a name
+            if all(w.pos4 == "国" for w in words[j + 1:end + 1]):  # ロシア大統領: a country, not a name
                 continue
             taken.update(range(j + 1, end + 1))
             spans.append(TypedSpan(AnswerType.PERSON, text[start_word.start:end_word.end], start_word.start,
@@ -862,9 +907,11 @@ def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             if word.start != pieces[-1][-1].end:
                 pieces.append([])
             pieces[-1].append(word)
+    # A compound ending in a figure (同月24日, 前年比3%) states a date or an amount, not a name.
     return [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
             for run in pieces if (len(run) >= 2 or run[0].lemma is None)
-            and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)]
+            and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)
+            and not (run[-1].is_counter and len(run) >= 2 and run[-2].is_number) and not run[-1].is_number]
 
 
 def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[TypedSpan]:
@@ -921,9 +968,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
-            venues = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
-            spans = venues or spans
+            spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(FACILITY_ENDINGS))]
         elif not question_type.head or not question_type.head.endswith(("国", "国家")):
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.
@@ -969,9 +1015,17 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
                                               and not asks_years)]
         if question_type.number_suffix and kind == question_type.answer_type:
-            # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目: both are ordinals.
-            same_form = [s for s in spans if s.text.endswith(question_type.number_suffix)]
-            spans = same_form or [s for s in spans if question_type.number_suffix == "目" and s.text.startswith("第")]
+            # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目 (第何回 the other way round): both
+            # are ordinals.
+            suffix = question_type.number_suffix
+            prefixed = [s for s in spans if s.text.startswith("第")]
+            if suffix == "第":
+                spans = prefixed or [s for s in spans if s.text.endswith("目")]
+            else:
+                spans = [s for s in spans if s.text.endswith(suffix)] or (prefixed if suffix == "目" else [])
+        elif question_type.counter and kind == question_type.answer_type:
+            # 何回会談した asks how many times: the 2回目 or 第3回 of one meeting does not say it.
+            spans = [s for s in spans if not (s.text.startswith("第") or s.text.endswith("目"))]
         if question_type.wants_range:
             spans = number_ranges(spans, sentence) or spans
         if question_type.wants_direction:

@@ -399,3 +399,42 @@ def test_an_acronym_in_brackets_is_part_of_the_clause_around_it() -> None:
     clauses = [sentence[a:b] for a, b in clause_bounds(sentence, tagged_words(sentence))]
     assert clauses[0] == "2月に北方貿易協定（NTA）の停止に関する法律に署名した"
     assert "同月に発効した" in clauses
+
+
+def test_nan_nin_fused_by_the_tagger_still_asks_for_a_count_of_people() -> None:
+    asked = classify_question("避難民を毎月何人受け入れましたか？", "ja")
+    assert (asked.answer_type, asked.counter) == (AnswerType.NUMBER, "人")
+    assert classify_question("その人物は何者ですか？", "ja").answer_type == AnswerType.PERSON
+
+
+def test_a_country_before_a_title_or_an_office_named_after_a_title_is_no_person() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    sentence = "フランス大統領府とドイツ首相府が共同声明を出し、マクロン大統領が演説した。"
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["マクロン"]
+    asked = "ドイツの首相の名前は何ですか？"
+    assert _short(asked, "フランス大統領府とドイツ首相府が共同声明を出した。") is None
+
+
+def test_how_many_times_is_not_answered_by_an_ordinal_but_daini_kai_asks_for_one() -> None:
+    sentence = "両首脳は第5回の会合に合わせて、同年3回目の会談を行った。"
+    assert _short("両首脳はこの年に何回会談しましたか？", sentence) is None
+    assert _short("両首脳が会談したのは第何回の会合の際でしたか？", sentence) == "第5回"
+
+
+def test_the_thing_whose_name_is_asked_is_the_topic_before_the_interrogative() -> None:
+    asked = classify_question("被災者のために設けられた基金には、何という名前が付いていますか？", "ja")
+    assert (asked.answer_type, asked.head) == (AnswerType.NAME, "基金")
+    asked = classify_question("その国の首相は何という名前ですか？", "ja")
+    assert (asked.answer_type, asked.head) == (AnswerType.PERSON, "首相")
+
+
+def test_a_facility_is_not_answered_by_the_region_it_stands_in() -> None:
+    asked = "両首脳はどの施設で会談しましたか？"
+    assert _short(asked, "首脳会談はシベリア地域で行われた。") is None
+    assert _short(asked, "首脳会談はボストーチヌイ宇宙基地で行われた。") == "ボストーチヌイ宇宙基地"
+
+
+def test_a_figure_is_no_name() -> None:
+    assert _short("その演習には何という名前が付いていましたか？", "演習は同月24日に始まった。") is None
