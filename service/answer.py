@@ -493,8 +493,10 @@ class SpanFinder:
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
         headed = self.question_type.head if kind == AnswerType.NAME and self.language == "ja" else None
+        bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
+                 for span in spans]
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
-                                        self._wh_modifier, headed)]
+                                        self._wh_modifier, headed, bound)]
 
     def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
         """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
@@ -594,12 +596,14 @@ def acronym_gloss(sentence: str, bracket: Word) -> bool:
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
                        words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
                        particle: str | None = None, roles: list[tuple[int, str]] | None = None,
-                       modifier: str | None = None, head: str | None = None) -> int:
+                       modifier: str | None = None, head: str | None = None,
+                       bound: Sequence[bool] | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
     （10月）" asked "CIS首脳会合は何月": CIS is nearer 10月; a clause break counts as several characters), then to the
-    nearest span."""
+    nearest span. A span marked in `bound` (a date that is an object or part of a noun, not the time of the event
+    asked about) comes after the others."""
     breaks = [i for i, ch in enumerate(sentence) if ch in CLAUSE_BREAKS]
     clauses = clause_bounds(sentence, words) if words is not None else [(0, len(sentence))]
 
@@ -636,7 +640,9 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
               or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
     # 何という会合: a name ending in the noun asked about (第9回外相会合) before a quoted one that does not
     unheaded = [bool(head) and not nfkc(span.text).endswith(nfkc(head)) for span in spans]
-    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], unheaded[k], -weight(scoped[k]),
+    bound = bound or [False] * len(spans)
+    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], unheaded[k], bound[k],
+                                                 -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
 
 
@@ -710,6 +716,17 @@ def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, 
             said |= {lemma for position, lemma in anchors if span.end < position < closing}
         scoped.append(said)
     return scoped
+
+
+def date_not_time(words: Sequence[Word], span: TypedSpan) -> bool:
+    """Whether a date is not when the sentence's event happened: the object or subject of its verb (9月3日を…に
+    改称する, marked by を or が) or the first part of a noun compound (2024年大統領選挙, a name of the election)."""
+    following = next((w for w in words if w.start >= span.end), None)
+    if following is None or following.start != span.end:
+        return False
+    if following.pos1 == "助詞":
+        return following.surface in ("を", "が")
+    return following.pos1 == "名詞" and not following.is_number and following.pos2 != "数詞"
 
 
 def bracket_before(sentence: str, span: TypedSpan) -> int | None:

@@ -133,6 +133,10 @@ class QuestionType:
     wants_direction: bool = False
     # What does CSTO stand for / EAEUの日本語名: the acronym whose expansion is asked.
     acronym: str | None = None
+    # …法案が成立したのはいつ / いつ表明した: the date asked is when something happened, so a date the sentence uses
+    # as an object (9月3日を…に改称) or as part of a noun (2024年大統領選挙) is not it. 投票日はいつ asks for the
+    # value of a noun, which such a date may well be.
+    event_time: bool = False
 
     @property
     def wants_span(self) -> bool:
@@ -239,6 +243,7 @@ def classify_japanese(question: str) -> QuestionType:
     number_suffix: str | None = None
     naming = False
     asks_name = False
+    event_time = False
     guessed = False  # the type comes from a topic noun, not from the interrogative
     for i, word in enumerate(words):
         lemma = word.lemma or word.surface
@@ -263,6 +268,7 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.PLACE, None, None))
         elif lemma in DATE_WH or surface.startswith("いつ") or lemma.startswith("何時"):
             found.append((AnswerType.DATE, None, None))
+            event_time = event_time or asks_event_time(words, i)
         elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
             found.append((AnswerType.DESCRIPTION, None, None))
         elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
@@ -272,6 +278,7 @@ def classify_japanese(question: str) -> QuestionType:
             if counter in ("年", "月", "日") and not extends:
                 date_units.add(counter)
                 found.append((AnswerType.DATE, counter, None))
+                event_time = event_time or asks_event_time(words, i)
             else:
                 if extends and i + 2 < len(words) and words[i + 2].surface in ("目", "ぶり", "振り"):
                     number_suffix = words[i + 2].surface
@@ -393,7 +400,18 @@ def classify_japanese(question: str) -> QuestionType:
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
                         wants_range=ranges, wants_direction=guessed and kind == AnswerType.NUMBER,
-                        explicit=not guessed, acronym=acronym, asks_name=asks_name and kind == AnswerType.NAME)
+                        explicit=not guessed, acronym=acronym, event_time=event_time,
+                        asks_name=asks_name and kind == AnswerType.NAME)
+
+
+def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
+    """Whether the date asked at words[wh_index] is the time of an event: the topic before it is a clause
+    (成立したのは 何月, 表明したのは いつ) or none (いつ開催された), not a noun whose value is a date (投票日は いつ,
+    会合は いつ)."""
+    for j in range(wh_index - 1, -1, -1):
+        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+            return not _noun_run_before(words, j)
+    return True
 
 
 # Verbs of naming: 何と呼ばれる asks for what something is called.
@@ -556,7 +574,7 @@ def classify_english(question: str) -> QuestionType:
     # "Whose troops": the possessor may be a country or an army as well as a person, so its absence proves nothing.
     explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
-                        date_units=date_units, explicit=explicit)
+                        date_units=date_units, explicit=explicit, event_time=bool(re.search(r"\bwhen\b", text)))
 
 
 ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would", "can",

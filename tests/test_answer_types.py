@@ -458,3 +458,24 @@ def test_only_verbs_of_naming_ask_for_a_name() -> None:
     assert not classify_question("白書はこの動きを何と表現していますか？", "ja").asks_name
     assert not classify_question("狙いは何と何ですか？", "ja").asks_name
     assert classify_question("条約は、正式には何という名前ですか？", "ja").head == "条約"
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # The object of the event's verb (3月8日を…に定める) is not when the event happened.
+    ("祝日を定める法律が議会で可決されたのは何月？", "2月、議会で、3月8日を国民の祝日に定める法律が可決された。",
+     "2月"),
+    # A year that begins a noun compound (2026年地方選挙) names the election, not the time of the announcement.
+    ("首相が出馬を表明したのはいつ？", "首相は、10月、2026年地方選挙への出馬を表明した。", "10月"),
+    ("When did the prime minister announce that he would run?", "首相は、10月、2026年地方選挙への出馬を表明した。",
+     "10月"),
+])
+def test_a_date_that_is_an_object_or_part_of_a_noun_is_not_when_the_event_happened(question: str, sentence: str,
+                                                                                   expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_a_noun_whose_value_is_a_date_may_be_answered_by_a_date_inside_a_compound() -> None:
+    # 選挙はいつ asks for the value of a noun, not for the time of an event: the date naming it answers.
+    assert not classify_question("地方選挙はいつですか？", "ja").event_time
+    assert classify_question("法律が可決されたのはいつ？", "ja").event_time
+    assert _short("地方選挙はいつですか？", "首相は、10月、2026年地方選挙への出馬を表明した。") == "2026年"
