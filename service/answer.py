@@ -122,6 +122,9 @@ class AnswerParams:
     # short answer. Organisations joined once compounds were found across the tagger's splits (tune abstention
     # 0.810 → 0.833 at no accuracy cost).
     strict_types: frozenset[str] = frozenset({"person", "place", "date", "number", "organization"})
+    # A name asked for in so many words (何という基金, 基金の名前, 何と呼ばれる) is strict too: the span finder then
+    # accepts only a quoted name next to the noun named, a compound ending in it, or what the sentence calls so.
+    strict_names: bool = True
     list_margin: float = 0.1
     # Among sentences within typed_margin that state a span of the asked type, lead with the one whose span's
     # clause holds most of the question's words (off: the best-scoring one).
@@ -281,7 +284,8 @@ class ExtractiveAnswerer:
                 typed = [typed[k] for k in sorted(range(len(typed)), key=lambda k: (-supports[k], k))]
             if typed:
                 lead, short = typed[0]
-            elif (question_type.explicit and question_type.answer_type.value in params.strict_types
+            elif (question_type.explicit and (question_type.answer_type.value in params.strict_types
+                                               or question_type.asks_name and params.strict_names)
                   and AnswerType.DESCRIPTION not in question_type.parts):  # 誰にどういう状態: a sentence may say
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
@@ -461,7 +465,7 @@ class SpanFinder:
             # sentence is still evidence, as it is for a Japanese question matched by its words.
             others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
             new = others or new
-        if spans and not new and kind == AnswerType.NAME and self.language == "ja":
+        if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
             new = [s for s in noun_compound_spans(words, sentence) if squash(s.text) not in self._question_key]

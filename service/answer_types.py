@@ -124,6 +124,9 @@ class QuestionType:
     number_suffix: str | None = None
     # 何と呼ばれる / what is X called: the name is the words the sentence puts before と呼ばれる, と称する.
     naming: bool = False
+    # 何という会議 / 基金の名前 / 何と呼ばれる: a name is asked for in so many words, so the answer must be a name
+    # (quoted, called so, or a compound ending in the noun named), not any noun of the sentence.
+    asks_name: bool = False
     # どの水準からどの水準まで: both ends of a range (7.5%から16%).
     wants_range: bool = False
     # 成長率はどうだった: the direction of a change is part of the answer (1.2%減); 何％減った already says it.
@@ -239,6 +242,7 @@ def classify_japanese(question: str) -> QuestionType:
     date_units: set[str] = set()
     number_suffix: str | None = None
     naming = False
+    asks_name = False
     event_time = False
     guessed = False  # the type comes from a topic noun, not from the interrogative
     for i, word in enumerate(words):
@@ -290,6 +294,7 @@ def classify_japanese(question: str) -> QuestionType:
             after = words[i + 1:i + 4]
             run: list[Word] = []
             if after and after[0].surface == "と" and len(after) > 1 and (after[1].lemma == "言う"):
+                asks_name = True
                 run = _noun_run_after(words, i + 3)
                 if not run:  # 何と呼ばれた / 何と称した: a name, quoted in the sentence
                     found.append((AnswerType.NAME, None, None))
@@ -305,6 +310,8 @@ def classify_japanese(question: str) -> QuestionType:
             elif after and after[0].surface in ("と",):
                 found.append((AnswerType.NAME, None, None))
                 naming = True
+                # 何と呼ばれる asks for a name; 何と表現した / 何と訳された for whatever term the sentence uses.
+                asks_name = len(after) > 1 and (after[1].lemma or "") in NAMING_VERBS
                 continue
             elif after and after[0].surface in ("を", "が", "に", "で", "から", "へ"):
                 # 何を選ぶ選挙ですか: the clause describes the noun the question ends with, which is what is asked.
@@ -353,7 +360,7 @@ def classify_japanese(question: str) -> QuestionType:
             if run and _head(run) in NAME_NOUNS:  # 署名した文書の名前は？ asks for a name
                 kind, head = _named_thing(words, _head(run))
                 return QuestionType(kind, head=head, years=years, is_list=is_list, each=each,
-                                    acronym=_acronym(question))
+                                    acronym=_acronym(question), asks_name=True)
             if run:
                 kind = type_of_head(_head(run))
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
@@ -376,6 +383,7 @@ def classify_japanese(question: str) -> QuestionType:
     if kind == AnswerType.NAME and head in NAME_NOUNS:
         # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
         kind, head = _named_thing(words, head)
+        asks_name = True
     if kind == AnswerType.PERSON and head in GENERIC_PEOPLE:
         # どんな人たち asks what kind of people (元島民) as often as who: no name in the sentence is no reason to
         # abstain.
@@ -392,7 +400,8 @@ def classify_japanese(question: str) -> QuestionType:
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
                         wants_range=ranges, wants_direction=guessed and kind == AnswerType.NUMBER,
-                        explicit=not guessed, acronym=acronym, event_time=event_time)
+                        explicit=not guessed, acronym=acronym, event_time=event_time,
+                        asks_name=asks_name and kind == AnswerType.NAME)
 
 
 def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
@@ -405,6 +414,8 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
     return True
 
 
+# Verbs of naming: 何と呼ばれる asks for what something is called.
+NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
 # Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
 NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名")
 ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
@@ -431,7 +442,9 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
         if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
             end = j - 1 if words[j - 1].surface in ("に", "で", "と") and words[j - 1].pos1 == "助詞" else j
             run = _noun_run_before(words, end)
-            if run and _head(run) not in NAME_NOUNS and type_of_head(_head(run)) != AnswerType.DESCRIPTION:
+            if not run or words[end - 1].pos1 != "名詞":
+                continue  # 正式には: an adverb's は, not the topic's
+            if _head(run) not in NAME_NOUNS and type_of_head(_head(run)) != AnswerType.DESCRIPTION:
                 kind = type_of_head(_head(run))
                 strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
                 return (kind if strict else AnswerType.NAME), _head(run)
@@ -956,19 +969,52 @@ def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             and not (run[-1].is_counter and len(run) >= 2 and run[-2].is_number) and not run[-1].is_number]
 
 
-def name_spans(words: Sequence[Word], text: str, head: str | None) -> list[TypedSpan]:
-    """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets."""
+def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool = False) -> list[TypedSpan]:
+    """Quoted names (「正義の行進」), compounds ending with the head noun asked about, acronyms in brackets.
+    `strict` (a name asked for in so many words): nothing else, and where the sentence has the noun named, a quoted
+    name only next to it (「N」基金, 基金「N」): a quote elsewhere in the sentence names something else."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
+    if strict and head and head in text:
+        spans = [s for s in spans if _names_head(words, text, s, head)]
     if head:
         spans += _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
                                   and len(_text(w)) > 1)
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
-    if not spans:
+    if strict and head:
+        # The compound the noun named is put in apposition to: 唯一の交通路であるラチン回廊, テーマ：連結性,
+        # 北方墓参等の事業, and what the sentence calls so (…という / …と呼ばれる).
+        compounds = noun_compound_spans(words, text)
+        spans += [s for s in compounds if re.search(re.escape(head) + r"(である|、|：|:)$", text[:s.start])
+                  or re.match(r"(等|など)の\S{0,12}" + re.escape(head), text[s.end:])]
+        spans += naming_spans(words, text)
+        if not spans and head not in text:
+            # 文書の名前 answered by 共同声明: a sentence that never says the noun may name it by its kind; a
+            # compound with a proper noun in it (日・キルギス首脳共同声明) is a name, a plain noun (漫画家) is not.
+            spans = [s for s in noun_compound_spans(words, text)
+                     if any(w.is_proper or _is_katakana_name(w) for w in words if s.start <= w.start < s.end)]
+    if not spans and not strict:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
         spans = noun_compound_spans(words, text)
     return spans
+
+
+def _names_head(words: Sequence[Word], text: str, quoted: TypedSpan, head: str) -> bool:
+    """Whether the quoted name stands next to the noun `head` it would name: the compound right after its closing
+    bracket (through という / と呼ばれる) or right before its opening bracket ends with `head`."""
+    after = quoted.end + 1
+    for joiner in ("という", "と呼ばれる", "と称する", "と称される", "なる"):
+        if text.startswith(joiner, after):
+            after += len(joiner)
+            break
+    following = [w for w in words if w.start >= after]
+    run = _noun_run_after(following, 0) if following and following[0].start == after else []
+    if run and text[run[0].start:run[-1].end].endswith(head):
+        return True
+    before = [w for w in words if w.end <= quoted.start - 1]
+    run = _noun_run_before(before, len(before)) if before and before[-1].end == quoted.start - 1 else []
+    return bool(run) and text[run[0].start:run[-1].end].endswith(head)
 
 
 def noun_runs(words: Sequence[Word]) -> list[list[Word]]:
@@ -1081,7 +1127,7 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
         if not spans:
-            spans = name_spans(words, sentence, question_type.head)
+            spans = name_spans(words, sentence, question_type.head, strict=question_type.asks_name)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 

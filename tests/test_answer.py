@@ -159,3 +159,11 @@ def test_a_yes_no_answer_takes_the_polarity_of_the_sentence_that_says_what_was_a
     assert deciding_sentence([scene, verdict], scene) is verdict
     assert is_negative(deciding_sentence([scene, verdict], scene).text)
     assert deciding_sentence([scene], scene) is scene
+
+
+def test_a_name_asked_for_in_so_many_words_is_not_answered_by_a_sentence_naming_none(
+        tiny_answerer: QuestionAnswerer) -> None:
+    # The sentence says a policy is kept, not what it is called.
+    assert tiny_answerer.ask("エネルギー分野で日本がとっている方針は何という名前ですか？").answer.abstained
+    described = tiny_answerer.ask("エネルギー分野で日本がとっている方針はどのようなものですか？").answer
+    assert not described.abstained and "サハリン2" in described.citations[0].quote

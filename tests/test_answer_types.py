@@ -440,6 +440,26 @@ def test_a_figure_is_no_name() -> None:
     assert _short("その演習には何という名前が付いていましたか？", "演習は同月24日に始まった。") is None
 
 
+def test_a_name_asked_for_in_so_many_words_must_be_a_name_of_the_noun_asked_about() -> None:
+    asked = "被災者のために作られた基金は、何という名前ですか？"
+    # A quote elsewhere in the sentence names something else; a plain noun is no name.
+    assert _short(asked, "政府は「復興計画」の一環として、被災者への基金の創設を打ち出した。") is None
+    assert _short(asked, "政府は被災者のために「明日への架け橋」基金を創設した。") == "明日への架け橋"
+    assert _short("記念に作られたキャラクターの名前は？", "記念として漫画家の山田氏が作成したキャラクター") is None
+    # In apposition, or by its kind where the sentence never says the noun asked about.
+    assert _short("二つの町を結ぶ唯一の道路の名前は何ですか？",
+                  "両町を結ぶ唯一の道路であるサルマ街道が封鎖された。") == "サルマ街道"
+    signed = "両首脳は日・モンゴル共同声明に署名した。"
+    assert _short("両首脳が署名した文書の名前は？", signed) == "日・モンゴル共同声明"
+
+
+def test_only_verbs_of_naming_ask_for_a_name() -> None:
+    assert classify_question("その輸送路は何と呼ばれていますか？", "ja").asks_name
+    assert not classify_question("白書はこの動きを何と表現していますか？", "ja").asks_name
+    assert not classify_question("狙いは何と何ですか？", "ja").asks_name
+    assert classify_question("条約は、正式には何という名前ですか？", "ja").head == "条約"
+
+
 @pytest.mark.parametrize(("question", "sentence", "expected"), [
     # The object of the event's verb (3月8日を…に定める) is not when the event happened.
     ("祝日を定める法律が議会で可決されたのは何月？", "2月、議会で、3月8日を国民の祝日に定める法律が可決された。",
