@@ -496,7 +496,7 @@ ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon
 ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)\b|\bon what date\b")),
                       ("月", re.compile(r"\b(what|which) month\b")))
 ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|large|big|often)\b|\bwhat (percentage|percent|share|"
-                            r"proportion|rate|number|amount|sum|level|figure|value)\b|\bby how much\b")
+                            r"proportion|rate|rating|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
 ENGLISH_WHICH = re.compile(r"\b(which|what)\s+(?:(?:two|three|four|five|new|former|main|other|first|second|"
                            r"specific|particular)\s+)?([a-z-]+)")
@@ -516,8 +516,8 @@ ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
                         "spokesperson", "spokesman", "governor", "chief", "secretary", "mayor", "chair",
                         "representative", "founder", "author", "winner", "candidate"),
     AnswerType.DATE: ("year", "date", "day", "month", "time", "period", "deadline"),
-    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "sum", "level",
-                        "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
+    AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "rating", "sum",
+                        "level", "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
                         "total", "size", "length", "distance", "turnout", "volume", "value", "count", "age",
                         "duration", "growth"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
@@ -529,7 +529,8 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国
                     ("missiles", "発"), ("rounds", "回"))
 
 
-ENGLISH_EXPANSION = re.compile(r"\b(stand|stands|short) for\b|\b(abbreviation|acronym)\b|\bfull (name|form)\b")
+ENGLISH_EXPANSION = re.compile(r"\b(stand|stands|short) for\b|\b(abbreviation|acronym)\b"
+                               r"|\b(full|official) (?:english )?(name|form|title)\b|\benglish (name|title)\b")
 
 
 def classify_english(question: str) -> QuestionType:
@@ -544,7 +545,8 @@ def classify_english(question: str) -> QuestionType:
     for pattern, kind in ((ENGLISH_PERSON, AnswerType.PERSON), (ENGLISH_PLACE, AnswerType.PLACE),
                           (ENGLISH_DATE, AnswerType.DATE), (ENGLISH_REASON, AnswerType.DESCRIPTION)):
         for match in pattern.finditer(text):
-            found.append((match.start(), kind, None, None))
+            if not _english_subordinate(text, match.start()):
+                found.append((match.start(), kind, None, None))
     for match in ENGLISH_NUMBER.finditer(text):
         rest = text[match.end():match.end() + 30]
         counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
@@ -574,14 +576,29 @@ def classify_english(question: str) -> QuestionType:
     # "Whose troops": the possessor may be a country or an army as well as a person, so its absence proves nothing.
     explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
-                        date_units=date_units, explicit=explicit, event_time=bool(re.search(r"\bwhen\b", text)))
+                        date_units=date_units, explicit=explicit,
+                        event_time=any(not _english_subordinate(text, m.start())
+                                       for m in re.finditer(r"\bwhen\b", text)))
+
+
+def _english_subordinate(text: str, position: int) -> bool:
+    """Whether the wh-word at `position` opens a subordinate clause ("what rating did he keep when he declared…",
+    "the city where the talks were held") rather than asking: it follows other words of the question, not a
+    conjunction (when and where) or a comma."""
+    before = text[:position].rstrip()
+    if not before or before.endswith((",", ";")):
+        return False
+    previous = re.findall(r"[a-z]+", before)
+    return bool(previous) and previous[-1] not in ("and", "or", "but", "then", "exactly") and bool(
+        re.search(r"\b(what|which|who|whom|whose|how|where|when|why|is|are|was|were|did|does|do)\b", before))
 
 
 ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would", "can",
                      "could", "of", "in", "to", "for", "with", "by", "on", "at", "from", "that", "which", "who",
                      "after", "before", "during", "as", "called", "named", "known", "and", "when", "since"}
 ENGLISH_SKIP = {"the", "a", "an", "two", "three", "four", "new", "former", "main", "other", "first", "second",
-                "specific", "particular", "kind", "type", "sort"}
+                "specific", "particular", "kind", "type", "sort", "only", "next", "last", "latest", "full",
+                "official"}
 
 
 def _english_head(rest: str) -> str | None:
@@ -595,13 +612,21 @@ def _english_head(rest: str) -> str | None:
         return "did"  # what did X say/do: a description
     chunk: list[str] = []
     for word in words[:7]:
-        if word in ENGLISH_CHUNK_END or word.endswith("ed") and chunk:
+        if word in ENGLISH_CHUNK_END or word.endswith(("ed", "ing")) and chunk and not any(
+                word in nouns for nouns in ENGLISH_HEADS.values()):
             break
         if word in ENGLISH_SKIP and not chunk:
             continue
         chunk.append(word.split("'")[0].split("’")[0])
     if not chunk:
         return None
+    if chunk[-1] in ("name", "names", "title") and len(words) > len(chunk) + 1:
+        # "the name of the only route linking…": what is named says what kind of name is asked
+        rest_words = words[words.index(chunk[-1]) + 1:]
+        if rest_words and rest_words[0] == "of":
+            named = _english_head(" ".join(rest_words[1:]))
+            if named is not None and named not in ("did",):
+                return named
     known = [w for w in chunk if any(w in nouns for nouns in ENGLISH_HEADS.values()) or w in ("name", "names")]
     return known[0] if known else chunk[-1]
 

@@ -492,3 +492,21 @@ def test_a_noun_whose_value_is_a_date_may_be_answered_by_a_date_inside_a_compoun
 def test_a_place_asked_with_a_case_particle_must_play_that_role(question: str, sentence: str,
                                                                 expected: str | None) -> None:
     assert _short(question, sentence) == expected
+
+
+def test_an_english_wh_word_inside_a_subordinate_clause_asks_nothing() -> None:
+    # "when he spoke" says at what time the rating held; the question asks for the rating alone.
+    asked = classify_question("What turnout did the commission report when it closed the polls?", "en")
+    assert (asked.answer_type, asked.parts, asked.event_time) == (AnswerType.NUMBER, (), False)
+    asked = classify_question("What approval rating did the governor have?", "en")
+    assert asked.answer_type == AnswerType.NUMBER
+    both = classify_question("When and where was the treaty signed?", "en")
+    assert (both.answer_type, both.parts, both.event_time) == (AnswerType.DATE, (AnswerType.PLACE,), True)
+
+
+def test_the_name_of_an_english_thing_is_asked_by_what_is_named() -> None:
+    assert classify_question("What is the name of the only bridge linking the two islands?", "en").head == "bridge"
+    asked = classify_question("What is the EAEU's full English name?", "en")
+    assert (asked.head, asked.acronym) == ("abbreviation", "EAEU")
+    assert _short("What is the EAEU's full English name?", "5 EAEU : Eurasian Economic Union") == \
+        "Eurasian Economic Union"
