@@ -474,6 +474,12 @@ class SpanFinder:
             # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.
             new = [s for s in new if titles_agree(sentence[s.end:compound_end(sentence, words, s)],
                                                   self.question_type.head)]
+        if kind == AnswerType.PERSON and self.language == "ja":
+            # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
+            # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
+            # abstention +1 item, nothing else moved.
+            new = [s for s in new if s.answer_type == AnswerType.PERSON
+                   or sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
@@ -819,6 +825,9 @@ def titles_agree(title: str, asked: str) -> bool:
         return True
     title, asked = _title_key(title), _title_key(asked)
     return asked in title or title in asked or title[-1] == asked[-1]
+
+
+ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
 
 
 def wh_case(question: str) -> str | None:

@@ -35,3 +35,10 @@ def test_a_person_titled_otherwise_does_not_answer_for_the_title_asked() -> None
     assert _short(asked, "9月にはバトツェツェグ外相が来日し、会談を行った。") == "バトツェツェグ"
     # A category of office is no title: any minister is a 閣僚.
     assert _short("会談した閣僚は誰ですか？", "9月にはバトツェツェグ外相が来日し、会談を行った。") == "バトツェツェグ"
+
+
+def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_the_actor() -> None:
+    asked = "新しい教科書を執筆したのは誰ですか？"
+    assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
+    assert _short(asked, "ロシア政府は、新しい歴史教科書を作成した。") == "ロシア政府"
+    assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
