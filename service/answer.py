@@ -33,7 +33,7 @@ from service.answer_types import (
     type_of_head,
     typed_spans,
 )
-from service.constraints import contradicted, figures
+from service.constraints import contradicted, figures, other_stage, stages
 from service.romaji import katakana_to_latin, sounds_alike
 
 ABSTAIN_MESSAGES = {
@@ -225,11 +225,14 @@ class ExtractiveAnswerer:
         # ("2024年1月1日に…加盟") still speaks of this year's.
         question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
             if language == "ja" else frozenset()
-        agreeing = [s for s in scored if not contradicted(question_figures, s.text)]
+        # Likewise a sentence naming only other stages of an agreement (発効 for 署名) than the one asked about.
+        asked_stages = stages(question) if language == "ja" and question_type.wants_span else frozenset()
+        agreeing = [s for s in scored if not contradicted(question_figures, s.text)
+                    and not other_stage(asked_stages, s.text)]
         if not agreeing:
-            stated = ", ".join(sorted(str(f) for f in question_figures))
-            return self.abstain(language, retrieved, f"every retrieved sentence states other figures than the "
-                                                     f"question's {stated}", question_type)
+            stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
+            return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
+                                                     f"than the question's {stated}", question_type)
         scored = agreeing
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
