@@ -133,6 +133,9 @@ class QuestionType:
     wants_direction: bool = False
     # What does CSTO stand for / EAEUの日本語名: the acronym whose expansion is asked.
     acronym: str | None = None
+    # Which ministry / the name of the route: the Japanese nouns a span of the English head's kind ends with (省;
+    # 回廊, ルート), so the span named by that kind comes first.
+    head_endings: tuple[str, ...] = ()
     # …法案が成立したのはいつ / いつ表明した: the date asked is when something happened, so a date the sentence uses
     # as an object (9月3日を…に改称) or as part of a noun (2024年大統領選挙) is not it. 投票日はいつ asks for the
     # value of a noun, which such a date may well be.
@@ -577,8 +580,29 @@ def classify_english(question: str) -> QuestionType:
     explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=date_units, explicit=explicit,
+                        head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))
+
+
+# English nouns for kinds of things and the Japanese nouns a name of that kind ends with: a closed vocabulary of
+# the kinds of bodies, documents, events and places the documents name (Ministry → 国防省, route → ラチン回廊).
+ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
+    "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
+    "company": ("会社",), "court": ("裁判所",), "bank": ("銀行",), "organization": ("機構", "機関", "組織"),
+    "organisation": ("機構", "機関", "組織"), "alliance": ("同盟",), "union": ("連合", "同盟"),
+    "council": ("理事会", "評議会", "会議"), "committee": ("委員会",), "party": ("党",), "army": ("軍",),
+    "forces": ("軍", "部隊"), "troops": ("軍", "部隊"), "election": ("選挙",), "treaty": ("条約",),
+    "agreement": ("協定", "合意"), "law": ("法", "法律"), "declaration": ("宣言",), "statement": ("声明",),
+    "meeting": ("会合", "会議", "会談"), "summit": ("首脳会合", "首脳会議", "サミット"), "conference": ("会議",),
+    "forum": ("フォーラム",), "dialogue": ("対話",), "exercise": ("演習",), "exercises": ("演習",),
+    "operation": ("作戦",), "plan": ("計画",), "project": ("計画", "プロジェクト"), "programme": ("プログラム", "計画"),
+    "program": ("プログラム", "計画"), "strategy": ("戦略",), "initiative": ("イニシアティブ", "構想"),
+    "framework": ("枠組み", "枠組"), "policy": ("政策",), "statistics": ("統計",), "fund": ("基金",),
+    "city": ("市",), "region": ("地域", "地方"), "island": ("島",), "islands": ("諸島", "島"), "port": ("港",),
+    "airport": ("空港",), "university": ("大学",), "prize": ("賞",), "award": ("賞",), "festival": ("祭",),
+    "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "festival_": (),
+}
 
 
 def _english_subordinate(text: str, position: int) -> bool:
@@ -772,7 +796,12 @@ def _joins_compound(words: Sequence[Word], k: int) -> bool:
     if word.end != following.start:
         return False
     if word.is_number:
-        return k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number and _joins_compound(words, k - 1))
+        # 第9回外相会合, and a year that begins a name (2024年大統領選挙): the figure is part of the compound
+        year_of_name = bool(re.fullmatch(r"(?:19|20)\d\d", nfkc(word.surface))) and following.surface == "年" \
+            and k + 2 < len(words) and words[k + 2].start == following.end and words[k + 2].pos1 == "名詞" \
+            and not words[k + 2].is_number and words[k + 2].pos2 != "数詞"
+        return year_of_name or k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number
+                                          and _joins_compound(words, k - 1))
     return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
             or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
             or word.surface == "・")
@@ -1069,6 +1098,12 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                           for m in LATIN_ACRONYM.finditer(sentence)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
+        if question_type.head_endings and kind == question_type.answer_type:
+            # which ministry: a compound ending in 省 is one, though 省 alone is too short to mark every organisation
+            spans += [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(question_type.head_endings))
+                      if s.text not in question_type.head_endings
+                      and not any(o.start == s.start and o.end == s.end for o in spans)]
     elif kind == AnswerType.DATE:
         spans = date_spans(sentence)
         if question_type.counter == "年" and kind == question_type.answer_type:
@@ -1126,6 +1161,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
+        if not spans and question_type.head_endings:
+            endings = question_type.head_endings
+            spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))
+                     if s.text not in endings]
         if not spans:
             spans = name_spans(words, sentence, question_type.head, strict=question_type.asks_name)
     return sorted(spans, key=lambda s: (s.start, -s.end))

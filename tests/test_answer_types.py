@@ -497,3 +497,21 @@ def test_the_name_of_an_english_thing_is_asked_by_what_is_named() -> None:
     assert (asked.head, asked.acronym) == ("abbreviation", "EAEU")
     assert _short("What is the EAEU's full English name?", "5 EAEU : Eurasian Economic Union") == \
         "Eurasian Economic Union"
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # The kind an English question names (ministry, route) picks the Japanese name of that kind (…省, …回廊).
+    ("Which ministry was the union reported to be at odds with?", "組合は軍や財務省との対立が報じられていた。",
+     "財務省"),
+    # A noun for the kind of thing (交通路, 民間警備会社) with its name in apposition: the name answers.
+    ("What is the name of the only road linking the valley with the coast?",
+     "谷と沿岸をつなぐ唯一の交通路であるサラン回廊が封鎖された。", "サラン回廊"),
+    ("Which private security company guarded the port?", "港は民間警備会社「ブラックロック」が警備した。",
+     "ブラックロック"),
+    ("警備を担った民間の会社はどこですか？", "港は民間警備会社「ブラックロック」が警備した。", "ブラックロック"),
+    # A year that begins a name is part of it.
+    ("Which election did the governor say he would contest?", "知事は、3月、2027年州議会選挙への出馬を表明した。",
+     "2027年州議会選挙"),
+])
+def test_the_kind_asked_about_and_a_name_in_apposition_to_it(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
