@@ -481,6 +481,19 @@ def test_a_noun_whose_value_is_a_date_may_be_answered_by_a_date_inside_a_compoun
     assert _short("地方選挙はいつですか？", "首相は、10月、2026年地方選挙への出馬を表明した。") == "2026年"
 
 
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    ("首脳会合はどこで開催されましたか？", "日本は、3月に首脳会合を開催し、協力の強化で一致した。", None),
+    ("首脳会合はどこで開催されましたか？", "3月に南アフリカで開催された首脳会合で一致した。", "南アフリカ"),
+    ("首脳会合はどこで開かれた？", "同年には首脳会合（英国・ロンドン）が開かれた。", "ロンドン"),
+    ("部隊の一部はどこに移動したの？", "部隊の一部がベラルーシへ移動し、ポーランドは警戒を強めた。", "ベラルーシ"),
+    ("検問所はどこに設置されましたか？", "ラチン回廊において検問所が設置された。", "ラチン回廊"),
+    ("検問所はどこに設置されましたか？", "アルメニアは、ラチン回廊で検問所が設置されたと非難した。", "ラチン回廊"),
+])
+def test_a_place_asked_with_a_case_particle_must_play_that_role(question: str, sentence: str,
+                                                                expected: str | None) -> None:
+    assert _short(question, sentence) == expected
+
+
 def test_an_english_wh_word_inside_a_subordinate_clause_asks_nothing() -> None:
     # "when he spoke" says at what time the rating held; the question asks for the rating alone.
     asked = classify_question("What turnout did the commission report when it closed the polls?", "en")
