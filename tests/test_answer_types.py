@@ -528,3 +528,23 @@ def test_the_name_of_an_english_thing_is_asked_by_what_is_named() -> None:
 ])
 def test_the_kind_asked_about_and_a_name_in_apposition_to_it(question: str, sentence: str, expected: str) -> None:
     assert _short(question, sentence) == expected
+
+
+def test_an_acronym_asked_in_another_language_or_as_short_for_is_its_expansion() -> None:
+    glossary = "〈略語解説〉 APEC (Asia-Pacific Economic Cooperation) : アジア太平洋経済協力 (3)"
+    assert _short("APECは日本語にすると何と言いますか？", glossary) == "アジア太平洋経済協力"
+    assert _short("APECは英語で何という枠組みの略ですか？", glossary) == "Asia-Pacific Economic Cooperation"
+
+
+def test_a_season_answers_which_season_and_roughly_when() -> None:
+    sentence = "同国では、特に冬季には首都を含む北部で停電が頻発した。"
+    assert _short("停電が多かったのはどの季節？", sentence) == "冬季"
+    assert _short("停電が増え始めたのはいつ頃ですか？", "春以降、北部で停電が増え始めた。") == "春以降"
+    # a plain いつ still wants a date
+    assert _short("停電が増え始めたのはいつですか？", "春以降、北部で停電が増え始めた。") is None
+
+
+def test_two_interrogatives_of_one_kind_joined_ask_for_two_joined_spans() -> None:
+    sentence = "両軍は合同演習（4月から5月）や共同哨戒（3月及び10月）を実施した。"
+    assert classify_question("共同哨戒が行われたのは何月と何月？", "ja").wants_pair
+    assert _short("共同哨戒が行われたのは何月と何月？", sentence) == "3月及び10月"
