@@ -514,13 +514,18 @@ class SpanFinder:
                 return min(spans, key=lambda s: (abs((s.start + s.end) // 2 - position), s.start))
         anchors = self._anchors(sentence)
         words = tagged_words(sentence)
-        if not anchors and not (self._role_lemmas and kind == AnswerType.PERSON):
+        if not anchors and not (self._role_lemmas and kind == AnswerType.PERSON) and len(spans) == 1:
             return spans[0]
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
-        headed = self.question_type.head if kind == AnswerType.NAME and self.language == "ja" else None
+        headed: tuple[str, ...] | None = None
+        if kind == AnswerType.NAME and self.language == "ja" and self.question_type.head:
+            headed = (self.question_type.head,)
+        elif kind == self.question_type.answer_type and self.question_type.head_endings:
+            headed = self.question_type.head_endings  # which ministry: a span ending in 省 first
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
-                 for span in spans]
+                 or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
+                 and names_in_apposition(sentence, span, spans) for span in spans]
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
                                         self._wh_modifier, headed, bound)]
 
@@ -622,7 +627,7 @@ def acronym_gloss(sentence: str, bracket: Word) -> bool:
 def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, str]],
                        words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
                        particle: str | None = None, roles: list[tuple[int, str]] | None = None,
-                       modifier: str | None = None, head: str | None = None,
+                       modifier: str | None = None, head: tuple[str, ...] | None = None,
                        bound: Sequence[bool] | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
@@ -665,9 +670,9 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     marked = [particle is not None and sentence.startswith(particle, span.end)
               or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
     # 何という会合: a name ending in the noun asked about (第9回外相会合) before a quoted one that does not
-    unheaded = [bool(head) and not nfkc(span.text).endswith(nfkc(head)) for span in spans]
+    unheaded = [bool(head) and not nfkc(span.text).endswith(tuple(nfkc(h) for h in head or ())) for span in spans]
     bound = bound or [False] * len(spans)
-    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], unheaded[k], bound[k],
+    return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], bound[k], unheaded[k],
                                                  -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
 
@@ -753,6 +758,21 @@ def date_not_time(words: Sequence[Word], span: TypedSpan) -> bool:
     if following.pos1 == "助詞":
         return following.surface in ("を", "が")
     return following.pos1 == "名詞" and not following.is_number and following.pos2 != "数詞"
+
+
+# What joins a noun for a kind of thing to the name of the thing it is (民間軍事会社「ワグネル」, 唯一の交通路である
+# ラチン回廊).
+APPOSITION_JOINERS = ("「", "『", "である", "であった", "であり、")
+
+
+def names_in_apposition(sentence: str, span: TypedSpan, spans: Sequence[TypedSpan]) -> bool:
+    """Whether `span` is only the kind of thing whose name another span, put right after it, gives: 民間軍事会社 in
+    民間軍事会社「ワグネル」, 交通路 in 交通路であるラチン回廊."""
+    for joiner in APPOSITION_JOINERS:
+        if sentence.startswith(joiner, span.end):
+            start = span.end + len(joiner)
+            return any(other.start == start and other is not span for other in spans)
+    return False
 
 
 def bracket_before(sentence: str, span: TypedSpan) -> int | None:

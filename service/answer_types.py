@@ -45,7 +45,11 @@ ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政�
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
-              "期", "四半期")
+              "期", "四半期", "季節")
+# Seasons and parts of a year: what どの季節 and いつ頃 may be answered with besides a date (夏期, 春以降).
+SEASONS = ("春", "夏", "秋", "冬", "春季", "夏季", "秋季", "冬季", "春期", "夏期", "秋期", "冬期", "年初", "年末",
+           "上半期", "下半期", "年明け")
+SEASON_AFTER = ("以降", "以来", "頃", "ごろ", "まで", "先")
 NUMBER_HEADS = ("数", "額", "金額", "割合", "率", "人数", "規模", "件数", "回数", "倍率", "総額", "量", "比率",
                 "シェア", "程度", "距離", "期間", "年数", "水準", "幅", "増加率", "減少率", "成長率", "価格", "予算")
 DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点", "状況", "様子", "考え", "見解", "立場", "姿勢",
@@ -129,10 +133,17 @@ class QuestionType:
     asks_name: bool = False
     # どの水準からどの水準まで: both ends of a range (7.5%から16%).
     wants_range: bool = False
+    # 何月と何月 / 何か国と何か国: two of the same kind joined, answered by two joined spans (6月及び12月).
+    wants_pair: bool = False
     # 成長率はどうだった: the direction of a change is part of the answer (1.2%減); 何％減った already says it.
     wants_direction: bool = False
     # What does CSTO stand for / EAEUの日本語名: the acronym whose expansion is asked.
     acronym: str | None = None
+    # Which ministry / the name of the route: the Japanese nouns a span of the English head's kind ends with (省;
+    # 回廊, ルート), so the span named by that kind comes first.
+    head_endings: tuple[str, ...] = ()
+    # いつ頃: a rough time, which a season (春以降) answers as well as a date.
+    rough_time: bool = False
     # …法案が成立したのはいつ / いつ表明した: the date asked is when something happened, so a date the sentence uses
     # as an object (9月3日を…に改称) or as part of a noun (2024年大統領選挙) is not it. 投票日はいつ asks for the
     # value of a noun, which such a date may well be.
@@ -396,12 +407,28 @@ def classify_japanese(question: str) -> QuestionType:
         head = _head(topic) if topic else None
     parts = tuple(dict.fromkeys(k for k, _, _ in found[1:] if k != kind))
     ranges = "から" in text and "まで" in text and sum(1 for k, _, _ in found if k == kind) >= 2
+    pair = not ranges and kind in (AnswerType.DATE, AnswerType.NUMBER) and _asks_pair(words)
     acronym = _acronym(question) if kind == AnswerType.NAME else None
+    spelled_out = _acronym(question) if kind in (AnswerType.NAME, AnswerType.ORGANIZATION) else None
+    if spelled_out and re.search(rf"{spelled_out}(?:は|の)?(?:日本語|英語|正式|略)", text) and any(
+            w.surface == "何" for w in words):
+        # SCOは日本語で何と訳される / 英語で何という組織の略: the acronym's expansion, in the language named.
+        kind, acronym, head = AnswerType.NAME, spelled_out, "abbreviation" if "英語" in text else "日本語名"
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
-                        wants_range=ranges, wants_direction=guessed and kind == AnswerType.NUMBER,
+                        wants_range=ranges, wants_pair=pair, wants_direction=guessed and kind == AnswerType.NUMBER,
                         explicit=not guessed, acronym=acronym, event_time=event_time,
+                        rough_time=kind == AnswerType.DATE and bool(re.search(r"いつ(?:頃|ごろ)", text)),
                         asks_name=asks_name and kind == AnswerType.NAME)
+
+
+def _asks_pair(words: Sequence[Word]) -> bool:
+    """何月と何月 / 何年及び何年: two interrogatives 何 with the same counter joined by a coordinator."""
+    for k in range(len(words) - 4):
+        if words[k].surface == "何" and words[k + 2].surface in ("と", "及び", "および", "や", "、") \
+                and words[k + 3].surface == "何" and words[k + 1].surface == words[k + 4].surface:
+            return True
+    return False
 
 
 def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
@@ -577,8 +604,29 @@ def classify_english(question: str) -> QuestionType:
     explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=date_units, explicit=explicit,
+                        head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))
+
+
+# English nouns for kinds of things and the Japanese nouns a name of that kind ends with: a closed vocabulary of
+# the kinds of bodies, documents, events and places the documents name (Ministry → 国防省, route → ラチン回廊).
+ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
+    "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
+    "company": ("会社",), "court": ("裁判所",), "bank": ("銀行",), "organization": ("機構", "機関", "組織"),
+    "organisation": ("機構", "機関", "組織"), "alliance": ("同盟",), "union": ("連合", "同盟"),
+    "council": ("理事会", "評議会", "会議"), "committee": ("委員会",), "party": ("党",), "army": ("軍",),
+    "forces": ("軍", "部隊"), "troops": ("軍", "部隊"), "election": ("選挙",), "treaty": ("条約",),
+    "agreement": ("協定", "合意"), "law": ("法", "法律"), "declaration": ("宣言",), "statement": ("声明",),
+    "meeting": ("会合", "会議", "会談"), "summit": ("首脳会合", "首脳会議", "サミット"), "conference": ("会議",),
+    "forum": ("フォーラム",), "dialogue": ("対話",), "exercise": ("演習",), "exercises": ("演習",),
+    "operation": ("作戦",), "plan": ("計画",), "project": ("計画", "プロジェクト"), "programme": ("プログラム", "計画"),
+    "program": ("プログラム", "計画"), "strategy": ("戦略",), "initiative": ("イニシアティブ", "構想"),
+    "framework": ("枠組み", "枠組"), "policy": ("政策",), "statistics": ("統計",), "fund": ("基金",),
+    "city": ("市",), "region": ("地域", "地方"), "island": ("島",), "islands": ("諸島", "島"), "port": ("港",),
+    "airport": ("空港",), "university": ("大学",), "prize": ("賞",), "award": ("賞",), "festival": ("祭",),
+    "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "festival_": (),
+}
 
 
 def _english_subordinate(text: str, position: int) -> bool:
@@ -772,7 +820,12 @@ def _joins_compound(words: Sequence[Word], k: int) -> bool:
     if word.end != following.start:
         return False
     if word.is_number:
-        return k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number and _joins_compound(words, k - 1))
+        # 第9回外相会合, and a year that begins a name (2024年大統領選挙): the figure is part of the compound
+        year_of_name = bool(re.fullmatch(r"(?:19|20)\d\d", nfkc(word.surface))) and following.surface == "年" \
+            and k + 2 < len(words) and words[k + 2].start == following.end and words[k + 2].pos1 == "名詞" \
+            and not words[k + 2].is_number and words[k + 2].pos2 != "数詞"
+        return year_of_name or k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number
+                                          and _joins_compound(words, k - 1))
     return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
             or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
             or word.surface == "・")
@@ -856,6 +909,22 @@ def date_spans(text: str) -> list[TypedSpan]:
             if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
 
 
+def season_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """Seasons and parts of a year (夏期, 春以降, 年末頃) as whole words, with 以降/頃 when it follows."""
+    spans = []
+    for k, word in enumerate(words):
+        if word.surface not in SEASONS:
+            continue
+        end = word.end
+        if k + 1 < len(words) and words[k + 1].surface in SEASON_AFTER and words[k + 1].start == end:
+            end = words[k + 1].end
+        before = words[k - 1] if k > 0 else None
+        if before is not None and before.end == word.start and before.pos1 == "名詞" and not before.is_number:
+            continue  # 立春, 晩夏 are words of their own; 2023年夏 is found as a date
+        spans.append(TypedSpan(AnswerType.DATE, text[word.start:end], word.start, end))
+    return spans
+
+
 def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     """A 数詞 (with its digit groups and 億/万) and the 助数詞 after it: 2,000億ドル, 約60%, 4年ぶり, 3回目."""
     spans: list[TypedSpan] = []
@@ -891,6 +960,15 @@ def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
 
 RANGE_JOINERS = ("から", "～", "~", "－", "-", "〜")
 DIRECTIONS = ("増", "減")
+
+
+PAIR_JOINERS = ("及び", "および", "と", "並びに", "ならびに", "、", "・", "や")
+
+
+def joined_pairs(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
+    """Two spans of a kind joined by 及び/と (6月及び12月) as one span, for questions that ask for two."""
+    return [TypedSpan(first.answer_type, text[first.start:second.end], first.start, second.end, second.counter)
+            for first, second in zip(spans, spans[1:], strict=False) if text[first.end:second.start] in PAIR_JOINERS]
 
 
 def number_ranges(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
@@ -1069,12 +1147,22 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                           for m in LATIN_ACRONYM.finditer(sentence)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
+        if question_type.head_endings and kind == question_type.answer_type:
+            # which ministry: a compound ending in 省 is one, though 省 alone is too short to mark every organisation
+            spans += [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(question_type.head_endings))
+                      if s.text not in question_type.head_endings
+                      and not any(o.start == s.start and o.end == s.end for o in spans)]
     elif kind == AnswerType.DATE:
         spans = date_spans(sentence)
+        if question_type.head == "季節" or question_type.rough_time:
+            spans += season_spans(words, sentence)
         if question_type.counter == "年" and kind == question_type.answer_type:
             # 何年に延長 asks for a length as often as for a year: 7年 answers it too.
             spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("年", s.counter)
                       and not any(s.start < d.end and d.start < s.end for d in spans)]
+        if question_type.wants_pair:
+            spans = joined_pairs(spans, sentence) or spans
         if question_type.date_units:
             # 何月何日 is not answered by a month alone
             spans = [s for s in spans if s.answer_type != AnswerType.DATE
@@ -1116,6 +1204,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if not (s.text.startswith("第") or s.text.endswith("目"))]
         if question_type.wants_range:
             spans = number_ranges(spans, sentence) or spans
+        if question_type.wants_pair:
+            spans = joined_pairs(spans, sentence) or spans
         if question_type.wants_direction:
             spans = with_direction(spans, sentence)
     else:
@@ -1126,6 +1216,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
+        if not spans and question_type.head_endings:
+            endings = question_type.head_endings
+            spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))
+                     if s.text not in endings]
         if not spans:
             spans = name_spans(words, sentence, question_type.head, strict=question_type.asks_name)
     return sorted(spans, key=lambda s: (s.start, -s.end))

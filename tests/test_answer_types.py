@@ -510,3 +510,41 @@ def test_the_name_of_an_english_thing_is_asked_by_what_is_named() -> None:
     assert (asked.head, asked.acronym) == ("abbreviation", "EAEU")
     assert _short("What is the EAEU's full English name?", "5 EAEU : Eurasian Economic Union") == \
         "Eurasian Economic Union"
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # The kind an English question names (ministry, route) picks the Japanese name of that kind (…省, …回廊).
+    ("Which ministry was the union reported to be at odds with?", "組合は軍や財務省との対立が報じられていた。",
+     "財務省"),
+    # A noun for the kind of thing (交通路, 民間警備会社) with its name in apposition: the name answers.
+    ("What is the name of the only road linking the valley with the coast?",
+     "谷と沿岸をつなぐ唯一の交通路であるサラン回廊が封鎖された。", "サラン回廊"),
+    ("Which private security company guarded the port?", "港は民間警備会社「ブラックロック」が警備した。",
+     "ブラックロック"),
+    ("警備を担った民間の会社はどこですか？", "港は民間警備会社「ブラックロック」が警備した。", "ブラックロック"),
+    # A year that begins a name is part of it.
+    ("Which election did the governor say he would contest?", "知事は、3月、2027年州議会選挙への出馬を表明した。",
+     "2027年州議会選挙"),
+])
+def test_the_kind_asked_about_and_a_name_in_apposition_to_it(question: str, sentence: str, expected: str) -> None:
+    assert _short(question, sentence) == expected
+
+
+def test_an_acronym_asked_in_another_language_or_as_short_for_is_its_expansion() -> None:
+    glossary = "〈略語解説〉 APEC (Asia-Pacific Economic Cooperation) : アジア太平洋経済協力 (3)"
+    assert _short("APECは日本語にすると何と言いますか？", glossary) == "アジア太平洋経済協力"
+    assert _short("APECは英語で何という枠組みの略ですか？", glossary) == "Asia-Pacific Economic Cooperation"
+
+
+def test_a_season_answers_which_season_and_roughly_when() -> None:
+    sentence = "同国では、特に冬季には首都を含む北部で停電が頻発した。"
+    assert _short("停電が多かったのはどの季節？", sentence) == "冬季"
+    assert _short("停電が増え始めたのはいつ頃ですか？", "春以降、北部で停電が増え始めた。") == "春以降"
+    # a plain いつ still wants a date
+    assert _short("停電が増え始めたのはいつですか？", "春以降、北部で停電が増え始めた。") is None
+
+
+def test_two_interrogatives_of_one_kind_joined_ask_for_two_joined_spans() -> None:
+    sentence = "両軍は合同演習（4月から5月）や共同哨戒（3月及び10月）を実施した。"
+    assert classify_question("共同哨戒が行われたのは何月と何月？", "ja").wants_pair
+    assert _short("共同哨戒が行われたのは何月と何月？", sentence) == "3月及び10月"
