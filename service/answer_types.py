@@ -83,7 +83,9 @@ AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だ
 PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
-LIST_MARKERS = ("すべて", "全て", "全部", "挙げ", "列挙", "いずれも")
+LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
+# 挙げて(ください) asks for a list; 挙げている (…として挙げているもの) only says the text names something.
+LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい)?|よ)(?:[。？?！!]|$)")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
 _DATE = (r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?"
@@ -247,7 +249,7 @@ def classify_japanese(question: str) -> QuestionType:
     words = _split_fused_counters(tagged_words(question))
     years = frozenset(YEAR.findall(nfkc(question)))
     text = nfkc(question)
-    is_list = any(marker in text for marker in LIST_MARKERS)
+    is_list = any(marker in text for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text))
     each = any(marker in text for marker in EACH_MARKERS)
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
     date_units: set[str] = set()
@@ -330,10 +332,23 @@ def classify_japanese(question: str) -> QuestionType:
                 if final and type_of_head(_head(final)) != AnswerType.DESCRIPTION:
                     found.append((type_of_head(_head(final)), None, _head(final)))
                     continue
+                verb = next((w for w in words[i + 2:] if w.pos1 in ("動詞", "名詞") and w.pos2 != "数詞"), None)
+                if after[0].surface in ("が", "に") and verb is not None and (verb.lemma or verb.surface) not in \
+                        HAPPENING_VERBS and not is_list:
+                    # 何に違反する / 何がある: the thing itself, a noun of the sentence; only guessed, since what
+                    # answers may be a phrase (何が問題か).
+                    found.append((AnswerType.NAME, None, None))
+                    guessed = True
+                    continue
                 found.append((AnswerType.DESCRIPTION, None, None))
                 continue
             else:
                 run = topic_run(words, i)
+                if run and _head(run) in THING_HEADS and not is_list:  # (a list of things: the sentences)
+                    # 挙げているものは何: a thing, named by a noun of the sentence (not a description)
+                    found.append((AnswerType.NAME, None, None))
+                    guessed = True
+                    continue
             if run:
                 found.append((type_of_head(_head(run)), None, _head(run)))
             else:
@@ -441,6 +456,10 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
     return True
 
 
+# Verbs that ask what happened or was done (何が起きた, 何をした): a description, not a thing.
+HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "行う", "やる", "成る", "なる", "発生")
+# Topic nouns that only say "a thing" (挙げているものは何): the answer is a noun of the sentence.
+THING_HEADS = ("もの", "物")
 # Verbs of naming: 何と呼ばれる asks for what something is called.
 NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
 # Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.

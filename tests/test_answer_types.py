@@ -548,3 +548,24 @@ def test_two_interrogatives_of_one_kind_joined_ask_for_two_joined_spans() -> Non
     sentence = "両軍は合同演習（4月から5月）や共同哨戒（3月及び10月）を実施した。"
     assert classify_question("共同哨戒が行われたのは何月と何月？", "ja").wants_pair
     assert _short("共同哨戒が行われたのは何月と何月？", sentence) == "3月及び10月"
+
+
+@pytest.mark.parametrize(("question", "expected", "explicit"), [
+    # a thing asked for by 何 with が/に before a verb that is not "happen/do": a noun of the sentence
+    ("その協定は何に基づいて結ばれましたか？", AnswerType.NAME, False),
+    ("両国の間には、領土のほかに何が残っていますか？", AnswerType.NAME, False),
+    ("報告書が課題として挙げているものは何？", AnswerType.NAME, False),
+    # what happened or was done is a description
+    ("会談の後、何が起きましたか？", AnswerType.DESCRIPTION, True),
+    ("政府は何をしましたか？", AnswerType.DESCRIPTION, True),
+])
+def test_a_thing_asked_with_nani_is_a_name_that_never_forces_abstention(question: str, expected: AnswerType,
+                                                                       explicit: bool) -> None:
+    asked = classify_question(question, "ja")
+    assert (asked.answer_type, asked.explicit) == (expected, explicit)
+
+
+def test_asking_to_list_is_not_saying_the_text_lists() -> None:
+    assert classify_question("課題を三つ挙げてください。", "ja").is_list
+    assert not classify_question("報告書が課題として挙げているものは何？", "ja").is_list
+    assert _short("報告書が最大の課題として挙げているものは何？", "最大の課題は水資源管理である。") == "水資源管理"
