@@ -33,7 +33,7 @@ from service.answer_types import (
     type_of_head,
     typed_spans,
 )
-from service.constraints import contradicted, figures
+from service.constraints import contradicted, figures, other_stage, stages
 from service.romaji import katakana_to_latin, sounds_alike
 
 ABSTAIN_MESSAGES = {
@@ -225,11 +225,14 @@ class ExtractiveAnswerer:
         # ("2024年1月1日に…加盟") still speaks of this year's.
         question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
             if language == "ja" else frozenset()
-        agreeing = [s for s in scored if not contradicted(question_figures, s.text)]
+        # Likewise a sentence naming only other stages of an agreement (発効 for 署名) than the one asked about.
+        asked_stages = stages(question) if language == "ja" and question_type.wants_span else frozenset()
+        agreeing = [s for s in scored if not contradicted(question_figures, s.text)
+                    and not other_stage(asked_stages, s.text)]
         if not agreeing:
-            stated = ", ".join(sorted(str(f) for f in question_figures))
-            return self.abstain(language, retrieved, f"every retrieved sentence states other figures than the "
-                                                     f"question's {stated}", question_type)
+            stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
+            return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
+                                                     f"than the question's {stated}", question_type)
         scored = agreeing
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
@@ -470,6 +473,18 @@ class SpanFinder:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
         new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if (kind == AnswerType.PERSON and self.language == "ja" and self.question_type.head
+                and self.question_type.head.endswith(TITLE_ENDINGS)):
+            # ロシアの外務大臣は誰 is not answered by a person the sentence titles otherwise (金正恩国務委員長); a
+            # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.
+            new = [s for s in new if titles_agree(sentence[s.end:compound_end(sentence, words, s)],
+                                                  self.question_type.head)]
+        if kind == AnswerType.PERSON and self.language == "ja":
+            # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
+            # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
+            # abstention +1 item, nothing else moved.
+            new = [s for s in new if s.answer_type == AnswerType.PERSON
+                   or sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
@@ -828,6 +843,25 @@ def wh_modifier(question: str) -> str | None:
 # Particles a place in a role takes: どこで is answered by a place of action (Xで, Xにおいて), どこを訪問 by Xを.
 ROLE_PARTICLES = {"で": ("で", "において", "にて", "にある"), "に": ("に", "へ", "で"), "へ": ("へ", "に"),
                   "を": ("を",), "から": ("から", "より")}
+
+
+def _title_key(title: str) -> str:
+    title = nfkc(title)
+    for long, short in (("総理大臣", "首相"), ("総理", "首相"), ("外務大臣", "外相"), ("大臣", "相")):
+        title = title.replace(long, short)
+    return title
+
+
+def titles_agree(title: str, asked: str) -> bool:
+    """Whether a person's own title in a sentence (empty: none given) can be the title a question asks about:
+    one contains the other (副首相兼外相 ⊃ 外相; 外務大臣 = 外相) or both are the same kind of office (…相)."""
+    if not title:
+        return True
+    title, asked = _title_key(title), _title_key(asked)
+    return asked in title or title in asked or title[-1] == asked[-1]
+
+
+ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
 
 
 def wh_case(question: str) -> str | None:

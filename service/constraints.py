@@ -1,4 +1,5 @@
-"""What a question states that its answer must agree with: the figures it names.
+"""What a question states that its answer must agree with: the figures it names, and the stage of an agreement
+or a law it asks about.
 
 "第1回会合はいつ開かれた？" is not answered by a sentence about the 第2回会合, nor "8月の会談で…" by one about a
 会談 in 10月: the question fixes a figure, and a sentence stating another figure of the same kind (and not the
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from index.tokenize import tagged_words
-from service.answer_types import _counter_key, nfkc, number_spans
+from service.answer_types import _counter_key, nfkc, noun_runs, number_spans
 
 # How a figure's kind is told apart: a year (2023年) from a duration (3年間, 4年ぶり); an ordinal (第2回, 2回目)
 # from a count (2回).
@@ -68,3 +69,39 @@ def contradicted(question_figures: frozenset[Figure], sentence: str) -> list[Fig
         asked.setdefault(figure.kind, set()).add(figure.value)
     return sorted((f for f in question_figures if f.kind in stated and not asked[f.kind] & stated[f.kind]),
                   key=str)
+
+
+# The stages an agreement or a law goes through, each with the words that name it. "租税条約はいつ署名された" is not
+# answered by the sentence saying when it entered into force, nor by the one saying when its negotiation began: a
+# sentence naming only other stages of it speaks of another event. A stage counts where it is the head of its
+# compound (締結交渉 is a negotiation, not a conclusion).
+STAGES: dict[str, tuple[str, ...]] = {
+    "signing": ("署名", "調印", "締結"),
+    "entry into force": ("発効", "施行"),
+    "ratification": ("批准",),
+    "negotiation": ("交渉",),
+    "agreement": ("合意", "妥結"),
+    "adoption": ("採択", "可決", "成立"),
+    "withdrawal": ("脱退", "離脱"),
+    "accession": ("加盟", "加入"),
+}
+STAGE_OF = {word: stage for stage, words in STAGES.items() for word in words}
+
+
+def stages(text: str) -> frozenset[str]:
+    """The stages of an agreement or a law that `text` names as the head of a noun compound."""
+    found = set()
+    for run in noun_runs(tagged_words(text)):
+        head = run[-1].lemma or run[-1].surface
+        stage = STAGE_OF.get(nfkc(head)) or STAGE_OF.get(nfkc(run[-1].surface))
+        if stage:
+            found.add(stage)
+    return frozenset(found)
+
+
+def other_stage(question_stages: frozenset[str], sentence: str) -> bool:
+    """Whether `sentence` names stages, none of them one the question asks about."""
+    if not question_stages:
+        return False
+    stated = stages(sentence)
+    return bool(stated) and not stated & question_stages

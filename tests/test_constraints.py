@@ -31,3 +31,17 @@ def test_any_of_the_figures_a_question_names_agrees():
 
 def test_commas_and_full_width_digits_do_not_change_a_value():
     assert figures("１，５００人が参加した。") == figures("1500人が参加した。")
+
+
+def test_a_sentence_naming_only_other_stages_of_an_agreement_speaks_of_another_event() -> None:
+    from service.constraints import other_stage, stages
+
+    asked = stages("日・ペルー投資協定はいつ署名されたのですか？")
+    assert asked == frozenset({"signing"})
+    assert other_stage(asked, "3月には日・ペルー投資協定が発効した。")
+    # 締結交渉 is a negotiation: the stage is the head of its compound.
+    assert other_stage(asked, "5月に開始した同協定の締結交渉は、9月に実質合意に至った。")
+    assert not other_stage(asked, "1月に調印された同協定は、3月に発効した。")  # 調印 is a signing
+    assert not other_stage(asked, "両国の経済関係は拡大している。")  # no stage: neither agrees nor disagrees
+    assert not other_stage(stages("投資協定の効果は何ですか？"), "3月には協定が発効した。")
+

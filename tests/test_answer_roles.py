@@ -1,0 +1,44 @@
+"""Spans in the role the question asks: a person with the title asked, a place in the case asked.
+
+Worded unlike eval/dev.jsonl on purpose: the mechanisms must carry over to new wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.answer import SpanFinder, titles_agree
+from service.answer_types import classify_question
+
+
+def _short(question: str, sentence: str) -> str | None:
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    span = finder.best_span(sentence, finder.question_type.answer_type)
+    return span.text if span is not None else None
+
+
+@pytest.mark.parametrize(("title", "asked", "agree"), [
+    ("", "外務大臣", True),  # a bare name may hold any title
+    ("外相", "外務大臣", True),
+    ("副首相兼外相", "外務大臣", True),
+    ("国務委員長", "外務大臣", False),
+    ("外務次官", "外務大臣", False),
+    ("大統領", "首相", False),
+    ("総理大臣", "首相", True),
+])
+def test_titles_agree_by_office(title: str, asked: str, agree: bool) -> None:
+    assert titles_agree(title, asked) is agree
+
+
+def test_a_person_titled_otherwise_does_not_answer_for_the_title_asked() -> None:
+    asked = "会談したモンゴルの外務大臣は誰ですか？"
+    assert _short(asked, "9月には北朝鮮の金正恩国務委員長がモンゴルを訪問し、会談を行った。") is None
+    assert _short(asked, "9月にはバトツェツェグ外相が来日し、会談を行った。") == "バトツェツェグ"
+    # A category of office is no title: any minister is a 閣僚.
+    assert _short("会談した閣僚は誰ですか？", "9月にはバトツェツェグ外相が来日し、会談を行った。") == "バトツェツェグ"
+
+
+def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_the_actor() -> None:
+    asked = "新しい教科書を執筆したのは誰ですか？"
+    assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
+    assert _short(asked, "ロシア政府は、新しい歴史教科書を作成した。") == "ロシア政府"
+    assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
