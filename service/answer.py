@@ -449,7 +449,9 @@ class SpanFinder:
             self._wh_particle = wh_particle(question)
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
+            self._wh_governor = wh_governor(question)
         else:
+            self._wh_governor = None
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
@@ -523,11 +525,19 @@ class SpanFinder:
             headed = (self.question_type.head,)
         elif kind == self.question_type.answer_type and self.question_type.head_endings:
             headed = self.question_type.head_endings  # which ministry: a span ending in 省 first
+        if self._wh_governor is not None:
+            # 何に違反する: the span the sentence puts before the same particle and verb (…決議に違反する)
+            particle, verb = self._wh_governor
+            governed = [any(w.start == span.end and w.surface == particle and k + 1 < len(words)
+                            and nfkc(words[k + 1].lemma or words[k + 1].surface) == verb for k, w in enumerate(words))
+                        for span in spans]
+        else:
+            governed = None
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
-                                        self._wh_modifier, headed, bound)]
+                                        self._wh_modifier, headed, bound, governed)]
 
     def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
         """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
@@ -628,7 +638,7 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
                        words: Sequence[Word] | None = None, focus: frozenset[str] = frozenset(),
                        particle: str | None = None, roles: list[tuple[int, str]] | None = None,
                        modifier: str | None = None, head: tuple[str, ...] | None = None,
-                       bound: Sequence[bool] | None = None) -> int:
+                       bound: Sequence[bool] | None = None, governed: Sequence[bool] | None = None) -> int:
     """The index of the span the question's words point at. A span's scope is its stretch of the sentence (up to
     the spans of its type beside it) within its own clause; the span whose scope holds most of the question's
     distinct words wins. Ties go to the span that most of those words lie nearest to ("SCO首脳会合（7月）、CIS首脳会合
@@ -668,7 +678,8 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     # The words around the interrogative are around the answer: 何％まで / いつから → the span followed by the same
     # particle of direction (16%まで, not 7.5%から); ロシアのどのあたり → the span right after ロシアの.
     marked = [particle is not None and sentence.startswith(particle, span.end)
-              or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier) for span in spans]
+              or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier)
+              or bool(governed and governed[k]) for k, span in enumerate(spans)]
     # 何という会合: a name ending in the noun asked about (第9回外相会合) before a quoted one that does not
     unheaded = [bool(head) and not nfkc(span.text).endswith(tuple(nfkc(h) for h in head or ())) for span in spans]
     bound = bound or [False] * len(spans)
@@ -871,6 +882,22 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
     opening = max(sentence.rfind("（", 0, span.start), sentence.rfind("(", 0, span.start))
     return opening >= 0 and not re.search(r"[）)]", sentence[opening:span.start]) and bool(
         re.search(r"[）)]", sentence[span.end:]))
+
+
+GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / 何と呼ぶ ask for a name
+
+
+def wh_governor(question: str) -> tuple[str, str] | None:
+    """The case particle and verb that follow a question's 何 (何に違反する → (に, 違反)): the span the sentence
+    puts before the same particle and verb answers it."""
+    words = tagged_words(question)
+    for k, word in enumerate(words[:-2]):
+        if word.surface == "何" and words[k + 1].pos1 == "助詞" and words[k + 1].surface in GOVERNING_PARTICLES:
+            verb = words[k + 2]
+            if verb.pos1 in ("動詞", "名詞") and verb.pos2 != "数詞" and (verb.lemma or verb.surface) not in (
+                    "する", "為る", "成る", "なる", "ある", "有る"):
+                return words[k + 1].surface, nfkc(verb.lemma or verb.surface)
+    return None
 
 
 def wh_particle(question: str) -> str | None:

@@ -1050,6 +1050,9 @@ def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
     return spans
 
 
+GLOSS = re.compile(r"[（(][^（）()、。「」\s]{1,8}[）)]")
+
+
 def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     """Every noun compound of a sentence that could be a name (two words or more, or an unknown word)."""
     pieces: list[list[Word]] = []
@@ -1059,6 +1062,14 @@ def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             if word.start != pieces[-1][-1].end:
                 pieces.append([])
             pieces[-1].append(word)
+    # A short gloss in brackets inside a compound (国連安全保障理事会（安保理）決議) does not end it.
+    for gloss in GLOSS.finditer(text):
+        before = next((p for p in pieces if p[-1].end == gloss.start()), None)
+        after = next((p for p in pieces if p[0].start == gloss.end()), None)
+        if before is not None and after is not None:
+            inside = [p for p in pieces if gloss.start() < p[0].start < gloss.end()]
+            pieces = [before + [w for p in inside for w in p] + after if p is before else p for p in pieces
+                      if p is not after and not any(p is q for q in inside)]
     # A compound ending in a figure (同月24日, 前年比3%) states a date or an amount, not a name.
     return [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
             for run in pieces if (len(run) >= 2 or run[0].lemma is None)

@@ -569,3 +569,12 @@ def test_asking_to_list_is_not_saying_the_text_lists() -> None:
     assert classify_question("課題を三つ挙げてください。", "ja").is_list
     assert not classify_question("報告書が課題として挙げているものは何？", "ja").is_list
     assert _short("報告書が最大の課題として挙げているものは何？", "最大の課題は水資源管理である。") == "水資源管理"
+
+
+def test_the_span_before_the_particle_and_verb_of_nani_answers_and_a_gloss_stays_inside_a_compound() -> None:
+    sentence = "この輸出は、関連物資の移転を全面的に禁止する国連人権理事会（人権理）決議に違反するものである。"
+    assert _short("その輸出は何に違反すると言われていますか？", sentence) == "国連人権理事会（人権理）決議"
+    # 何という asks for a name, which the particle と does not point at
+    from service.answer import wh_governor
+    assert wh_governor("何という会合でしたか？") is None
+    assert wh_governor("何に違反しますか？") == ("に", "違反")
