@@ -501,13 +501,19 @@ class SpanFinder:
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))
-        if kind == AnswerType.NUMBER and self.question_type.years and stated and not (
-                self.question_type.years <= stated):
+        other_years = kind == AnswerType.NUMBER and self.question_type.years and stated and not (
+            self.question_type.years <= stated)
+        spans = self.spans(sentence, kind)
+        if other_years:
             # A figure asked for a named year is not answered by a sentence about other years: "2023年の成長率" is
             # not answered by "2022年の実質GDP成長率は1.2%減". A sentence naming no year may (the chapter's year is
             # often implied): chosen on the tune split, where requiring the year cost 0.017 accuracy and no abstention.
-            return None
-        spans = self.spans(sentence, kind)
+            # So may a figure stated before the sentence names any year, in a clause of its own: the year comes with a
+            # later event (…6か国の加盟が招請され、2024年1月1日に…), while a year before the figure sets its time.
+            first_year = YEAR.search(nfkc(sentence))
+            clauses = clause_bounds(sentence, tagged_words(sentence))
+            spans = [s for s in spans if first_year is not None and any(
+                a <= s.start < b <= first_year.start() for a, b in clauses)]
         if not spans:
             return None
         if near:

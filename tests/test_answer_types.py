@@ -578,3 +578,12 @@ def test_the_span_before_the_particle_and_verb_of_nani_answers_and_a_gloss_stays
     from service.answer import wh_governor
     assert wh_governor("何という会合でしたか？") is None
     assert wh_governor("何に違反しますか？") == ("に", "違反")
+
+
+def test_a_figure_stated_before_a_later_year_still_answers_for_the_year_asked() -> None:
+    asked = "2023年の首脳会合では、何か国が新たに招待されましたか？"
+    later = "首脳会合では、新たに4か国が招待され、2024年3月1日にそのうち3か国が加わった。"
+    assert _short(asked, later) == "4か国"
+    # a year before the figure sets its time: another year's figure does not answer
+    assert _short(asked, "2022年の首脳会合では、新たに4か国が招待された。") is None
+    assert _short(asked, "2022年、首脳会合では、新たに4か国が招待された。") is None
