@@ -587,3 +587,9 @@ def test_a_figure_stated_before_a_later_year_still_answers_for_the_year_asked() 
     # a year before the figure sets its time: another year's figure does not answer
     assert _short(asked, "2022年の首脳会合では、新たに4か国が招待された。") is None
     assert _short(asked, "2022年、首脳会合では、新たに4か国が招待された。") is None
+
+
+def test_a_ministers_portfolio_in_english_picks_the_minister_of_that_portfolio() -> None:
+    sentence = "3月には、田中外務大臣政務官が訪問し、ナザロフ外相及びラヒモフ農業環境相とそれぞれ会談した。"
+    assert _short("Who is the Minister of Agriculture and Environment that Tanaka met?", sentence) == "ラヒモフ"
+    assert _short("Which agriculture minister did Tanaka meet?", sentence) == "ラヒモフ"
