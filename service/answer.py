@@ -501,13 +501,19 @@ class SpanFinder:
 
     def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))
-        if kind == AnswerType.NUMBER and self.question_type.years and stated and not (
-                self.question_type.years <= stated):
+        other_years = kind == AnswerType.NUMBER and self.question_type.years and stated and not (
+            self.question_type.years <= stated)
+        spans = self.spans(sentence, kind)
+        if other_years:
             # A figure asked for a named year is not answered by a sentence about other years: "2023年の成長率" is
             # not answered by "2022年の実質GDP成長率は1.2%減". A sentence naming no year may (the chapter's year is
             # often implied): chosen on the tune split, where requiring the year cost 0.017 accuracy and no abstention.
-            return None
-        spans = self.spans(sentence, kind)
+            # So may a figure stated before the sentence names any year, in a clause of its own: the year comes with a
+            # later event (…6か国の加盟が招請され、2024年1月1日に…), while a year before the figure sets its time.
+            first_year = YEAR.search(nfkc(sentence))
+            clauses = clause_bounds(sentence, tagged_words(sentence))
+            spans = [s for s in spans if first_year is not None and any(
+                a <= s.start < b <= first_year.start() for a, b in clauses)]
         if not spans:
             return None
         if near:
@@ -701,6 +707,20 @@ ENGLISH_TITLES = (
 )
 
 
+# The portfolio words of a minister's title and their Japanese (Minister of Economic Development and Trade →
+# 経済発展貿易相): a closed vocabulary, as the titles are.
+ENGLISH_PORTFOLIOS = {
+    "economic": "経済", "economy": "経済", "development": "発展", "trade": "貿易", "finance": "財務",
+    "defence": "国防", "defense": "国防", "energy": "エネルギー", "justice": "法務", "agriculture": "農業",
+    "transport": "運輸", "industry": "産業", "investment": "投資", "digital": "デジタル", "education": "教育",
+    "health": "保健", "interior": "内務", "culture": "文化", "labour": "労働", "labor": "労働",
+    "emergency": "非常事態", "environment": "環境", "construction": "建設", "communications": "通信",
+    "internal": "内務", "foreign": "外務", "external": "対外", "relations": "関係", "security": "安全保障",
+}
+PORTFOLIO_MINISTER = re.compile(r"\b((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\s+)+)minister\b")
+MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\b(?:,? and |, | |$)?)+)")
+
+
 def english_title_lemmas(question: str) -> frozenset[str]:
     """The Japanese title words of the titles an English question asks about; a title right before a name
     ("Foreign Minister Kamikawa") is that named person's, not the answer's."""
@@ -712,6 +732,11 @@ def english_title_lemmas(question: str) -> frozenset[str]:
                 continue
             lemmas.update(words)
             text = text[:match.start()] + " " * len(title) + text[match.end():]
+    for match in [*MINISTER_OF.finditer(question.lower()), *PORTFOLIO_MINISTER.finditer(question.lower())]:
+        # "Minister of Economic Development and Trade": its portfolio's words, as the Japanese title spells them
+        if not re.match(r"\s*(?:affairs\s+)?[A-Z][a-z]+", question[match.end():]):
+            lemmas.update(ENGLISH_PORTFOLIOS[w] for w in re.findall(r"[a-z]+", match.group(1))
+                          if w in ENGLISH_PORTFOLIOS)
     return frozenset(lemmas)
 
 

@@ -578,3 +578,18 @@ def test_the_span_before_the_particle_and_verb_of_nani_answers_and_a_gloss_stays
     from service.answer import wh_governor
     assert wh_governor("何という会合でしたか？") is None
     assert wh_governor("何に違反しますか？") == ("に", "違反")
+
+
+def test_a_figure_stated_before_a_later_year_still_answers_for_the_year_asked() -> None:
+    asked = "2023年の首脳会合では、何か国が新たに招待されましたか？"
+    later = "首脳会合では、新たに4か国が招待され、2024年3月1日にそのうち3か国が加わった。"
+    assert _short(asked, later) == "4か国"
+    # a year before the figure sets its time: another year's figure does not answer
+    assert _short(asked, "2022年の首脳会合では、新たに4か国が招待された。") is None
+    assert _short(asked, "2022年、首脳会合では、新たに4か国が招待された。") is None
+
+
+def test_a_ministers_portfolio_in_english_picks_the_minister_of_that_portfolio() -> None:
+    sentence = "3月には、田中外務大臣政務官が訪問し、ナザロフ外相及びラヒモフ農業環境相とそれぞれ会談した。"
+    assert _short("Who is the Minister of Agriculture and Environment that Tanaka met?", sentence) == "ラヒモフ"
+    assert _short("Which agriculture minister did Tanaka meet?", sentence) == "ラヒモフ"
