@@ -88,7 +88,7 @@ LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
 LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい)?|よ)(?:[。？?！!]|$)")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
-_DATE = (r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?"
+_DATE = (r"(?:(?:19|20)\d\d年|同年|翌年)?(?:\d{1,2}月|同月|翌月)?(?:\d{1,2}日|同日|翌日)?"
          r"(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
 # A date, or a range of dates (7月から8月, 2023年4月から6月期).
 DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
@@ -923,9 +923,36 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
+# Dates told relative to the one before (同年, 翌年に…樹立): the text's own answer to when.
+RELATIVE_DATES = ("同年", "同月", "同日", "翌年", "翌月", "翌日")
+
+
 def date_spans(text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
+            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
+
+
+PURPOSE_HEADS = ("ため", "為")
+# What may join the nouns of a noun phrase: 灌漑用水路の運用及び維持.
+PHRASE_JOINERS = ("の", "及び", "および", "並びに", "ならびに", "・", "や")
+
+
+def purpose_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """The noun phrase before のため (灌漑用水路の運用及び維持のための機材): what something is for."""
+    spans = []
+    for k in range(1, len(words) - 1):
+        if not (words[k].surface == "の" and words[k + 1].surface in PURPOSE_HEADS):
+            continue
+        j = k - 1
+        if words[j].pos1 != "名詞":
+            continue
+        while j - 1 >= 0 and (words[j - 1].pos1 in ("名詞", "接頭辞", "接尾辞")
+                              or words[j - 1].surface in PHRASE_JOINERS and j - 2 >= 0
+                              and words[j - 2].pos1 in ("名詞", "接尾辞")):
+            j -= 1
+        spans.append(TypedSpan(AnswerType.NAME, text[words[j].start:words[k - 1].end], words[j].start,
+                               words[k - 1].end))
+    return spans
 
 
 def season_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
@@ -1246,6 +1273,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
+        if question_type.head in PURPOSE_HEADS:
+            # 何のための計画: the purpose the sentence states before のため (灌漑用水路の運用及び維持のための…)
+            spans = purpose_spans(words, sentence)
         if not spans and question_type.head_endings:
             endings = question_type.head_endings
             spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))

@@ -593,3 +593,14 @@ def test_a_ministers_portfolio_in_english_picks_the_minister_of_that_portfolio()
     sentence = "3月には、田中外務大臣政務官が訪問し、ナザロフ外相及びラヒモフ農業環境相とそれぞれ会談した。"
     assert _short("Who is the Minister of Agriculture and Environment that Tanaka met?", sentence) == "ラヒモフ"
     assert _short("Which agriculture minister did Tanaka meet?", sentence) == "ラヒモフ"
+
+
+def test_what_something_is_for_is_the_noun_phrase_before_no_tame() -> None:
+    sentence = "両国は無償資金協力「上水道の整備及び改修のための機材供与計画」に署名した。"
+    assert _short("署名された協力は何のための機材を供与する計画ですか？", sentence) == "上水道の整備及び改修"
+
+
+def test_a_date_told_relative_to_the_one_before_answers_when() -> None:
+    sentence = "2010年に同国で政変が起きると、翌年に両国は国交を回復し、2015年には大使館を開設した。"
+    assert _short("両国が国交を回復したのはいつ？", sentence) == "翌年"
+    assert _short("大使館を開設したのはいつ？", sentence) == "2015年"
