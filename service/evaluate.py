@@ -126,12 +126,20 @@ def load_dataset(path: Path) -> list[EvalItem]:
     return items
 
 
+# A yes/no item's gold lists the verdict (for `short_answer`) and the words of the text that decide it. Every yes/no
+# answer contains some verdict, so only the deciding words score the answer text.
+VERDICTS = frozenset({"はい", "いいえ", "yes", "no"})
+
+
 def answer_score(item: EvalItem, answer: str) -> float:
     """1 if the answer contains a gold variant; for 'multi', the share of listed parts present."""
     text = squash(answer)
     if item.type == "multi":
         return sum(squash(part) in text for part in item.answers) / len(item.answers)
-    return float(any(squash(variant) in text for variant in item.answers))
+    variants = item.answers
+    if item.answer_type == "yesno":
+        variants = [v for v in item.answers if squash(v) not in VERDICTS] or item.answers
+    return float(any(squash(variant) in text for variant in variants))
 
 
 def short_answer_correct(item: EvalItem, short_answer: object) -> bool:

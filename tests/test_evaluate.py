@@ -77,7 +77,7 @@ def test_every_item_is_grounded_in_the_chapter(dataset: str, variants: slice) ->
         problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in chapter]
         for answer in item.answers[variants]:
             gloss = ((item.lang == "en" and answer.isascii())
-                     or (item.answer_type == "yesno" and answer in ("はい", "いいえ")))
+                     or (item.answer_type == "yesno" and answer in ("はい", "いいえ", "Yes", "No")))
             if not gloss and squash(answer) not in chapter:
                 problems.append(f"{item.id}: answer {answer!r}")
     assert problems == []
@@ -124,6 +124,14 @@ def test_short_answer_is_a_normalised_exact_match_with_a_gold_variant() -> None:
     assert not short_answer_correct(item, "2,000億ドルを前倒しで")  # containing the answer is not enough
     assert not short_answer_correct(item, "2,000")
     assert not short_answer_correct(item, None) and not short_answer_correct(item, "")
+
+
+
+def test_a_yes_no_answer_is_scored_on_the_words_that_decide_it_and_its_short_answer_on_the_verdict() -> None:
+    item = EvalItem("q", "?", [], ["いいえ", "参戦はしていない"], ["x"], True, "ja", "factoid", "tune", "yesno")
+    assert answer_score(item, "いいえ。「…参戦はしていないものの、…」[1]") == 1.0
+    assert answer_score(item, "いいえ。「…自国領域の使用を通じて支援している。」[1]") == 0.0  # any answer has a verdict
+    assert short_answer_correct(item, "いいえ") and not short_answer_correct(item, "はい")
 
 
 def respond(answer: str, short_answer: str | None = None, abstained: bool = False) -> dict:
