@@ -63,6 +63,8 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+# Places inside a country: どの都市 is not answered by a country.
+CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
 FACILITY_ENDINGS = tuple(e for e in VENUE_ENDINGS if e not in ("市", "町", "村", "州", "県", "地域", "地方", "島",
                                                               "半島", "海", "回廊", "ページ"))
@@ -1189,6 +1191,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.PLACE:
         asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
         spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
+        if question_type.head in CITY_HEADS:
+            # どこの都市: a city is not answered by the country it is in
+            spans = [s for s in spans if not all(w.pos4 == "国" for w in words
+                                                  if s.start <= w.start < s.end and w.pos3 == "地名")]
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(

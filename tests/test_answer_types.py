@@ -604,3 +604,9 @@ def test_a_date_told_relative_to_the_one_before_answers_when() -> None:
     sentence = "2010年に同国で政変が起きると、翌年に両国は国交を回復し、2015年には大使館を開設した。"
     assert _short("両国が国交を回復したのはいつ？", sentence) == "翌年"
     assert _short("大使館を開設したのはいつ？", sentence) == "2015年"
+
+
+def test_a_city_is_not_answered_by_the_country_it_is_in() -> None:
+    asked = "両外相の会談はどの都市で行われましたか？"
+    assert _short(asked, "9月に両外相はカザフスタンで会談を行った。") is None
+    assert _short(asked, "9月に両外相は米国・ニューヨークで会談を行った。") == "ニューヨーク"
