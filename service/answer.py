@@ -15,6 +15,7 @@ from index.store import SearchIndex
 from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
     AMOUNT_WH,
+    ENGLISH_KIND_ENDINGS,
     NUMBER_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
@@ -450,6 +451,7 @@ class SpanFinder:
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
+            self._glossed: list[tuple[str, tuple[str, ...]]] = []
         else:
             self._wh_governor = None
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
@@ -468,6 +470,9 @@ class SpanFinder:
             self._question_names = english_names(question)
             self._question_months = {f"{number}月" for name, number in ENGLISH_MONTHS.items()
                                      if re.search(rf"\b{name}\b", question.lower())}
+            # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
+            # vocabulary the Japanese text spells one way: they anchor the span as the question's Japanese words do.
+            self._glossed = english_glossed(question)
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -574,7 +579,7 @@ class SpanFinder:
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""
         if not self._question_lemmas and not (self.language != "ja" and (self._question_names
-                                                                        or self._question_months)):
+                                                                        or self._question_months or self._glossed)):
             return []
         anchors = []
         if self.language != "ja":
@@ -583,6 +588,8 @@ class SpanFinder:
                 anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
             for month in self._question_months:
                 anchors += [(m.start() + 1, month) for m in re.finditer(rf"(?<![0-9]){month}", text)]
+            for word, japanese in self._glossed:
+                anchors += [(m.start() + len(j) // 2, word) for j in japanese for m in re.finditer(re.escape(j), text)]
             for word in tagged_words(sentence):
                 anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
             return anchors
@@ -719,6 +726,17 @@ ENGLISH_PORTFOLIOS = {
 }
 PORTFOLIO_MINISTER = re.compile(r"\b((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\s+)+)minister\b")
 MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\b(?:,? and |, | |$)?)+)")
+
+
+ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会",), "nuclear": ("核",),
+                      "military": ("軍事",), "bilateral": ("二国間",), "regional": ("地域",), "local": ("地方",)}
+
+
+def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The English question's words found in the closed glossaries, with their Japanese spellings."""
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    glossary = {**ENGLISH_KIND_ENDINGS, **{w: (j,) for w, j in ENGLISH_PORTFOLIOS.items()}, **ENGLISH_ADJECTIVES}
+    return [(word, glossary[word]) for word in sorted(words) if word in glossary]
 
 
 def english_title_lemmas(question: str) -> frozenset[str]:

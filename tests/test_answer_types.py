@@ -610,3 +610,9 @@ def test_a_city_is_not_answered_by_the_country_it_is_in() -> None:
     asked = "両外相の会談はどの都市で行われましたか？"
     assert _short(asked, "9月に両外相はカザフスタンで会談を行った。") is None
     assert _short(asked, "9月に両外相は米国・ニューヨークで会談を行った。") == "ニューヨーク"
+
+
+def test_english_kind_nouns_and_adjectives_anchor_the_span_as_japanese_words_do() -> None:
+    sentence = "同国では、2026年には大統領選挙、2027年には地方選挙を控えている。"
+    assert _short("When is the country's next presidential election due?", sentence) == "2026年"
+    assert _short("When is the country's next local election due?", sentence) == "2027年"
