@@ -63,6 +63,7 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
@@ -833,6 +834,28 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
     return spans
 
 
+def untitled_name_runs(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """Katakana proper nouns joined by ・ (ナゴルノ・カラバフ) that the tagger reads as a person's name but that no
+    title (nor any noun) follows: in these documents a person is named with a title, so for a question asking for a
+    region such a run names a place."""
+    spans = []
+    k = 0
+    while k < len(words):
+        if not (words[k].pos3 == "人名" and _all_katakana(words[k])):
+            k += 1
+            continue
+        j = k
+        while j + 2 < len(words) and words[j + 1].surface == "・" and words[j + 2].pos3 == "人名" \
+                and _all_katakana(words[j + 2]):
+            j += 2
+        following = words[j + 1] if j + 1 < len(words) else None
+        titled = following is not None and (following.pos1 == "名詞" or following.pos1 == "接尾辞")
+        if j > k and not titled:
+            spans.append(TypedSpan(AnswerType.PLACE, text[words[k].start:words[j].end], words[k].start, words[j].end))
+        k = j + 1
+    return spans
+
+
 def _joins_compound(words: Sequence[Word], k: int) -> bool:
     """Whether words[k] belongs to the same noun compound as words[k + 1]: a noun, prefix or suffix (人民+評議+会),
     a 形状詞 before a suffix or ・ (幼稚+園, グローバル・サウス), a number after 第 (第+9+回外相会合), ・ inside a run;
@@ -1191,6 +1214,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.PLACE:
         asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
         spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
+        if question_type.head in REGION_HEADS:
+            # どの地域: a foreign region the dictionary reads as a person's name (ナゴルノ・カラバフ) where no title
+            # follows it
+            spans += untitled_name_runs(words, sentence)
         if question_type.head in CITY_HEADS:
             # どこの都市: a city is not answered by the country it is in
             spans = [s for s in spans if not all(w.pos4 == "国" for w in words

@@ -616,3 +616,9 @@ def test_english_kind_nouns_and_adjectives_anchor_the_span_as_japanese_words_do(
     sentence = "同国では、2026年には大統領選挙、2027年には地方選挙を控えている。"
     assert _short("When is the country's next presidential election due?", sentence) == "2026年"
     assert _short("When is the country's next local election due?", sentence) == "2027年"
+
+
+def test_a_region_the_tagger_reads_as_a_name_answers_which_region_when_no_title_follows() -> None:
+    sentence = "両国はナゴルノ・カラバフをめぐり対立してきた。"
+    assert _short("両国はどの地域をめぐって対立してきましたか？", sentence) == "ナゴルノ・カラバフ"
+    assert _short("両国はどの地域をめぐって対立してきましたか？", "両国はジョン・スミス大使と会談した。") is None
