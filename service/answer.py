@@ -451,9 +451,11 @@ class SpanFinder:
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
+            self._change_side = asked_side(question)
             self._glossed: list[tuple[str, tuple[str, ...]]] = []
         else:
             self._wh_governor = None
+            self._change_side = asked_side(question)
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
@@ -544,6 +546,13 @@ class SpanFinder:
                         for span in spans]
         else:
             governed = None
+        if self._change_side is not None and kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE,
+                                                      AnswerType.NUMBER):
+            # 「A」から「B」に改称: the new name is the one the change goes to, the old one where it comes from
+            sides = [change_side(sentence, span, spans) for span in spans]
+            if self._change_side in sides:
+                governed = [bool(governed and governed[k]) or side == self._change_side
+                            for k, side in enumerate(sides)]
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
@@ -928,6 +937,31 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
 
 
 GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / 何と呼ぶ ask for a name
+
+
+NEW_SIDE = re.compile(r"新しい|新た|新名称|変更後|改称後|改名後|\bnew\b|\brenamed (?:to|as)\b|\bchanged to\b")
+OLD_SIDE = re.compile(r"元の|旧|以前の|変更前|改称前|\bold\b|\bformer\b|\bprevious\b|\boriginal\b")
+
+
+def asked_side(question: str) -> str | None:
+    """Which end of a change the question asks for: "to" (新しい名称, new name) or "from" (元の名称, former name)."""
+    text = nfkc(question).lower()
+    if NEW_SIDE.search(text):
+        return "to"
+    if OLD_SIDE.search(text):
+        return "from"
+    return None
+
+
+def change_side(sentence: str, span: TypedSpan, spans: Sequence[TypedSpan]) -> str | None:
+    """Whether `span` is where a change comes from (「A」から) or goes to (「B」に / へ, after a から span)."""
+    after = sentence[span.end:span.end + 3].lstrip("」』")
+    if after.startswith("から") and any(o.start > span.end for o in spans):
+        return "from"
+    if after.startswith(("に", "へ")) and any(o.end <= span.start and sentence[o.end:o.end + 3].lstrip("」』")
+                                             .startswith("から") for o in spans):
+        return "to"
+    return None
 
 
 def wh_governor(question: str) -> tuple[str, str] | None:

@@ -622,3 +622,10 @@ def test_a_region_the_tagger_reads_as_a_name_answers_which_region_when_no_title_
     sentence = "両国はナゴルノ・カラバフをめぐり対立してきた。"
     assert _short("両国はどの地域をめぐって対立してきましたか？", sentence) == "ナゴルノ・カラバフ"
     assert _short("両国はどの地域をめぐって対立してきましたか？", "両国はジョン・スミス大使と会談した。") is None
+
+
+def test_a_new_name_is_where_a_change_goes_and_a_former_name_where_it_comes_from() -> None:
+    sentence = "3月、議会は、首都の空港を「中央空港」から「独立記念空港」に改称する法案を可決した。"
+    assert _short("空港の新しい名称は何ですか？", sentence) == "独立記念空港"
+    assert _short("空港の元の名称は何ですか？", sentence) == "中央空港"
+    assert _short("What is the airport's new name?", sentence) == "独立記念空港"
