@@ -29,6 +29,8 @@ from service.answer_types import (
     nfkc,
     noun_compound_spans,
     noun_runs,
+    organization_spans,
+    place_spans,
     question_focus,
     topic_run,
     type_of_head,
@@ -499,6 +501,13 @@ class SpanFinder:
             # A name the English question says is not its answer, unless the sentence names no other: then the
             # sentence is still evidence, as it is for a Japanese question matched by its words.
             others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
+            if not others and new and kind == AnswerType.PERSON and not self.question_type.head:
+                # "who will control them, according to Lukashenko?": with no title asked, a country or a body
+                # answers as for 誰, when the only person named is the question's own
+                others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
+                          if not any(self._names(w) for w in words if s.start <= w.start < s.end)
+                          and squash(s.text) not in self._question_key
+                          and sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
             new = others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked

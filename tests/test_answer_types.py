@@ -629,3 +629,8 @@ def test_a_new_name_is_where_a_change_goes_and_a_former_name_where_it_comes_from
     assert _short("空港の新しい名称は何ですか？", sentence) == "独立記念空港"
     assert _short("空港の元の名称は何ですか？", sentence) == "中央空港"
     assert _short("What is the airport's new name?", sentence) == "独立記念空港"
+
+
+def test_english_who_with_only_the_questions_own_person_named_is_answered_by_an_actor_body() -> None:
+    sentence = "また、トカエフ大統領は、新たな兵器について、全てカザフスタンが管理することになる趣旨の発言をした。"
+    assert _short("Who will control the new weapons, according to Tokayev?", sentence) == "カザフスタン"
