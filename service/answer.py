@@ -15,6 +15,7 @@ from index.store import SearchIndex
 from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
     AMOUNT_WH,
+    ENGLISH_KIND_ENDINGS,
     NUMBER_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
@@ -28,6 +29,8 @@ from service.answer_types import (
     nfkc,
     noun_compound_spans,
     noun_runs,
+    organization_spans,
+    place_spans,
     question_focus,
     topic_run,
     type_of_head,
@@ -450,8 +453,11 @@ class SpanFinder:
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
+            self._change_side = asked_side(question)
+            self._glossed: list[tuple[str, tuple[str, ...]]] = []
         else:
             self._wh_governor = None
+            self._change_side = asked_side(question)
             # An English question shares with the Japanese text only its numbers and Latin names (2023, NATO,
             # COP29): those anchor the span; the rest of its words cannot be matched offline.
             self._focus = frozenset()
@@ -468,6 +474,9 @@ class SpanFinder:
             self._question_names = english_names(question)
             self._question_months = {f"{number}月" for name, number in ENGLISH_MONTHS.items()
                                      if re.search(rf"\b{name}\b", question.lower())}
+            # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
+            # vocabulary the Japanese text spells one way: they anchor the span as the question's Japanese words do.
+            self._glossed = english_glossed(question)
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -492,6 +501,13 @@ class SpanFinder:
             # A name the English question says is not its answer, unless the sentence names no other: then the
             # sentence is still evidence, as it is for a Japanese question matched by its words.
             others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
+            if not others and new and kind == AnswerType.PERSON and not self.question_type.head:
+                # "who will control them, according to Lukashenko?": with no title asked, a country or a body
+                # answers as for 誰, when the only person named is the question's own
+                others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
+                          if not any(self._names(w) for w in words if s.start <= w.start < s.end)
+                          and squash(s.text) not in self._question_key
+                          and sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
             new = others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
@@ -539,6 +555,13 @@ class SpanFinder:
                         for span in spans]
         else:
             governed = None
+        if self._change_side is not None and kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE,
+                                                      AnswerType.NUMBER):
+            # 「A」から「B」に改称: the new name is the one the change goes to, the old one where it comes from
+            sides = [change_side(sentence, span, spans) for span in spans]
+            if self._change_side in sides:
+                governed = [bool(governed and governed[k]) or side == self._change_side
+                            for k, side in enumerate(sides)]
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
@@ -574,7 +597,7 @@ class SpanFinder:
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""
         if not self._question_lemmas and not (self.language != "ja" and (self._question_names
-                                                                        or self._question_months)):
+                                                                        or self._question_months or self._glossed)):
             return []
         anchors = []
         if self.language != "ja":
@@ -583,6 +606,8 @@ class SpanFinder:
                 anchors += [(m.start() + len(token) // 2, token) for m in re.finditer(re.escape(token), text)]
             for month in self._question_months:
                 anchors += [(m.start() + 1, month) for m in re.finditer(rf"(?<![0-9]){month}", text)]
+            for word, japanese in self._glossed:
+                anchors += [(m.start() + len(j) // 2, word) for j in japanese for m in re.finditer(re.escape(j), text)]
             for word in tagged_words(sentence):
                 anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
             return anchors
@@ -719,6 +744,17 @@ ENGLISH_PORTFOLIOS = {
 }
 PORTFOLIO_MINISTER = re.compile(r"\b((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\s+)+)minister\b")
 MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\b(?:,? and |, | |$)?)+)")
+
+
+ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会",), "nuclear": ("核",),
+                      "military": ("軍事",), "bilateral": ("二国間",), "regional": ("地域",), "local": ("地方",)}
+
+
+def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The English question's words found in the closed glossaries, with their Japanese spellings."""
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    glossary = {**ENGLISH_KIND_ENDINGS, **{w: (j,) for w, j in ENGLISH_PORTFOLIOS.items()}, **ENGLISH_ADJECTIVES}
+    return [(word, glossary[word]) for word in sorted(words) if word in glossary]
 
 
 def english_title_lemmas(question: str) -> frozenset[str]:
@@ -910,6 +946,31 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
 
 
 GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / 何と呼ぶ ask for a name
+
+
+NEW_SIDE = re.compile(r"新しい|新た|新名称|変更後|改称後|改名後|\bnew\b|\brenamed (?:to|as)\b|\bchanged to\b")
+OLD_SIDE = re.compile(r"元の|旧|以前の|変更前|改称前|\bold\b|\bformer\b|\bprevious\b|\boriginal\b")
+
+
+def asked_side(question: str) -> str | None:
+    """Which end of a change the question asks for: "to" (新しい名称, new name) or "from" (元の名称, former name)."""
+    text = nfkc(question).lower()
+    if NEW_SIDE.search(text):
+        return "to"
+    if OLD_SIDE.search(text):
+        return "from"
+    return None
+
+
+def change_side(sentence: str, span: TypedSpan, spans: Sequence[TypedSpan]) -> str | None:
+    """Whether `span` is where a change comes from (「A」から) or goes to (「B」に / へ, after a から span)."""
+    after = sentence[span.end:span.end + 3].lstrip("」』")
+    if after.startswith("から") and any(o.start > span.end for o in spans):
+        return "from"
+    if after.startswith(("に", "へ")) and any(o.end <= span.start and sentence[o.end:o.end + 3].lstrip("」』")
+                                             .startswith("から") for o in spans):
+        return "to"
+    return None
 
 
 def wh_governor(question: str) -> tuple[str, str] | None:

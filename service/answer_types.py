@@ -63,6 +63,9 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
+# Places inside a country: どの都市 is not answered by a country.
+CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
 FACILITY_ENDINGS = tuple(e for e in VENUE_ENDINGS if e not in ("市", "町", "村", "州", "県", "地域", "地方", "島",
                                                               "半島", "海", "回廊", "ページ"))
@@ -88,7 +91,7 @@ LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
 LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい)?|よ)(?:[。？?！!]|$)")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
-_DATE = (r"(?:(?:19|20)\d\d年|同年)?(?:\d{1,2}月|同月)?(?:\d{1,2}日)?"
+_DATE = (r"(?:(?:19|20)\d\d年|同年|翌年)?(?:\d{1,2}月|同月|翌月)?(?:\d{1,2}日|同日|翌日)?"
          r"(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
 # A date, or a range of dates (7月から8月, 2023年4月から6月期).
 DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
@@ -831,6 +834,28 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
     return spans
 
 
+def untitled_name_runs(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """Katakana proper nouns joined by ・ (ナゴルノ・カラバフ) that the tagger reads as a person's name but that no
+    title (nor any noun) follows: in these documents a person is named with a title, so for a question asking for a
+    region such a run names a place."""
+    spans = []
+    k = 0
+    while k < len(words):
+        if not (words[k].pos3 == "人名" and _all_katakana(words[k])):
+            k += 1
+            continue
+        j = k
+        while j + 2 < len(words) and words[j + 1].surface == "・" and words[j + 2].pos3 == "人名" \
+                and _all_katakana(words[j + 2]):
+            j += 2
+        following = words[j + 1] if j + 1 < len(words) else None
+        titled = following is not None and (following.pos1 == "名詞" or following.pos1 == "接尾辞")
+        if j > k and not titled:
+            spans.append(TypedSpan(AnswerType.PLACE, text[words[k].start:words[j].end], words[k].start, words[j].end))
+        k = j + 1
+    return spans
+
+
 def _joins_compound(words: Sequence[Word], k: int) -> bool:
     """Whether words[k] belongs to the same noun compound as words[k + 1]: a noun, prefix or suffix (人民+評議+会),
     a 形状詞 before a suffix or ・ (幼稚+園, グローバル・サウス), a number after 第 (第+9+回外相会合), ・ inside a run;
@@ -923,9 +948,36 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
+# Dates told relative to the one before (同年, 翌年に…樹立): the text's own answer to when.
+RELATIVE_DATES = ("同年", "同月", "同日", "翌年", "翌月", "翌日")
+
+
 def date_spans(text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(("同年", "同月"))]
+            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
+
+
+PURPOSE_HEADS = ("ため", "為")
+# What may join the nouns of a noun phrase: 灌漑用水路の運用及び維持.
+PHRASE_JOINERS = ("の", "及び", "および", "並びに", "ならびに", "・", "や")
+
+
+def purpose_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    """The noun phrase before のため (灌漑用水路の運用及び維持のための機材): what something is for."""
+    spans = []
+    for k in range(1, len(words) - 1):
+        if not (words[k].surface == "の" and words[k + 1].surface in PURPOSE_HEADS):
+            continue
+        j = k - 1
+        if words[j].pos1 != "名詞":
+            continue
+        while j - 1 >= 0 and (words[j - 1].pos1 in ("名詞", "接頭辞", "接尾辞")
+                              or words[j - 1].surface in PHRASE_JOINERS and j - 2 >= 0
+                              and words[j - 2].pos1 in ("名詞", "接尾辞")):
+            j -= 1
+        spans.append(TypedSpan(AnswerType.NAME, text[words[j].start:words[k - 1].end], words[j].start,
+                               words[k - 1].end))
+    return spans
 
 
 def season_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
@@ -1162,6 +1214,14 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.PLACE:
         asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
         spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
+        if question_type.head in REGION_HEADS:
+            # どの地域: a foreign region the dictionary reads as a person's name (ナゴルノ・カラバフ) where no title
+            # follows it
+            spans += untitled_name_runs(words, sentence)
+        if question_type.head in CITY_HEADS:
+            # どこの都市: a city is not answered by the country it is in
+            spans = [s for s in spans if not all(w.pos4 == "国" for w in words
+                                                  if s.start <= w.start < s.end and w.pos3 == "地名")]
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
@@ -1246,6 +1306,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
+        if question_type.head in PURPOSE_HEADS:
+            # 何のための計画: the purpose the sentence states before のため (灌漑用水路の運用及び維持のための…)
+            spans = purpose_spans(words, sentence)
         if not spans and question_type.head_endings:
             endings = question_type.head_endings
             spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))

@@ -593,3 +593,44 @@ def test_a_ministers_portfolio_in_english_picks_the_minister_of_that_portfolio()
     sentence = "3月には、田中外務大臣政務官が訪問し、ナザロフ外相及びラヒモフ農業環境相とそれぞれ会談した。"
     assert _short("Who is the Minister of Agriculture and Environment that Tanaka met?", sentence) == "ラヒモフ"
     assert _short("Which agriculture minister did Tanaka meet?", sentence) == "ラヒモフ"
+
+
+def test_what_something_is_for_is_the_noun_phrase_before_no_tame() -> None:
+    sentence = "両国は無償資金協力「上水道の整備及び改修のための機材供与計画」に署名した。"
+    assert _short("署名された協力は何のための機材を供与する計画ですか？", sentence) == "上水道の整備及び改修"
+
+
+def test_a_date_told_relative_to_the_one_before_answers_when() -> None:
+    sentence = "2010年に同国で政変が起きると、翌年に両国は国交を回復し、2015年には大使館を開設した。"
+    assert _short("両国が国交を回復したのはいつ？", sentence) == "翌年"
+    assert _short("大使館を開設したのはいつ？", sentence) == "2015年"
+
+
+def test_a_city_is_not_answered_by_the_country_it_is_in() -> None:
+    asked = "両外相の会談はどの都市で行われましたか？"
+    assert _short(asked, "9月に両外相はカザフスタンで会談を行った。") is None
+    assert _short(asked, "9月に両外相は米国・ニューヨークで会談を行った。") == "ニューヨーク"
+
+
+def test_english_kind_nouns_and_adjectives_anchor_the_span_as_japanese_words_do() -> None:
+    sentence = "同国では、2026年には大統領選挙、2027年には地方選挙を控えている。"
+    assert _short("When is the country's next presidential election due?", sentence) == "2026年"
+    assert _short("When is the country's next local election due?", sentence) == "2027年"
+
+
+def test_a_region_the_tagger_reads_as_a_name_answers_which_region_when_no_title_follows() -> None:
+    sentence = "両国はナゴルノ・カラバフをめぐり対立してきた。"
+    assert _short("両国はどの地域をめぐって対立してきましたか？", sentence) == "ナゴルノ・カラバフ"
+    assert _short("両国はどの地域をめぐって対立してきましたか？", "両国はジョン・スミス大使と会談した。") is None
+
+
+def test_a_new_name_is_where_a_change_goes_and_a_former_name_where_it_comes_from() -> None:
+    sentence = "3月、議会は、首都の空港を「中央空港」から「独立記念空港」に改称する法案を可決した。"
+    assert _short("空港の新しい名称は何ですか？", sentence) == "独立記念空港"
+    assert _short("空港の元の名称は何ですか？", sentence) == "中央空港"
+    assert _short("What is the airport's new name?", sentence) == "独立記念空港"
+
+
+def test_english_who_with_only_the_questions_own_person_named_is_answered_by_an_actor_body() -> None:
+    sentence = "また、トカエフ大統領は、新たな兵器について、全てカザフスタンが管理することになる趣旨の発言をした。"
+    assert _short("Who will control the new weapons, according to Tokayev?", sentence) == "カザフスタン"
