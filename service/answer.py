@@ -926,11 +926,19 @@ ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によ
 
 
 def wh_case(question: str) -> str | None:
-    """The case particle right after どこ (どこで, どこに, どこを, どこから): the role the place asked plays."""
+    """The case particle right after どこ or どの + noun (どこで, どこに, どの国で, どの都市を): the role the place
+    asked plays. どの+noun joined on the tune split (+1 short answer: どの国で開かれる is the host, not a
+    neighbour named as the subject), nothing else moved."""
     words = tagged_words(question)
     for k, word in enumerate(words[:-1]):
         if word.surface == "どこ" and words[k + 1].pos1 == "助詞" and words[k + 1].surface in ROLE_PARTICLES:
             return words[k + 1].surface
+        if word.surface in ("どの", "どこの"):
+            j = k + 1
+            while j < len(words) and (words[j].pos1 in ("名詞", "接尾辞", "接頭辞")):
+                j += 1
+            if j > k + 1 and j < len(words) and words[j].pos1 == "助詞" and words[j].surface in ROLE_PARTICLES:
+                return words[j].surface
     return None
 
 

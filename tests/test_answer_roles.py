@@ -42,3 +42,8 @@ def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_th
     assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
     assert _short(asked, "ロシア政府は、新しい歴史教科書を作成した。") == "ロシア政府"
     assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
+
+
+def test_which_country_with_a_case_particle_asks_for_a_place_in_that_role() -> None:
+    sentence = "アルメニアは、次回の会議がアゼルバイジャンで開催されることを支持した。"
+    assert _short("次回の会議はどの国で開かれることになりましたか？", sentence) == "アゼルバイジャン"
