@@ -14,6 +14,7 @@ from index.retrieve import RetrievedPassage
 from index.store import SearchIndex
 from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
+    AMOUNT_AFTER,
     AMOUNT_WH,
     ENGLISH_KIND_ENDINGS,
     NUMBER_HEADS,
@@ -1014,7 +1015,9 @@ def measured_noun(question: str) -> str | None:
     measure word (金額, 水準, 数) names nothing, so it is left out."""
     words = tagged_words(question)
     wh = next((i for i, w in enumerate(words) if w.pos2 == "数詞" and w.surface in ("何", "幾", "いく")
-               or (w.lemma or w.surface) in AMOUNT_WH), None)
+               or (w.lemma or w.surface) in AMOUNT_WH
+               or w.surface in ("どの", "どれ") and i + 1 < len(words) and words[i + 1].surface in AMOUNT_AFTER),
+              None)  # どの+くらい is two words to the tagger
     if wh is None:
         return None
     topic = topic_run(words, wh)

@@ -47,3 +47,10 @@ def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_th
 def test_which_country_with_a_case_particle_asks_for_a_place_in_that_role() -> None:
     sentence = "アルメニアは、次回の会議がアゼルバイジャンで開催されることを支持した。"
     assert _short("次回の会議はどの国で開かれることになりましたか？", sentence) == "アゼルバイジャン"
+
+
+def test_the_measure_of_a_dono_kurai_question_is_read_though_the_tagger_splits_it() -> None:
+    from service.answer import measured_noun
+
+    assert measured_noun("ロシアからの天然ガスの輸入量はどのくらい減りましたか？") == "輸入量"
+    assert measured_noun("関税率はどの程度上がった？") == "関税率"
