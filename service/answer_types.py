@@ -63,6 +63,8 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
 FACILITY_HEADS = ("施設", "会場", "建物")
+# A visit named by the one-character name of the country visited (訪露, 訪中, 訪米, 訪日).
+VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
@@ -1235,6 +1237,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())
                           for m in LATIN_ACRONYM.finditer(sentence)]
+                # 訪露 / 訪中: a visit named by the one-character name of the country visited says where
+                spans += [TypedSpan(AnswerType.PLACE, w.surface, w.start, w.end) for w in words
+                          if VISIT_TO.fullmatch(w.surface)]
     elif kind == AnswerType.ORGANIZATION:
         spans = organization_spans(words, sentence)
         if question_type.head_endings and kind == question_type.answer_type:

@@ -634,3 +634,8 @@ def test_a_new_name_is_where_a_change_goes_and_a_former_name_where_it_comes_from
 def test_english_who_with_only_the_questions_own_person_named_is_answered_by_an_actor_body() -> None:
     sentence = "また、トカエフ大統領は、新たな兵器について、全てカザフスタンが管理することになる趣旨の発言をした。"
     assert _short("Who will control the new weapons, according to Tokayev?", sentence) == "カザフスタン"
+
+
+def test_a_visit_named_by_the_country_it_went_to_answers_where() -> None:
+    sentence = "5月、モディ首相が、3期目初の外遊として訪米し、両国関係の強化を確認した。"
+    assert _short("モディ首相が3期目に入って最初に訪れたのはどこ？", sentence) == "訪米"
