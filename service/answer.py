@@ -949,9 +949,11 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
     end = compound_end(sentence, words, span)
     if sentence.startswith(ROLE_PARTICLES[case], end):
         return True
+    # In brackets, the place must be what the bracket says (会合（9月20日、米国・ニューヨーク）), not a word of a
+    # remark in it ("(149ページ コラム参照)").
     opening = max(sentence.rfind("（", 0, span.start), sentence.rfind("(", 0, span.start))
     return opening >= 0 and not re.search(r"[）)]", sentence[opening:span.start]) and bool(
-        re.search(r"[）)]", sentence[span.end:]))
+        re.match(r"[）)、，]", sentence[end:]))
 
 
 GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / 何と呼ぶ ask for a name
