@@ -135,8 +135,9 @@ class QuestionType:
     number_suffix: str | None = None
     # 何と呼ばれる / what is X called: the name is the words the sentence puts before と呼ばれる, と称する.
     naming: bool = False
-    # 何という会議 / 基金の名前 / 何と呼ばれる: a name is asked for in so many words, so the answer must be a name
-    # (quoted, called so, or a compound ending in the noun named), not any noun of the sentence.
+    # 何という会議 / 基金の名前: a name of a noun is asked for in so many words, so the answer must be a name of it
+    # (quoted next to it, called so, or a compound ending in it), not any noun of the sentence. 何と呼ばれる with no
+    # noun named is not: a sentence may call something so in more ways than the span finder knows.
     asks_name: bool = False
     # どの水準からどの水準まで: both ends of a range (7.5%から16%).
     wants_range: bool = False
@@ -439,7 +440,7 @@ def classify_japanese(question: str) -> QuestionType:
                         wants_range=ranges, wants_pair=pair, wants_direction=guessed and kind == AnswerType.NUMBER,
                         explicit=not guessed, acronym=acronym, event_time=event_time,
                         rough_time=kind == AnswerType.DATE and bool(re.search(r"いつ(?:頃|ごろ)", text)),
-                        asks_name=asks_name and kind == AnswerType.NAME)
+                        asks_name=asks_name and kind == AnswerType.NAME and head is not None)
 
 
 def _asks_pair(words: Sequence[Word]) -> bool:
@@ -1137,7 +1138,7 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
     name only next to it (「N」基金, 基金「N」): a quote elsewhere in the sentence names something else."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
     if strict and head and head in text:
-        spans = [s for s in spans if _names_head(words, text, s, head)]
+        spans = [s for s in spans if head in s.text or _names_head(words, text, s, head)]
     if head:
         spans += _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
                                   and len(_text(w)) > 1)

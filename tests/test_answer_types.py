@@ -445,6 +445,7 @@ def test_a_name_asked_for_in_so_many_words_must_be_a_name_of_the_noun_asked_abou
     # A quote elsewhere in the sentence names something else; a plain noun is no name.
     assert _short(asked, "政府は「復興計画」の一環として、被災者への基金の創設を打ち出した。") is None
     assert _short(asked, "政府は被災者のために「明日への架け橋」基金を創設した。") == "明日への架け橋"
+    assert _short(asked, "政府は被災者のために「明日への架け橋基金」を創設した。") == "明日への架け橋基金"
     assert _short("記念に作られたキャラクターの名前は？", "記念として漫画家の山田氏が作成したキャラクター") is None
     # In apposition, or by its kind where the sentence never says the noun asked about.
     assert _short("二つの町を結ぶ唯一の道路の名前は何ですか？",
@@ -454,7 +455,8 @@ def test_a_name_asked_for_in_so_many_words_must_be_a_name_of_the_noun_asked_abou
 
 
 def test_only_verbs_of_naming_ask_for_a_name() -> None:
-    assert classify_question("その輸送路は何と呼ばれていますか？", "ja").asks_name
+    assert classify_question("その輸送路は何という名前ですか？", "ja").asks_name
+    assert not classify_question("その輸送路は何と呼ばれていますか？", "ja").asks_name  # no noun named: not strict
     assert not classify_question("白書はこの動きを何と表現していますか？", "ja").asks_name
     assert not classify_question("狙いは何と何ですか？", "ja").asks_name
     assert classify_question("条約は、正式には何という名前ですか？", "ja").head == "条約"
