@@ -1260,9 +1260,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if question_type.wants_pair:
             spans = joined_pairs(spans, sentence) or spans
         if question_type.date_units:
-            # 何月何日 is not answered by a month alone
-            spans = [s for s in spans if s.answer_type != AnswerType.DATE
-                     or all(unit in s.text for unit in question_type.date_units)]
+            # 何月何日 is not answered by a month alone; the year of 何年何月何日 may be left implied, as the
+            # chapter's own year mostly is ("外相会談（9月20日、…）").
+            units = question_type.date_units - ({"年"} if question_type.date_units & {"月", "日"} else set())
+            spans = [s for s in spans if s.answer_type != AnswerType.DATE or all(unit in s.text for unit in units)]
         if question_type.years:
             # A date of another year than the one asked about does not answer it.
             spans = [s for s in spans if not YEAR.search(nfkc(s.text))

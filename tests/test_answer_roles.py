@@ -54,3 +54,9 @@ def test_the_measure_of_a_dono_kurai_question_is_read_though_the_tagger_splits_i
 
     assert measured_noun("ロシアからの天然ガスの輸入量はどのくらい減りましたか？") == "輸入量"
     assert measured_noun("関税率はどの程度上がった？") == "関税率"
+
+
+def test_the_year_of_a_full_date_asked_may_be_left_implied() -> None:
+    caption = "日・ペルー外相会談（9月20日、米国・ニューヨーク）"
+    assert _short("外相会談は何年何月何日に行われましたか？", caption) == "9月20日"
+    assert _short("外相会談は何月何日に行われましたか？", "外相会談は9月に行われた。") is None
