@@ -60,3 +60,9 @@ def test_the_year_of_a_full_date_asked_may_be_left_implied() -> None:
     caption = "日・ペルー外相会談（9月20日、米国・ニューヨーク）"
     assert _short("外相会談は何年何月何日に行われましたか？", caption) == "9月20日"
     assert _short("外相会談は何月何日に行われましたか？", "外相会談は9月に行われた。") is None
+
+
+def test_a_court_is_a_body() -> None:
+    asked = "大統領に逮捕状を出した裁判所はどこですか？"
+    assert classify_question(asked, "ja").answer_type.value == "organization"
+    assert _short(asked, "3月、国際刑事裁判所（ICC）は、大統領などに対し逮捕状を発出した。") == "国際刑事裁判所"
