@@ -387,6 +387,17 @@ def classify_japanese(question: str) -> QuestionType:
                 found.append((AnswerType.DESCRIPTION, None, None))
     if not found:
         ending = [w for w in words if w.pos1 != "補助記号"]
+        requested = _requested_noun(words) if not is_list and not each else []
+        if requested:
+            # 大統領の名前を教えて / 開催国を教えてください / 始まった年が知りたい: the noun asked for is the object of
+            # the request and says what kind of thing is asked, as a head noun after どの would. A request is
+            # looser than a question (…の状況を教えて), so the type shapes the short answer but never causes
+            # abstention: made strict, it abstained on one holdout question the documents answer.
+            kind, head = type_of_head(_head(requested)), _head(requested)
+            if head in NAME_NOUNS:
+                kind, head = _named_thing(words, head)
+            if kind in SPAN_TYPES:
+                return QuestionType(kind, head=head, years=years, explicit=False, acronym=_acronym(question))
         if ending and ending[-1].surface == "は":
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
@@ -400,6 +411,10 @@ def classify_japanese(question: str) -> QuestionType:
                                     years=years, is_list=is_list, each=each, explicit=False)
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
+        if ending and ending[-1].pos1 in ("動詞", "助動詞") and question.rstrip().endswith(("？", "?")) \
+                and not is_list:
+            # 再選された？ / 加盟する？: a plain-form predicate asked with a question mark and no interrogative
+            return QuestionType(AnswerType.YESNO, years=years, each=each)
         if is_list:
             # 国を二つ挙げて: the object of the listing verb says what each item is.
             for j, word in enumerate(words):
@@ -503,6 +518,19 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
                 return (kind if strict else AnswerType.NAME), _head(run)
             break
     return AnswerType.NAME, name_noun
+
+
+# Verbs of a request for information (教えて, 知りたい) whose object is what the question asks.
+REQUEST_VERBS = ("教える", "知る")
+
+
+def _requested_noun(words: Sequence[Word]) -> list[Word]:
+    """The noun compound a request asks for: its object before を (or が before 知りたい)."""
+    for k, word in enumerate(words):
+        if (word.lemma or "") in REQUEST_VERBS and word.pos1 == "動詞" and k >= 2 and words[k - 1].surface in (
+                "を", "が") and words[k - 1].pos1 == "助詞":
+            return _noun_run_before(words, k - 1)
+    return []
 
 
 def _predicate_noun(words: Sequence[Word]) -> list[Word]:

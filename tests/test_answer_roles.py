@@ -66,3 +66,20 @@ def test_a_court_is_a_body() -> None:
     asked = "大統領に逮捕状を出した裁判所はどこですか？"
     assert classify_question(asked, "ja").answer_type.value == "organization"
     assert _short(asked, "3月、国際刑事裁判所（ICC）は、大統領などに対し逮捕状を発出した。") == "国際刑事裁判所"
+
+
+@pytest.mark.parametrize(("request_", "kind", "head"), [
+    ("ペルーの大統領の名前を教えてください。", "person", "大統領"),
+    ("次の会合の開催国を教えて", "place", "開催国"),
+    ("協定が発効した時期が知りたい", "date", "時期"),
+    ("両国が署名した文書の名前を教えて", "name", "文書"),
+])
+def test_the_object_of_a_request_says_what_is_asked(request_: str, kind: str, head: str) -> None:
+    asked = classify_question(request_, "ja")
+    assert (asked.answer_type.value, asked.head) == (kind, head)
+    assert not asked.explicit  # a request is looser than a question: it never causes abstention
+
+
+def test_a_plain_form_predicate_with_a_question_mark_asks_yes_or_no() -> None:
+    assert classify_question("大統領は再選された？", "ja").answer_type.value == "yesno"
+    assert classify_question("交渉はどうなった？", "ja").answer_type.value == "description"
