@@ -269,7 +269,13 @@ def classify_japanese(question: str) -> QuestionType:
         lemma = word.lemma or word.surface
         surface = word.surface
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if lemma in PERSON_WH or surface in ("誰", "だれ", "どなた"):
+        if surface in ("どちら", "どっち") and nxt is not None and nxt.surface in ("で", "に", "へ", "から", "を"):
+            # どちらで行われた asks where (何方 is どなた's lemma too, which asks who)
+            found.append((AnswerType.PLACE, None, None))
+        elif surface in ("どちら", "どっち"):  # どちらが先: which of two things named, a guess
+            found.append((AnswerType.NAME, None, None))
+            guessed = True
+        elif lemma in PERSON_WH and surface not in ("どちら", "どっち") or surface in ("誰", "だれ", "どなた"):
             # 大統領は誰 asks for a person; 主役は誰 or 誰が支援した may be answered by a country or a body.
             topic = topic_run(words, i)
             title = _head(topic) if topic and type_of_head(_head(topic)) == AnswerType.PERSON else None

@@ -83,3 +83,9 @@ def test_the_object_of_a_request_says_what_is_asked(request_: str, kind: str, he
 def test_a_plain_form_predicate_with_a_question_mark_asks_yes_or_no() -> None:
     assert classify_question("大統領は再選された？", "ja").answer_type.value == "yesno"
     assert classify_question("交渉はどうなった？", "ja").answer_type.value == "description"
+
+
+def test_dochira_with_a_particle_of_place_asks_where_and_donata_asks_who() -> None:
+    assert classify_question("会談はどちらで行われましたか？", "ja").answer_type.value == "place"
+    assert classify_question("どなたが出席しましたか？", "ja").answer_type.value == "person"
+    assert not classify_question("どちらが先ですか？", "ja").explicit
