@@ -915,12 +915,13 @@ def _title_key(title: str) -> str:
 
 
 def titles_agree(title: str, asked: str) -> bool:
-    """Whether a person's own title in a sentence (empty: none given) can be the title a question asks about:
-    one contains the other (副首相兼外相 ⊃ 外相; 外務大臣 = 外相) or both are the same kind of office (…相)."""
+    """Whether a person's own title in a sentence (empty: none given) can be the title a question asks about: one
+    ends with the other (副首相兼外相 holds 外相; 外務大臣 = 外相) or both are the same kind of office (…相). The end
+    of a title is its office: 外務大臣政務官 is a 政務官, not a 外務大臣."""
     if not title:
         return True
     title, asked = _title_key(title), _title_key(asked)
-    return asked in title or title in asked or title[-1] == asked[-1]
+    return title.endswith(asked) or asked.endswith(title) or title[-1] == asked[-1]
 
 
 ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
@@ -949,11 +950,12 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
     end = compound_end(sentence, words, span)
     if sentence.startswith(ROLE_PARTICLES[case], end):
         return True
-    # In brackets, the place must be what the bracket says (会合（9月20日、米国・ニューヨーク）), not a word of a
-    # remark in it ("(149ページ コラム参照)").
+    # In brackets, the place must be what the bracket says (会合（9月20日、米国・ニューヨーク）, 会談（11月20日、東京
+    # 写真提供：…）): first in it or after a date and its comma, not a word of a remark ("(149ページ コラム参照)").
     opening = max(sentence.rfind("（", 0, span.start), sentence.rfind("(", 0, span.start))
-    return opening >= 0 and not re.search(r"[）)]", sentence[opening:span.start]) and bool(
-        re.match(r"[）)、，]", sentence[end:]))
+    lead = sentence[opening + 1:span.start] if opening >= 0 else ""
+    return opening >= 0 and not re.search(r"[）)]", lead) and (not lead or lead.endswith(("、", "，", "・"))) \
+        and bool(re.match(r"[）)、，\s]", sentence[end:]))
 
 
 GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / 何と呼ぶ ask for a name

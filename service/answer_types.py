@@ -855,7 +855,7 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
             j += 1
         nxt = words[j + 1] if j + 1 < len(words) else None
         modifies_noun = (nxt is not None and nxt.pos1 == "名詞" and nxt.pos2 != "数詞"
-                         and nxt.surface not in ("等", "など"))
+                         and nxt.surface not in ("等", "など") and nxt.start == words[j].end)  # a space ends a name
         followed_by_title = nxt is not None and nxt.surface in TITLE_ENDINGS
         if not modifies_noun and not followed_by_title:
             first = i

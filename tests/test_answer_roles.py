@@ -23,6 +23,7 @@ def _short(question: str, sentence: str) -> str | None:
     ("国務委員長", "外務大臣", False),
     ("外務次官", "外務大臣", False),
     ("大統領", "首相", False),
+    ("外務大臣政務官", "外相", False),  # the end of a title is its office: a 政務官
     ("総理大臣", "首相", True),
 ])
 def test_titles_agree_by_office(title: str, asked: str, agree: bool) -> None:
@@ -89,3 +90,8 @@ def test_dochira_with_a_particle_of_place_asks_where_and_donata_asks_who() -> No
     assert classify_question("会談はどちらで行われましたか？", "ja").answer_type.value == "place"
     assert classify_question("どなたが出席しましたか？", "ja").answer_type.value == "person"
     assert not classify_question("どちらが先ですか？", "ja").explicit
+
+
+def test_a_place_first_in_a_caption_bracket_answers_where_though_a_remark_follows_it() -> None:
+    caption = "日・ペルー首脳会談（11月20日、東京 写真提供：内閣広報室）"
+    assert _short("日・ペルー首脳会談はどこで行われた？", caption) == "東京"
