@@ -10,7 +10,6 @@ better than a guess (measured on the tune split's follow-ups: replacing them cos
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from index.tokenize import Word, tagged_words
@@ -28,9 +27,6 @@ DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
 PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
 PLACE_PRONOUNS = {"そこ", "ここ", "あそこ", "同国", "同地"}
 ENGLISH_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-# Words that point back at what was said without naming it (それ, そうなっている, "that", "it").
-POINTING_BACK = {"それ", "これ", "あれ", "そう", "こう", "そちら", "こちら"}
-ENGLISH_POINTING_BACK = re.compile(r"\b(it|that|this|they|them|those|these)\b")
 
 
 @dataclass(frozen=True)
@@ -137,11 +133,3 @@ def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> st
         referent = _latest_span(texts, AnswerType.PERSON)
     return f"{question} ({referent})" if referent else question
 
-
-
-def refers_back(question: str, language: str) -> bool:
-    """Whether a (resolved) question still points at what was said without naming it ("そうなっているのはなぜ？",
-    "それを受けて日本は…", "Why did that happen?"): its topic is only in the conversation."""
-    if language == "en":
-        return bool(ENGLISH_POINTING_BACK.search(question.lower()))
-    return any(word.surface in POINTING_BACK for word in tagged_words(question))
