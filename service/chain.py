@@ -17,7 +17,7 @@ from index.store import SearchIndex
 from index.tokenize import detect_language
 from service.answer import Answer, ExtractiveAnswerer
 from service.errors import LLMUnavailableError
-from service.followup import Turn, resolve_references
+from service.followup import Turn, only_points_back, resolve_references
 from service.generate import GenerationFailedError, GenerativeAnswerer
 from service.prompts import PromptTemplate
 
@@ -69,12 +69,17 @@ class QuestionAnswerer:
     """Retrieves and answers; one per process, shared by HTTP, CLI and evaluation."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, retriever: HybridRetriever,
-                 answerer: ExtractiveAnswerer, context_weight: float = 0.5,
+                 answerer: ExtractiveAnswerer, context_weight: float = 0.5, pointing_context_weight: float = 0.8,
                  generator: GenerativeAnswerer | None = None, condense_prompt: PromptTemplate | None = None,
                  fallback_to_extractive: bool = False) -> None:
         if context_weight < 0:
             raise ValueError(f"context_weight must be >= 0, got {context_weight}")
         self.context_weight = context_weight
+        # A question that only points back (そうなっているのはなぜ) names nothing of its topic, so the conversation
+        # weighs more in its search: chosen on the tune split's follow-ups (0.815 -> 0.852 answer accuracy at 0.8;
+        # check, holdout and holdout2 follow-ups unchanged). Raised for every question with a pointing word, it
+        # lost the issue's conversation ("それに日本はどう対応した？" names its own topic) and a check item.
+        self.pointing_context_weight = max(pointing_context_weight, context_weight)
         self.index = index
         self.embedder = embedder
         self.retriever = retriever
@@ -112,8 +117,9 @@ class QuestionAnswerer:
         if context and self.context_weight > 0:
             # Dense search with the question plus, at lower weight, what the conversation is about: a follow-up
             # finds its topic, and an explicit new topic in the question still outweighs the old one.
+            weight = self.pointing_context_weight if only_points_back(standalone, language) else self.context_weight
             question_vector, context_vector = self.embedder.embed_query_vectors([standalone, context])
-            combined = question_vector + self.context_weight * context_vector
+            combined = question_vector + weight * context_vector
             query_vector = combined / max(float(np.linalg.norm(combined)), 1e-9)
         else:
             query_vector = self.embedder.embed_query_vectors([standalone])[0]

@@ -172,6 +172,7 @@ def command_eval(settings: Settings, args: argparse.Namespace) -> int:
                                         base.embedder, reranker)
             answerer = QuestionAnswerer(index=base.index, embedder=base.embedder, retriever=retriever,
                                         answerer=base.answerer, context_weight=base.context_weight,
+                                        pointing_context_weight=base.pointing_context_weight,
                                         generator=base.generator, condense_prompt=base.condense_prompt,
                                         fallback_to_extractive=base.fallback_to_extractive)
 

@@ -27,6 +27,10 @@ DEMONSTRATIVES = {"その", "この", "あの", "当該", "同"}
 PERSON_PRONOUNS = {"彼", "彼女", "同氏", "その人", "この人", "あの人"}
 PLACE_PRONOUNS = {"そこ", "ここ", "あそこ", "同国", "同地"}
 ENGLISH_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+# Words that point back at what was said without naming it (それ, そうなっている).
+POINTING_BACK = {"それ", "これ", "あれ", "そう", "こう"}
+# Nouns that name nothing of a topic (そうなっている事, 何の為).
+EMPTY_NOUNS = {"事", "こと", "物", "もの", "の", "何", "為", "ため"}
 
 
 @dataclass(frozen=True)
@@ -133,3 +137,15 @@ def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> st
         referent = _latest_span(texts, AnswerType.PERSON)
     return f"{question} ({referent})" if referent else question
 
+
+
+def only_points_back(question: str, language: str) -> bool:
+    """Whether a (resolved) Japanese question points back at what was said and names nothing of its own
+    ("そうなっているのはなぜ？", "それはいつ？"): all it is about is in the conversation. "それに日本はどう対応した？"
+    names 日本 and 対応, so it does not."""
+    if language != "ja":
+        return False
+    words = tagged_words(question)
+    own = [w for w in words if w.pos1 == "名詞" and w.pos2 != "代名詞" and w.surface not in POINTING_BACK
+           and (w.lemma or w.surface) not in EMPTY_NOUNS and w.surface not in EMPTY_NOUNS]
+    return any(w.surface in POINTING_BACK for w in words) and not own
