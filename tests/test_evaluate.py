@@ -129,6 +129,13 @@ def test_short_answer_is_a_normalised_exact_match_with_a_gold_variant() -> None:
 
 
 
+def test_a_multi_part_short_answer_must_give_every_part() -> None:
+    item = EvalItem("q", "?", [], ["6月", "12月"], ["x"], True, "ja", "multi", "check", "date")
+    assert short_answer_correct(item, "6月、12月") and short_answer_correct(item, "12月、6月")
+    assert not short_answer_correct(item, "6月")  # one part is not the answer
+    assert not short_answer_correct(item, "6月、7月")
+
+
 def test_a_yes_no_answer_is_scored_on_the_words_that_decide_it_and_its_short_answer_on_the_verdict() -> None:
     item = EvalItem("q", "?", [], ["いいえ", "参戦はしていない"], ["x"], True, "ja", "factoid", "tune", "yesno")
     assert answer_score(item, "いいえ。「…参戦はしていないものの、…」[1]") == 1.0
