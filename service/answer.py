@@ -451,7 +451,10 @@ class SpanFinder:
             self._question_pairs = case_pairs(tagged_words(question)) if self._question_lemmas else set()
             self._role_lemmas = role_lemmas(question, question_type)
             head = question_type.head
-            self._asked_office = head if head and head.endswith(TITLE_ENDINGS) else None
+            # The office asked, with its prefix (副首相, not only the head 首相)
+            runs = [question[r[0].start:r[-1].end] for r in noun_runs(tagged_words(question))]
+            office = next((run for run in reversed(runs) if head and run.endswith(head)), head)
+            self._asked_office = office if head and head.endswith(TITLE_ENDINGS) else None
             self._wh_particle = wh_particle(question)
             self._place_case = wh_case(question)
             self._wh_modifier = wh_modifier(question)
@@ -919,13 +922,20 @@ def _title_key(title: str) -> str:
 
 
 def titles_agree(title: str, asked: str) -> bool:
-    """Whether a person's own title in a sentence (empty: none given) can be the title a question asks about: one
-    ends with the other (副首相兼外相 holds 外相; 外務大臣 = 外相) or both are the same kind of office (…相). The end
-    of a title is its office: 外務大臣政務官 is a 政務官, not a 外務大臣."""
+    """Whether a person's own title in a sentence (empty: none given) can be the title a question asks about. A
+    title may hold several posts (副首相兼外相); one of them agrees when one ends with the other (外務大臣 = 外相) or
+    both are the same kind of office sharing a word (経済発展貿易相 for 経済相). The end of a post is its office
+    (外務大臣政務官 is a 政務官), and a deputy's post (副首相) is not the post (首相)."""
     if not title:
         return True
-    title, asked = _title_key(title), _title_key(asked)
-    return title.endswith(asked) or asked.endswith(title) or title[-1] == asked[-1]
+    asked = _title_key(asked)
+    for post in _title_key(title).split("兼"):
+        if not post or ("副" in post) != ("副" in asked):
+            continue
+        if post.endswith(asked) or asked.endswith(post) or (
+                post[-1] == asked[-1] and set(post[:-1]) & set(asked[:-1]) - {"・"}):
+            return True
+    return False
 
 
 ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")

@@ -84,6 +84,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     "adoption": ("採択", "可決", "成立"),
     "withdrawal": ("脱退", "離脱"),
     "accession": ("加盟", "加入"),
+    "application": ("申請",),
+    "suspension": ("停止",),
+    "return": ("復帰",),
 }
 STAGE_OF = {word: stage for stage, words in STAGES.items() for word in words}
 

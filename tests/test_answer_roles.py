@@ -24,6 +24,9 @@ def _short(question: str, sentence: str) -> str | None:
     ("外務次官", "外務大臣", False),
     ("大統領", "首相", False),
     ("外務大臣政務官", "外相", False),  # the end of a title is its office: a 政務官
+    ("副首相兼外相", "外相", True),
+    ("副首相兼経済・持続的発展相", "首相", False),  # a deputy's post is not the post
+    ("経済発展貿易相", "経済相", True),
     ("総理大臣", "首相", True),
 ])
 def test_titles_agree_by_office(title: str, asked: str, agree: bool) -> None:

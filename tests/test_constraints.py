@@ -45,3 +45,12 @@ def test_a_sentence_naming_only_other_stages_of_an_agreement_speaks_of_another_e
     assert not other_stage(asked, "両国の経済関係は拡大している。")  # no stage: neither agrees nor disagrees
     assert not other_stage(stages("投資協定の効果は何ですか？"), "3月には協定が発効した。")
 
+
+
+def test_membership_has_stages_too() -> None:
+    from service.constraints import other_stage, stages
+
+    assert other_stage(stages("ペルーがその機構に復帰したのはいつ？"), "ペルーは2012年に同機構への参加停止を決定")
+    assert other_stage(stages("ペルーが機構に加盟申請したのはいつ？"), "ペルーは2023年に機構に正式加盟")
+    signed = "2月に条約の効力の一時停止に関する法律に署名した"
+    assert not other_stage(stages("条約の効力停止に関する法律に署名したのは何月？"), signed)
