@@ -413,8 +413,13 @@ def classify_japanese(question: str) -> QuestionType:
                                     acronym=_acronym(question), asks_name=True)
             if run:
                 kind = type_of_head(_head(run))
+                # 成長率は？ does not say which way the figure went: the answer keeps its 増/減 (1.2%減); 減少率は？
+                # already says it.
+                topic = "".join(w.surface for w in run)
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
-                                    years=years, is_list=is_list, each=each, explicit=False)
+                                    years=years, is_list=is_list, each=each, explicit=False,
+                                    wants_direction=kind == AnswerType.NUMBER and not any(
+                                        d in topic for d in ("増", "減", "伸", "上昇", "下落", "低下")))
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
         if ending and ending[-1].pos1 in ("動詞", "助動詞") and question.rstrip().endswith(("？", "?")) \

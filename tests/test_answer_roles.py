@@ -98,3 +98,9 @@ def test_dochira_with_a_particle_of_place_asks_where_and_donata_asks_who() -> No
 def test_a_place_first_in_a_caption_bracket_answers_where_though_a_remark_follows_it() -> None:
     caption = "日・ペルー首脳会談（11月20日、東京 写真提供：内閣広報室）"
     assert _short("日・ペルー首脳会談はどこで行われた？", caption) == "東京"
+
+
+def test_an_elliptic_figure_question_keeps_the_direction_it_does_not_state() -> None:
+    sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
+    assert _short("2022年の実質GDP成長率は？", sentence) == "1.2%減"
+    assert _short("2022年の輸出額の減少率は？", "2022年の輸出額は34.5%減少した。") == "34.5%"
