@@ -91,14 +91,27 @@ STAGES: dict[str, tuple[str, ...]] = {
 STAGE_OF = {word: stage for stage, words in STAGES.items() for word in words}
 
 
+# Acts that undo or hold off a stage (批准を撤回, 署名の延期): the stage is then their object, not the event.
+REVERSALS = ("撤回", "取り消す", "取消し", "取り消し", "中止", "延期", "破棄", "拒否", "凍結", "断念", "見送る",
+             "見送り")
+
+
 def stages(text: str) -> frozenset[str]:
-    """The stages of an agreement or a law that `text` names as the head of a noun compound."""
+    """The stages of an agreement or a law that `text` names as the head of a noun compound, unless it is the object
+    of an act that undoes or holds it off (批准を撤回: the event is the withdrawal)."""
+    words = tagged_words(text)
     found = set()
-    for run in noun_runs(tagged_words(text)):
+    for run in noun_runs(words):
         head = run[-1].lemma or run[-1].surface
         stage = STAGE_OF.get(nfkc(head)) or STAGE_OF.get(nfkc(run[-1].surface))
-        if stage:
-            found.add(stage)
+        if not stage:
+            continue
+        k = words.index(run[-1])
+        after = words[k + 1:k + 3]
+        if len(after) == 2 and after[0].surface in ("を", "の") and after[0].pos1 == "助詞" and (
+                (after[1].lemma or after[1].surface) in REVERSALS or after[1].surface in REVERSALS):
+            continue
+        found.add(stage)
     return frozenset(found)
 
 

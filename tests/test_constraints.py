@@ -54,3 +54,12 @@ def test_membership_has_stages_too() -> None:
     assert other_stage(stages("ペルーが機構に加盟申請したのはいつ？"), "ペルーは2023年に機構に正式加盟")
     signed = "2月に条約の効力の一時停止に関する法律に署名した"
     assert not other_stage(stages("条約の効力停止に関する法律に署名したのは何月？"), signed)
+
+
+def test_a_stage_that_is_the_object_of_another_act_is_not_the_event_asked() -> None:
+    from service.constraints import stages
+
+    assert stages("ロシアは何月にCTBTの批准を撤回しましたか？") == frozenset()  # the event is the withdrawal
+    assert stages("署名の延期が決まったのはいつ？") == frozenset()
+    assert stages("参加停止を決定したのはいつ？") == frozenset({"suspension"})
+    assert stages("署名を行ったのはいつ？") == frozenset({"signing"})  # a light verb: still the signing
