@@ -17,6 +17,7 @@ from service.answer_types import (
     AMOUNT_AFTER,
     AMOUNT_WH,
     ENGLISH_KIND_ENDINGS,
+    LATIN_ACRONYM,
     NUMBER_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
@@ -502,6 +503,11 @@ class SpanFinder:
             # abstention +1 item, nothing else moved.
             new = [s for s in new if s.answer_type == AnswerType.PERSON
                    or sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
+        if kind == AnswerType.PLACE and self.language == "en" and not self.question_type.head:
+            # "where" asks for a location: a group's acronym (BRICS, G7) is a partner or an actor in Japanese どこ
+            # questions (どこと連携), not where something was held.
+            located = [s for s in new if not LATIN_ACRONYM.fullmatch(s.text)]
+            new = located or new
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]

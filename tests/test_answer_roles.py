@@ -104,3 +104,9 @@ def test_an_elliptic_figure_question_keeps_the_direction_it_does_not_state() -> 
     sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
     assert _short("2022年の実質GDP成長率は？", sentence) == "1.2%減"
     assert _short("2022年の輸出額の減少率は？", "2022年の輸出額は34.5%減少した。") == "34.5%"
+
+
+def test_where_in_english_is_not_answered_by_a_groups_acronym() -> None:
+    finder = SpanFinder("Where was the summit held?", classify_question("Where was the summit held?", "en"), "en")
+    sentence = "7月には首脳会合（ロシア・サンクトペテルブルク）を開催したほか、BRICS首脳会合にも参加した。"
+    assert "BRICS" not in [s.text for s in finder.spans(sentence, finder.question_type.answer_type)]
