@@ -144,14 +144,13 @@ def answer_score(item: EvalItem, answer: str) -> float:
 
 def short_answer_correct(item: EvalItem, short_answer: object) -> bool:
     """Normalised exact match of the response's `short_answer` with one gold variant; missing counts as wrong. A
-    multi-part item's answers are its parts, not variants: each part must be one of the short answer's items
-    (which the answerer joins with 、)."""
+    multi-part item's answers are its parts, not variants: each part must be in the short answer, which joins one
+    span per part (as its answer text is scored)."""
     if not isinstance(short_answer, str) or not short_answer.strip():
         return False
     given = squash(short_answer)
     if item.type == "multi":
-        items = {squash(piece) for piece in re.split(r"[、,]", short_answer) if piece.strip()}
-        return all(squash(part) in items for part in item.answers)
+        return all(squash(part) in given for part in item.answers)
     return any(given == squash(variant) for variant in item.answers)
 
 
