@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -343,13 +343,13 @@ class ExtractiveAnswerer:
         """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it."""
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
         for part in parts:
-            key = nfkc(part).lower()
+            others = [other for other in parts if other != part]
             hit: tuple[ScoredSentence | None, TypedSpan | None] = (None, None)
             for candidate in candidates:
-                text = nfkc(candidate.text).lower()
-                if key not in text:
+                position = locate_part(candidate.text, part, others, self._idf)
+                if position is None:
                     continue
-                span = finder.best_span(candidate.text, finder.question_type.answer_type, near=part)
+                span = finder.best_span(candidate.text, finder.question_type.answer_type, near=position)
                 if span is not None:
                     hit = (candidate, span)
                     break
@@ -529,7 +529,7 @@ class SpanFinder:
             new = [s for s in noun_compound_spans(words, sentence) if squash(s.text) not in self._question_key]
         return new
 
-    def best_span(self, sentence: str, kind: AnswerType, near: str | None = None) -> TypedSpan | None:
+    def best_span(self, sentence: str, kind: AnswerType, near: int | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))
         other_years = kind == AnswerType.NUMBER and self.question_type.years and stated and not (
             self.question_type.years <= stated)
@@ -546,10 +546,13 @@ class SpanFinder:
                 a <= s.start < b <= first_year.start() for a, b in clauses)]
         if not spans:
             return None
-        if near:
-            position = nfkc(sentence).lower().find(nfkc(near).lower())
-            if position >= 0:
-                return min(spans, key=lambda s: (abs((s.start + s.end) // 2 - position), s.start))
+        if near is not None:  # a part of a それぞれ question, at this position of the sentence
+            # An enumeration gives each item its own stretch between commas ("…機構（SCO）首脳会合（7月）、独立国家
+            # 共同体（CIS）首脳会合（10月）"): a span in the part's stretch first, then the nearest.
+            def stretch(position: int) -> int:
+                return len(re.findall(r"[、，。]", sentence[:position]))
+            return min(spans, key=lambda s: (stretch(s.start) != stretch(near),
+                                             abs((s.start + s.end) // 2 - near), s.start))
         anchors = self._anchors(sentence)
         words = tagged_words(sentence)
         if not anchors and not (self._role_lemmas and kind == AnswerType.PERSON) and len(spans) == 1:
@@ -643,6 +646,21 @@ CLAUSE_BREAKS = frozenset("、，,。；;：:（）()「」『』\n")
 CLAUSE_BREAK_COST = 8  # characters a clause break counts for when measuring how near a word is to a span
 # Parts of speech that end a predicate: a 、 after one of them ends a clause (…を開始し、 / …が招請され、).
 PREDICATE_POS = ("動詞", "助動詞", "形容詞")
+
+
+def locate_part(sentence: str, part: str, others: list[str], idf: Callable[[str], float]) -> int | None:
+    """Where a sentence speaks of one conjunct of a それぞれ question: where it writes the conjunct, else at the
+    rarest of the conjunct's own words (not shared with the other conjuncts) that it writes (上院選挙 → 上院 in
+    "1月に上院議員選挙、3月に下院議員選挙"; CFE条約 → CFE, not the 条約 that 新START条約 is too). None when it
+    names neither."""
+    position = nfkc(sentence).lower().find(nfkc(part).lower())
+    if position >= 0:
+        return position + len(part) // 2
+    shared = {lemma for other in others for lemma in content_tokens(other)}
+    own = {lemma for lemma in content_tokens(part) if lemma not in shared}
+    found = [(idf(lemma), word.start, (word.start + word.end) // 2) for word in tagged_words(sentence)
+             for lemma in [nfkc(word.lemma or word.surface).lower()] if lemma in own]
+    return max(found)[2] if found else None
 
 
 def clause_bounds(sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:

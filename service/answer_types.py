@@ -1410,9 +1410,42 @@ def coordinated_parts(question: str, language: str) -> list[str]:
             following = _noun_run_after(words, j + 1)
             if not following:
                 break
+            # 爆撃機の共同飛行, 日本からロシアへの輸出額: the conjunct runs on through its modifiers to its head noun,
+            # when the first conjunct is a common noun like that head (トルクメニスタンとアルメニアの閣僚: 閣僚 is
+            # the head both names share, not part of the second).
+            end = j + 1 + len(following)
+            common = any(not w.is_proper for w in group[0])
+            while (common and end + 1 < len(words) and words[end].surface in PHRASE_LINKS
+                   and words[end].pos1 == "助詞"):
+                k = end
+                while k < len(words) and words[k].surface in PHRASE_LINKS and words[k].pos1 == "助詞":
+                    k += 1
+                more = _noun_run_after(words, k)
+                if not more:
+                    break
+                following = [*following, *words[end:k], *more]
+                end = k + len(more)
             group.append(following)
-            j = j + 1 + len(following)
+            j = end
         if len(group) >= 2 and len(group) > len(best):
+            # 艦艇の共同航行と…, ロシアから日本への輸出額と…: the first conjunct takes its modifiers too
+            first = group[0]
+            start = words.index(first[0])
+            common = any(not w.is_proper for w in first)
+            while (common and start >= 2 and words[start - 1].surface in PHRASE_LINKS
+                   and words[start - 1].pos1 == "助詞"):
+                k = start - 1
+                while k >= 1 and words[k - 1].surface in PHRASE_LINKS and words[k - 1].pos1 == "助詞":
+                    k -= 1
+                before = _noun_run_before(words, k)
+                if not before:
+                    break
+                start = k - len(before)
+            group[0] = list(words[start:words.index(first[-1]) + 1])
             best = [question[r[0].start:r[-1].end] for r in group]
         i = max(j, i + 1)
     return [part for part in best if len(part) >= 2]
+
+
+# Particles inside one noun phrase (XのY, XからYへのZ): a conjunct runs on through them.
+PHRASE_LINKS = ("の", "から", "へ")

@@ -110,3 +110,32 @@ def test_where_in_english_is_not_answered_by_a_groups_acronym() -> None:
     finder = SpanFinder("Where was the summit held?", classify_question("Where was the summit held?", "en"), "en")
     sentence = "7月には首脳会合（ロシア・サンクトペテルブルク）を開催したほか、BRICS首脳会合にも参加した。"
     assert "BRICS" not in [s.text for s in finder.spans(sentence, finder.question_type.answer_type)]
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("中露の艦艇の共同航行と爆撃機の共同飛行はそれぞれいつ？", ["中露の艦艇の共同航行", "爆撃機の共同飛行"]),
+    ("ペルーから日本への輸出額と日本からペルーへの輸出額は、それぞれ何％減った？",
+     ["ペルーから日本への輸出額", "日本からペルーへの輸出額"]),
+    ("トルクメニスタンとアルメニアの閣僚はそれぞれ誰？", ["トルクメニスタン", "アルメニア"]),  # a shared head
+])
+def test_conjuncts_run_through_their_own_modifiers(question: str, parts: list[str]) -> None:
+    from service.answer_types import coordinated_parts
+
+    assert coordinated_parts(question, "ja") == parts
+
+
+def test_each_conjunct_is_found_by_its_own_rarest_word_and_answered_within_its_stretch() -> None:
+    from service.answer import locate_part
+
+    def idf(lemma: str) -> float:
+        return 1.0 if lemma in ("条約", "選挙") else 3.0
+
+    elections = "ペルーでは、1月に上院議員選挙、3月に下院議員選挙が実施された。"
+    asked = "上院選挙と下院選挙はそれぞれ何月？"
+    finder = SpanFinder(asked, classify_question(asked, "ja"), "ja")
+    for part, other, month in (("上院選挙", "下院選挙", "1月"), ("下院選挙", "上院選挙", "3月")):
+        position = locate_part(elections, part, [other], idf)
+        assert finder.best_span(elections, finder.question_type.answer_type, near=position).text == month
+    laws = "大統領は、2月に新START条約の停止に関する法律、5月に欧州通常戦力（CFE）条約からの脱退に関する法律に署名。"
+    position = locate_part(laws, "CFE条約", ["新START"], idf)  # at CFE, not at the first 条約
+    assert position is not None and laws.index("CFE") <= position < laws.index("CFE") + 3
