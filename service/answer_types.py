@@ -1299,6 +1299,12 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                       and not any(s.start < d.end and d.start < s.end for d in spans)]
         if question_type.wants_pair:
             spans = joined_pairs(spans, sentence) or spans
+        else:
+            # A bracket holding two dates joined by 及び (共同飛行（6月及び12月）) dates its phrase with both.
+            for pair in joined_pairs(spans, sentence):
+                bracketed = sentence[pair.start - 1:pair.start] in ("（", "(")
+                if bracketed and sentence[pair.end:pair.end + 1] in ("）", ")"):
+                    spans = [s for s in spans if not pair.start <= s.start < pair.end] + [pair]
         if question_type.date_units:
             # 何月何日 is not answered by a month alone; the year of 何年何月何日 may be left implied, as the
             # chapter's own year mostly is ("外相会談（9月20日、…）").

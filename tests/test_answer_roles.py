@@ -139,3 +139,8 @@ def test_each_conjunct_is_found_by_its_own_rarest_word_and_answered_within_its_s
     laws = "大統領は、2月に新START条約の停止に関する法律、5月に欧州通常戦力（CFE）条約からの脱退に関する法律に署名。"
     position = locate_part(laws, "CFE条約", ["新START"], idf)  # at CFE, not at the first 条約
     assert position is not None and laws.index("CFE") <= position < laws.index("CFE") + 3
+
+
+def test_a_bracket_holding_two_dates_dates_its_phrase_with_both() -> None:
+    sentence = "ロシア軍は艦艇との共同航行（7月から8月）や爆撃機との共同飛行（6月及び12月）を実施した。"
+    assert _short("爆撃機との共同飛行はいつ行われましたか？", sentence) == "6月及び12月"
