@@ -187,12 +187,18 @@ def type_of_head(head: str) -> AnswerType:
     return AnswerType.NAME
 
 
+def _suffixed_stem(words: Sequence[Word], i: int) -> bool:
+    """幼稚+園: an adjectival stem the tagger split off before a noun-forming suffix is a piece of the noun."""
+    return (words[i].pos1 == "形状詞" and i + 1 < len(words) and words[i + 1].pos1 == "接尾辞"
+            and words[i + 1].start == words[i].end)
+
+
 def _noun_run_before(words: Sequence[Word], index: int) -> list[Word]:
     """The compound noun that ends just before words[index] (投票日 in 投票日は？)."""
     run: list[Word] = []
     i = index - 1
     while i >= 0 and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") and words[i].pos2 != "代名詞"
-                      or words[i].surface in ("・", "=")):
+                      or words[i].surface in ("・", "=") or _suffixed_stem(words, i)):
         run.insert(0, words[i])
         i -= 1
     return run
@@ -201,7 +207,8 @@ def _noun_run_before(words: Sequence[Word], index: int) -> list[Word]:
 def _noun_run_after(words: Sequence[Word], index: int) -> list[Word]:
     run: list[Word] = []
     i = index
-    while i < len(words) and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") or words[i].surface == "・"):
+    while i < len(words) and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") or words[i].surface == "・"
+                              or _suffixed_stem(words, i)):
         run.append(words[i])
         i += 1
     return run

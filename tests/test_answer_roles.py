@@ -144,3 +144,10 @@ def test_each_conjunct_is_found_by_its_own_rarest_word_and_answered_within_its_s
 def test_a_bracket_holding_two_dates_dates_its_phrase_with_both() -> None:
     sentence = "ロシア軍は艦艇との共同航行（7月から8月）や爆撃機との共同飛行（6月及び12月）を実施した。"
     assert _short("爆撃機との共同飛行はいつ行われましたか？", sentence) == "6月及び12月"
+
+
+def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_asked_about() -> None:
+    asked = classify_question("吉川政務官は何という幼稚園を訪れた？", "ja")  # 幼稚 (形状詞) + 園 (接尾辞)
+    assert (asked.head, asked.asks_name) == ("幼稚園", True)
+    sentence = "政務官はアルメニアのエチミアジン市立第13幼稚園を訪問した。"
+    assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
