@@ -594,7 +594,7 @@ ENGLISH_PLACE = re.compile(r"\bwhere\b")
 ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what date\b|\bin what year\b")
 ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)\b|\bon what date\b")),
                       ("月", re.compile(r"\b(what|which) month\b")))
-ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|large|big|often)\b|\bwhat (percentage|percent|share|"
+ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|close|large|big|often)\b|\bwhat (percentage|percent|share|"
                             r"proportion|rate|rating|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
 ENGLISH_WHICH = re.compile(r"\b(which|what)\s+(?:(?:two|three|four|five|new|former|main|other|first|second|"
@@ -628,6 +628,9 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国
                     ("missiles", "発"), ("rounds", "回"))
 
 
+ENGLISH_DIRECTION = re.compile(r"\b(fall|fell|fallen|drop|dropped|declin\w*|decreas\w*|shr[iu]nk\w*|los[te]|"
+                               r"ris[ei]\w*|rose|increas\w*|gr[eo]w|grown|gain\w*|jump\w*|up|down|more|less|"
+                               r"cut|rais\w*|reduc\w*|expand\w*)\b")
 ENGLISH_EXPANSION = re.compile(r"\b(stand|stands|short) for\b|\b(abbreviation|acronym)\b"
                                r"|\b(full|official) (?:english )?(name|form|title)\b|\benglish (name|title)\b")
 
@@ -674,8 +677,10 @@ def classify_english(question: str) -> QuestionType:
     date_units = frozenset(unit for unit, pattern in ENGLISH_DATE_UNITS if pattern.search(text))
     # "Whose troops": the possessor may be a country or an army as well as a person, so its absence proves nothing.
     explicit = not (kind == AnswerType.PERSON and re.search(r"\bwhose\b", text) and not re.search(r"\bwho\b", text))
+    # "What was the growth rate?" does not say which way the figure went: the answer keeps its 増/減 (1.2%減).
+    direction = kind == AnswerType.NUMBER and not ENGLISH_DIRECTION.search(text)
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
-                        date_units=date_units, explicit=explicit,
+                        date_units=date_units, explicit=explicit, wants_direction=direction,
                         head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))

@@ -151,3 +151,12 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert (asked.head, asked.asks_name) == ("幼稚園", True)
     sentence = "政務官はアルメニアのエチミアジン市立第13幼稚園を訪問した。"
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
+
+
+def test_an_english_figure_question_keeps_the_direction_it_does_not_state() -> None:
+    sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
+    finder = SpanFinder("What was the real GDP growth in 2022?",
+                        classify_question("What was the real GDP growth in 2022?", "en"), "en")
+    assert finder.best_span(sentence, finder.question_type.answer_type).text == "1.2%減"
+    assert not classify_question("By how much did exports fall in 2022?", "en").wants_direction
+    assert classify_question("How close to the capital did the fighters get?", "en").answer_type.value == "number"
