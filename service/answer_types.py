@@ -702,7 +702,9 @@ ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "framework": ("枠組み", "枠組"), "policy": ("政策",), "statistics": ("統計",), "fund": ("基金",),
     "city": ("市",), "region": ("地域", "地方"), "island": ("島",), "islands": ("諸島", "島"), "port": ("港",),
     "airport": ("空港",), "university": ("大学",), "prize": ("賞",), "award": ("賞",), "festival": ("祭",),
-    "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "festival_": (),
+    "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "school": ("学校",),
+    "kindergarten": ("幼稚園", "園"), "hospital": ("病院",), "museum": ("博物館", "美術館"), "theatre": ("劇場",),
+    "theater": ("劇場",), "palace": ("宮殿",),
 }
 
 
