@@ -471,7 +471,8 @@ def classify_japanese(question: str) -> QuestionType:
         kind, acronym, head = AnswerType.NAME, spelled_out, "abbreviation" if "英語" in text else "日本語名"
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
-                        wants_range=ranges, wants_pair=pair, wants_direction=guessed and kind == AnswerType.NUMBER,
+                        wants_range=ranges, wants_pair=pair, wants_direction=kind == AnswerType.NUMBER and (
+                            guessed or not any(word in text for word in DIRECTION_WORDS)),
                         explicit=not guessed, acronym=acronym, event_time=event_time,
                         rough_time=kind == AnswerType.DATE and bool(re.search(r"いつ(?:頃|ごろ)", text)),
                         asks_name=asks_name and kind == AnswerType.NAME and head is not None)
@@ -502,6 +503,9 @@ HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "�
 THING_HEADS = ("もの", "物")
 # Verbs of naming: 何と呼ばれる asks for what something is called.
 NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
+# Words by which a question states which way a figure went (減った, 増加率): its answer needs no 増/減 then.
+DIRECTION_WORDS = ("増", "減", "伸", "上昇", "下落", "低下", "落ち", "上が", "下が", "拡大", "縮小", "引き上", "引き下",
+                   "高ま", "低ま")
 # Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
 NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名")
 ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")

@@ -160,3 +160,9 @@ def test_an_english_figure_question_keeps_the_direction_it_does_not_state() -> N
     assert finder.best_span(sentence, finder.question_type.answer_type).text == "1.2%減"
     assert not classify_question("By how much did exports fall in 2022?", "en").wants_direction
     assert classify_question("How close to the capital did the fighters get?", "en").answer_type.value == "number"
+
+
+def test_a_figure_keeps_the_direction_the_question_does_not_state() -> None:
+    sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
+    assert _short("2022年の実質GDP成長率は何％でしたか？", sentence) == "1.2%減"
+    assert _short("2022年の実質GDP成長率は何％減りましたか？", sentence) == "1.2%"
