@@ -943,9 +943,13 @@ def compound_start(words: Sequence[Word], end: int) -> int:
         if words[j - 1].surface == "・" and words[j].surface == "第":
             break  # 対話・第9回外相会合: an ordinal begins the name of the event, after the series it belongs to
         j -= 1
-    while j < end and words[j].surface == "・":
-        j += 1
+    while j < end and (words[j].surface == "・" or (words[j].lemma or words[j].surface) in QUANTIFIER_NOUNS):
+        j += 1  # 全て財務省貿易統計: "all" says how much of it, not which
     return j
+
+
+# Nouns of quantity used as adverbs (出典は全て…, ほとんど…): not part of the name they precede.
+QUANTIFIER_NOUNS = ("全て", "総て", "すべて", "全部", "殆ど", "ほとんど", "大半", "いずれ")
 
 
 def compound_ends_at(words: Sequence[Word], i: int) -> bool:
@@ -1170,6 +1174,8 @@ def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     """Every noun compound of a sentence that could be a name (two words or more, or an unknown word)."""
     pieces: list[list[Word]] = []
     for run in noun_runs(words):  # a space ends a compound ("7 北方四島…" is a heading number and a name)
+        while len(run) > 1 and (run[0].lemma or run[0].surface) in QUANTIFIER_NOUNS:
+            run = run[1:]  # 全て財務省貿易統計: "all" says how much of it, not which
         pieces.append([run[0]])
         for word in run[1:]:
             if word.start != pieces[-1][-1].end:

@@ -166,3 +166,11 @@ def test_a_figure_keeps_the_direction_the_question_does_not_state() -> None:
     sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
     assert _short("2022年の実質GDP成長率は何％でしたか？", sentence) == "1.2%減"
     assert _short("2022年の実質GDP成長率は何％減りましたか？", sentence) == "1.2%"
+
+
+def test_a_noun_of_quantity_before_a_name_is_not_part_of_it() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import noun_compound_spans
+
+    sentence = "出典は全て財務省貿易統計による。"
+    assert "財務省貿易統計" in [s.text for s in noun_compound_spans(tagged_words(sentence), sentence)]
