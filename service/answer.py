@@ -458,6 +458,7 @@ class SpanFinder:
             self._asked_office = office if head and head.endswith(TITLE_ENDINGS) else None
             self._wh_particle = wh_particle(question)
             self._place_case = wh_case(question)
+            self._owner_countries = owner_countries(question, question_type.head)
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
             self._change_side = asked_side(question)
@@ -476,6 +477,7 @@ class SpanFinder:
             self._asked_office = None
             self._wh_particle = None
             self._place_case = None
+            self._owner_countries = frozenset()
             self._wh_modifier = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
@@ -508,6 +510,10 @@ class SpanFinder:
             # questions (どこと連携), not where something was held.
             located = [s for s in new if not LATIN_ACRONYM.fullmatch(s.text)]
             new = located or new
+        if kind == AnswerType.ORGANIZATION and self._owner_countries:
+            # ロシアの…省庁はどこ: a body of another country (日本政府) is not the one asked about
+            new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries
+                                             for w in words if s.start <= w.start < s.end)]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
@@ -963,6 +969,25 @@ def titles_agree(title: str, asked: str) -> bool:
 
 
 ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
+
+
+def owner_countries(question: str, head: str | None) -> frozenset[str]:
+    """The country a question makes the owner of the thing it asks about (ロシアの…省庁 → ロシア): a country followed
+    by の, in the noun phrase that ends with the head noun asked."""
+    if not head:
+        return frozenset()
+    words = tagged_words(question)
+    end = next((k for k, w in enumerate(words) if head.endswith(w.surface) and w.surface and (
+        question[:w.end].endswith(head))), None)
+    if end is None:
+        return frozenset()
+    owners = set()
+    k = end - 1
+    while k >= 0 and (words[k].pos1 in ("名詞", "接尾辞", "接頭辞") or words[k].surface == "の"):
+        if words[k].pos4 == "国" and k + 1 < len(words) and words[k + 1].surface == "の":
+            owners.add(words[k].surface)
+        k -= 1
+    return frozenset(owners)
 
 
 def wh_case(question: str) -> str | None:

@@ -174,3 +174,12 @@ def test_a_noun_of_quantity_before_a_name_is_not_part_of_it() -> None:
 
     sentence = "出典は全て財務省貿易統計による。"
     assert "財務省貿易統計" in [s.text for s in noun_compound_spans(tagged_words(sentence), sentence)]
+
+
+def test_a_body_of_another_country_than_the_one_owning_what_is_asked_does_not_answer() -> None:
+    from service.answer import owner_countries
+
+    assert owner_countries("ロシアの漁業協議の相手方の省庁はどこですか？", "省庁") == frozenset({"ロシア"})
+    assert owner_countries("キルギスとの覚書に署名した当局はどこ？", "当局") == frozenset()  # a partner, not an owner
+    asked = "ロシアの漁業協議の相手方の省庁はどこですか？"
+    assert _short(asked, "日本政府は、ロシアとの協議を行ってきた。") is None
