@@ -1011,6 +1011,9 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
     """Whether the place `span` plays the role the question's どこ+particle asks: followed (after the compound it
     begins) by a particle of that role, or annotating the phrase before it in brackets (会合（英国・ロンドン）)."""
     end = compound_end(sentence, words, span)
+    for among in ("など", "等"):  # モスクワなどで: one of several places, in the role asked
+        if sentence.startswith(among, end):
+            end += len(among)
     if sentence.startswith(ROLE_PARTICLES[case], end):
         return True
     # In brackets, the place must be what the bracket says (会合（9月20日、米国・ニューヨーク）, 会談（11月20日、東京
