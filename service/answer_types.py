@@ -302,6 +302,10 @@ def classify_japanese(question: str) -> QuestionType:
         elif lemma in DATE_WH or surface.startswith("いつ") or lemma.startswith("何時"):
             found.append((AnswerType.DATE, None, None))
             event_time = event_time or asks_event_time(words, i)
+            topic = topic_run(words, i)
+            if topic and (topic[-1].surface == "日" or _head(topic) in DAY_NOUNS):
+                # 投票日はいつ asks for a day: a year alone (2024年には議会選挙) does not give it
+                date_units.add("月")
         elif lemma in REASON_WH or surface in ("なぜ", "何故", "どうして"):
             found.append((AnswerType.DESCRIPTION, None, None))
         elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
@@ -501,6 +505,8 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
 HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "行う", "やる", "成る", "なる", "発生")
 # Topic nouns that only say "a thing" (挙げているものは何): the answer is a noun of the sentence.
 THING_HEADS = ("もの", "物")
+# Nouns for the day of something (投票日 is …日 as well): asked when, they want at least its month.
+DAY_NOUNS = ("期日", "日付", "日程", "日時", "当日")
 # Verbs of naming: 何と呼ばれる asks for what something is called.
 NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
 # Words by which a question states which way a figure went (減った, 増加率): its answer needs no 増/減 then.

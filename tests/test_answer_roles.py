@@ -183,3 +183,9 @@ def test_a_body_of_another_country_than_the_one_owning_what_is_asked_does_not_an
     assert owner_countries("キルギスとの覚書に署名した当局はどこ？", "当局") == frozenset()  # a partner, not an owner
     asked = "ロシアの漁業協議の相手方の省庁はどこですか？"
     assert _short(asked, "日本政府は、ロシアとの協議を行ってきた。") is None
+
+
+def test_the_day_of_something_is_not_answered_by_a_year_alone() -> None:
+    sentence = "ペルー国内では、2024年には議会選挙、2025年には大統領選挙を控えている。"
+    assert _short("ペルーの議会選挙の投票日はいつですか？", sentence) is None
+    assert _short("ペルーの議会選挙はいつですか？", sentence) == "2024年"
