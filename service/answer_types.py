@@ -427,8 +427,13 @@ def classify_japanese(question: str) -> QuestionType:
                 # 成長率は？ does not say which way the figure went: the answer keeps its 増/減 (1.2%減); 減少率は？
                 # already says it.
                 topic = "".join(w.surface for w in run)
+                # 人数は？ / 件数は？ asks for a count of that counter as surely as 何人 does; 輸出額は？ may want a
+                # figure or a trend, so other topics only guess.
+                counted = kind == AnswerType.NUMBER and len(topic) >= 2 and topic.endswith("数") \
+                    and topic[-2] in COUNT_COUNTERS
                 return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
-                                    years=years, is_list=is_list, each=each, explicit=False,
+                                    counter=topic[-2] if counted else None,
+                                    years=years, is_list=is_list, each=each, explicit=counted,
                                     wants_direction=kind == AnswerType.NUMBER and not any(
                                         d in topic for d in ("増", "減", "伸", "上昇", "下落", "低下")))
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
@@ -505,6 +510,8 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
 HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "行う", "やる", "成る", "なる", "発生")
 # Topic nouns that only say "a thing" (挙げているものは何): the answer is a noun of the sentence.
 THING_HEADS = ("もの", "物")
+# Counters a count noun is made of (人数, 件数, 回数): Xの人数は？ asks for …人.
+COUNT_COUNTERS = ("人", "件", "回", "国", "隻", "機", "発", "社", "団体")
 # Nouns for the day of something (投票日 is …日 as well): asked when, they want at least its month.
 DAY_NOUNS = ("期日", "日付", "日程", "日時", "当日")
 # Verbs of naming: 何と呼ばれる asks for what something is called.

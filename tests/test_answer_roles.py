@@ -189,3 +189,9 @@ def test_the_day_of_something_is_not_answered_by_a_year_alone() -> None:
     sentence = "ペルー国内では、2024年には議会選挙、2025年には大統領選挙を控えている。"
     assert _short("ペルーの議会選挙の投票日はいつですか？", sentence) is None
     assert _short("ペルーの議会選挙はいつですか？", sentence) == "2024年"
+
+
+def test_an_elliptic_count_question_asks_for_that_count() -> None:
+    asked = classify_question("移動した部隊の人数は？", "ja")
+    assert (asked.answer_type.value, asked.counter, asked.explicit) == ("number", "人", True)
+    assert not classify_question("輸出額は？", "ja").explicit  # a figure or a trend: a guess
