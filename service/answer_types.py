@@ -435,7 +435,7 @@ def classify_japanese(question: str) -> QuestionType:
                                     counter=topic[-2] if counted else None,
                                     years=years, is_list=is_list, each=each, explicit=counted,
                                     wants_direction=kind == AnswerType.NUMBER and not any(
-                                        d in topic for d in ("増", "減", "伸", "上昇", "下落", "低下")))
+                                        word in topic for word in DIRECTION_WORDS))
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
         if ending and ending[-1].pos1 in ("動詞", "助動詞") and question.rstrip().endswith(("？", "?")) \
