@@ -1206,7 +1206,8 @@ def noun_compound_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return [TypedSpan(AnswerType.NAME, text[run[0].start:run[-1].end], run[0].start, run[-1].end)
             for run in pieces if (len(run) >= 2 or run[0].lemma is None)
             and run[-1].end - run[0].start >= 3 and not all(w.is_number or w.is_counter for w in run)
-            and not (run[-1].is_counter and len(run) >= 2 and run[-2].is_number) and not run[-1].is_number]
+            and not (run[-1].is_counter and len(run) >= 2 and run[-2].is_number) and not run[-1].is_number
+            and run[-1].pos2 != "形状詞的"]  # 局地的(に): an adjective's stem, not a name
 
 
 def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool = False) -> list[TypedSpan]:

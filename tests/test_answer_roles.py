@@ -195,3 +195,11 @@ def test_an_elliptic_count_question_asks_for_that_count() -> None:
     asked = classify_question("移動した部隊の人数は？", "ja")
     assert (asked.answer_type.value, asked.counter, asked.explicit) == ("number", "人", True)
     assert not classify_question("輸出額は？", "ja").explicit  # a figure or a trend: a guess
+
+
+def test_an_adjectives_stem_is_no_name() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import noun_compound_spans
+
+    sentence = "当時は局地的にテロが発生するなど、不安定な要素も抱えていた。"
+    assert "局地的" not in [s.text for s in noun_compound_spans(tagged_words(sentence), sentence)]
