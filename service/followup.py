@@ -138,7 +138,6 @@ def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> st
     return f"{question} ({referent})" if referent else question
 
 
-
 def only_points_back(question: str, language: str) -> bool:
     """Whether a (resolved) Japanese question points back at what was said and names nothing of its own
     ("そうなっているのはなぜ？", "それはいつ？"): all it is about is in the conversation. "それに日本はどう対応した？"
