@@ -977,8 +977,7 @@ def owner_countries(question: str, head: str | None) -> frozenset[str]:
     if not head:
         return frozenset()
     words = tagged_words(question)
-    end = next((k for k, w in enumerate(words) if head.endswith(w.surface) and w.surface and (
-        question[:w.end].endswith(head))), None)
+    end = next((k for k, w in enumerate(words) if question[:w.end].endswith(head)), None)
     if end is None:
         return frozenset()
     owners = set()

@@ -529,16 +529,19 @@ def _acronym(question: str) -> str | None:
     return found[-1] if found else None  # the one nearest the name asked for (…CSTOの正式名は)
 
 
+def _kind_named(head: str) -> AnswerType:
+    """What the name of a `head` is: 大統領の名前 asks for a person, 首都の名前 for a place, 文書の名前 for a name."""
+    kind = type_of_head(head)
+    return kind if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION) else AnswerType.NAME
+
+
 def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
     """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
     for k, word in enumerate(words):
         if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
             run = _noun_run_before(words, k - 1)
             if run and _head(run) not in NAME_NOUNS:
-                # 大統領の名前 asks for a person, 首都の名前 for a place: the named thing's kind is the answer's.
-                kind = type_of_head(_head(run))
-                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
-                return (kind if strict else AnswerType.NAME), _head(run)
+                return _kind_named(_head(run)), _head(run)
     # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.
     wh = next((k for k, w in enumerate(words) if w.surface == "何"), None)
     for j in range(wh - 1 if wh is not None else -1, 0, -1):
@@ -548,9 +551,7 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
             if not run or words[end - 1].pos1 != "名詞":
                 continue  # 正式には: an adverb's は, not the topic's
             if _head(run) not in NAME_NOUNS and type_of_head(_head(run)) != AnswerType.DESCRIPTION:
-                kind = type_of_head(_head(run))
-                strict = kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION)
-                return (kind if strict else AnswerType.NAME), _head(run)
+                return _kind_named(_head(run)), _head(run)
             break
     return AnswerType.NAME, name_noun
 

@@ -19,7 +19,6 @@ from service.answer_types import _counter_key, nfkc, noun_runs, number_spans
 ORDINAL_PREFIX = "第"
 ORDINAL_SUFFIX = "目"
 INTERVAL_SUFFIXES = ("ぶり", "振り", "間")
-APPROXIMATE = ("約", "およそ", "以上", "以下", "未満", "超", "近く", "余", "余り", "強", "弱", "前", "後")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,7 @@ import pytest
 
 from service.answer import SpanFinder, titles_agree
 from service.answer_types import classify_question
-
-
-def _short(question: str, sentence: str) -> str | None:
-    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
-    span = finder.best_span(sentence, finder.question_type.answer_type)
-    return span.text if span is not None else None
+from tests.spans import short_answer_of as _short
 
 
 @pytest.mark.parametrize(("title", "asked", "agree"), [

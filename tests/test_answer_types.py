@@ -9,6 +9,7 @@ import pytest
 
 from service.answer_types import AnswerType, classify_question, coordinated_parts, typed_spans
 from service.followup import Turn, resolve_references
+from tests.spans import short_answer_of as _short
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -123,14 +124,6 @@ def test_amounts_and_counts_want_the_right_kind_of_figure() -> None:
     assert classify_question("団体はいくつありますか", "ja").answer_type == AnswerType.NUMBER
 
 
-def _short(question: str, sentence: str) -> str | None:
-    """The span the answerer would lead with for `question` from `sentence`."""
-    from service.answer import SpanFinder
-
-    language = "en" if question.isascii() else "ja"
-    finder = SpanFinder(question, classify_question(question, language), language)
-    span = finder.best_span(sentence, finder.question_type.answer_type)
-    return span.text if span is not None else None
 
 
 @pytest.mark.parametrize(("question", "sentence", "expected"), [
