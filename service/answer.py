@@ -472,9 +472,10 @@ class SpanFinder:
             self._question_pairs = set()
             # Titles are a small closed vocabulary: "Deputy Prime Minister and Foreign Minister" is 副首相兼外相.
             self._role_lemmas = english_title_lemmas(question)
-            # An English title could be compared as well (foreign minister → 外相): tried, it cost a holdout short
-            # answer for one probe gained, so English questions do not filter by office.
-            self._asked_office = None
+            # The office asked, as the Japanese text writes it (prime minister → 首相): "Who is Georgia's prime
+            # minister?" is not answered by its deputy prime minister.
+            self._asked_office = english_asked_office(question) if question_type.answer_type == AnswerType.PERSON \
+                else None
             self._wh_particle = None
             self._place_case = None
             self._owner_countries = frozenset()
@@ -793,6 +794,27 @@ def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:
     words = set(re.findall(r"[a-z]+", question.lower()))
     glossary = {**ENGLISH_KIND_ENDINGS, **{w: (j,) for w, j in ENGLISH_PORTFOLIOS.items()}, **ENGLISH_ADJECTIVES}
     return [(word, glossary[word]) for word in sorted(words) if word in glossary]
+
+
+# The offices an English title names, as the Japanese text writes them (ministers by portfolio are left out: their
+# Japanese titles vary too much to compare).
+ENGLISH_OFFICES = {"deputy prime minister": "副首相", "prime minister": "首相", "foreign minister": "外相",
+                   "minister of foreign affairs": "外相", "president": "大統領", "speaker": "議長",
+                   "deputy foreign minister": "外務次官", "vice foreign minister": "外務次官", "ambassador": "大使",
+                   "king": "国王"}
+
+
+def english_asked_office(question: str) -> str | None:
+    """The office an English person question asks about (its first title not followed by a name: "Foreign
+    Minister Kamikawa" is the named person's), as the Japanese text writes it; None when it names none."""
+    text = question.lower()
+    for title, _ in ENGLISH_TITLES:
+        for match in re.finditer(rf"\b{re.escape(title)}\b", text):
+            if re.match(r"\s+[A-Z][a-z]+", question[match.end():]):
+                text = text[:match.start()] + " " * len(title) + text[match.end():]
+                continue
+            return ENGLISH_OFFICES.get(title)
+    return None
 
 
 def english_title_lemmas(question: str) -> frozenset[str]:

@@ -36,6 +36,17 @@ def test_a_person_titled_otherwise_does_not_answer_for_the_title_asked() -> None
     assert _short("会談した閣僚は誰ですか？", "9月にはバトツェツェグ外相が来日し、会談を行った。") == "バトツェツェグ"
 
 
+def test_an_english_question_asks_for_the_office_it_names_as_the_japanese_text_writes_it() -> None:
+    from service.answer import english_asked_office
+
+    assert english_asked_office("Who is Georgia's prime minister?") == "首相"
+    assert english_asked_office("Who is Georgia's deputy prime minister?") == "副首相"
+    assert english_asked_office("Which minister did Foreign Minister Kamikawa meet?") is None
+    sentence = "5月にはダヴィタシヴィリ副首相兼経済・持続的発展相が来日した。"
+    assert _short("Who is Georgia's prime minister?", sentence) is None
+    assert _short("Who is Georgia's deputy prime minister?", sentence) == "ダヴィタシヴィリ"
+
+
 def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_the_actor() -> None:
     asked = "新しい教科書を執筆したのは誰ですか？"
     assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
