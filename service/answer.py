@@ -26,6 +26,7 @@ from service.answer_types import (
     TypedSpan,
     classify_question,
     coordinated_parts,
+    interrogative_clauses,
     is_interrogative,
     is_negative,
     nfkc,
@@ -263,6 +264,13 @@ class ExtractiveAnswerer:
             by_part = self.answer_coordinated(parts, finder, candidates, best, retrieved)
             if by_part is not None:
                 return by_part
+        clauses = interrogative_clauses(question, language) if question_type.wants_span else []
+        if clauses:
+            # Each clause is a question of its own, which the whole question's best sentences may not answer.
+            wider = [c for c in scored if c.similarity >= params.min_similarity - params.coverage_slack]
+            by_clause = self.answer_coordinated(clauses, finder, wider, best, retrieved, own_finders=True)
+            if by_clause is not None:
+                return by_clause
         if question_type.parts and question_type.wants_span:
             by_type = self.answer_by_types(finder, candidates, best, retrieved)
             if by_type is not None:
@@ -339,21 +347,37 @@ class ExtractiveAnswerer:
         return self.compose_parts(found, finder, best, retrieved)
 
     def answer_coordinated(self, parts: list[str], finder: SpanFinder, candidates: list[ScoredSentence],
-                           best: ScoredSentence, retrieved: list[RetrievedPassage]) -> Answer | None:
-        """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it."""
+                           best: ScoredSentence, retrieved: list[RetrievedPassage],
+                           own_finders: bool = False) -> Answer | None:
+        """AとBはそれぞれ誰: each conjunct gets the typed span of the best sentence that names it. With
+        `own_finders`, each part is a clause asking on its own (…はいつで、…はいつ) and its span is chosen by its
+        own words."""
         found: list[tuple[str, ScoredSentence | None, TypedSpan | None]] = []
+        kind = finder.question_type.answer_type
         for part in parts:
             others = [other for other in parts if other != part]
+            part_finder = finder if not own_finders else SpanFinder(
+                part, classify_question(part, finder.language), finder.language, place_role=finder.place_role)
             hit: tuple[ScoredSentence | None, TypedSpan | None] = (None, None)
-            for candidate in candidates:
+            ordered = candidates
+            if own_finders:
+                # A clause is found where most of its own words are (大統領選挙 in "7月に…大統領選挙が実施", not the
+                # 大統領任期 of a better-scoring sentence), the better-scoring sentence on a tie.
+                shared = {lemma for other in others for lemma in content_tokens(other)}
+                own = [lemma for lemma in dict.fromkeys(content_tokens(part)) if lemma not in shared]
+                said = [sum(self._idf(lemma) for lemma in own if lemma in set(content_tokens(c.text)))
+                        for c in candidates]
+                ordered = [candidates[k] for k in sorted(range(len(candidates)), key=lambda k: -said[k])]
+            for candidate in ordered:
                 position = locate_part(candidate.text, part, others, self._idf)
                 if position is None:
                     continue
-                span = finder.best_span(candidate.text, finder.question_type.answer_type, near=position)
+                span = part_finder.best_span(candidate.text, kind, near=position)
                 if span is not None:
                     hit = (candidate, span)
                     break
-            found.append((part, hit[0], hit[1]))
+            label = part.rstrip("、，。？?") if own_finders else part
+            found.append((label, hit[0], hit[1]))
         return self.compose_parts(found, finder, best, retrieved)
 
     def answer_list(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,

@@ -1435,6 +1435,31 @@ def counters_match(asked: str, found: str) -> bool:
 COORDINATORS = ("と", "や", "、", "及び", "および", "並びに", "ならびに", "・")
 
 
+def interrogative_clauses(question: str, language: str) -> list[str]:
+    """The clauses of a question that asks the same kind of thing twice (上院選挙はいつで、下院選挙はいつでしたか →
+    its two clauses), each to be answered on its own: one span would answer only one of them. A clause with no
+    interrogative (a preamble: ウズベキスタンについて、) belongs to the next. Empty unless two clauses each ask, on
+    their own, for a span of the type the whole question asks for."""
+    if language != "ja":
+        return []
+    kind = classify_question(question, language).answer_type
+    if kind not in SPAN_TYPES:
+        return []
+    clauses: list[str] = []
+    pending = ""
+    for piece in re.split(r"(?<=[、，。？?])", question):
+        pending += piece
+        if not piece.strip():
+            continue
+        asked = classify_question(pending, language)
+        if asked.answer_type == kind and asked.explicit and not asked.parts:
+            clauses.append(pending)
+            pending = ""
+    if pending and clauses:
+        clauses[-1] += pending
+    return clauses if len(clauses) >= 2 else []
+
+
 def coordinated_parts(question: str, language: str) -> list[str]:
     """The coordinated noun phrases of a それぞれ question (トルクメニスタンとアルメニアの閣僚はそれぞれ誰 →
     トルクメニスタン, アルメニア), each to be answered on its own. English conjuncts cannot be matched against

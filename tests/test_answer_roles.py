@@ -130,6 +130,22 @@ def test_conjuncts_run_through_their_own_modifiers(question: str, parts: list[st
     assert coordinated_parts(question, "ja") == parts
 
 
+@pytest.mark.parametrize(("question", "clauses"), [
+    ("ペルーで上院選挙が行われたのはいつで、下院選挙はいつでしたか？",
+     ["ペルーで上院選挙が行われたのはいつで、", "下院選挙はいつでしたか？"]),
+    ("チリについて、憲法改正は何月で、大統領選挙はいつ？", ["チリについて、憲法改正は何月で、", "大統領選挙はいつ？"]),
+    ("誰が来日し、誰と会談しましたか？", ["誰が来日し、", "誰と会談しましたか？"]),
+    ("いつ、どこで開かれる予定ですか？", []),  # two kinds: one span of each, not two clauses
+    ("2022年2月10日、両国の会談はいつ？", []),  # a preamble asks nothing
+    ("会談は何年何月何日に行われましたか？", []),  # one date
+])
+def test_a_question_asking_the_same_kind_twice_is_split_into_its_asking_clauses(question: str,
+                                                                                 clauses: list[str]) -> None:
+    from service.answer_types import interrogative_clauses
+
+    assert interrogative_clauses(question, "ja") == clauses
+
+
 def test_each_conjunct_is_found_by_its_own_rarest_word_and_answered_within_its_stretch() -> None:
     from service.answer import locate_part
 

@@ -57,6 +57,14 @@ def test_followup_with_history_finds_the_earlier_topic(real_client: TestClient) 
     assert "軍国主義日本に対する勝利" in body["answer"]
 
 
+def test_a_question_asking_when_twice_answers_each_clause_from_its_own_sentence(real_client: TestClient) -> None:
+    body = real_client.post("/v1/ask", json={
+        "question": "ウズベキスタンで憲法が改正されたのはいつで、大統領選挙が行われたのはいつですか？"}).json()
+    assert body["short_answer"] == "5月、7月"
+    assert any("憲法が改正" in c["quote"] for c in body["citations"])
+    assert any("任期満了前の大統領選挙" in c["quote"] for c in body["citations"])
+
+
 def test_question_about_an_absent_figure_abstains(real_client: TestClient) -> None:
     body = real_client.post("/v1/ask", json={"question": "カザフスタンの人口は何人ですか？"}).json()
     assert body["abstained"] is True
