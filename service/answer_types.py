@@ -1332,8 +1332,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = date_spans(sentence)
         if question_type.head == "季節" or question_type.rough_time:
             spans += season_spans(words, sentence)
-        if question_type.counter == "年" and kind == question_type.answer_type:
-            # 何年に延長 asks for a length as often as for a year: 7年 answers it too.
+        if question_type.counter == "年" and kind == question_type.answer_type and not question_type.event_time:
+            # 何年に延長 asks for a length as often as for a year: 7年 answers it too; …に就いたのは何年 asks when
+            # something happened, which a length does not answer.
             spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("年", s.counter)
                       and not any(s.start < d.end and d.start < s.end for d in spans)]
         if question_type.wants_pair:

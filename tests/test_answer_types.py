@@ -296,6 +296,13 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
 
 
+def test_which_year_something_happened_is_not_answered_by_a_length_of_time() -> None:
+    sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
+    assert _short("議員の任期は何年に延長されましたか？", sentence) == "5年"
+    assert _short("彼が初めて議員に選ばれたのは何年でしたか？", sentence) is None
+    assert _short("彼が初めて議員に選ばれたのは何年でしたか？", "彼は2012年に初めて議員に選ばれた。") == "2012年"
+
+
 def test_the_name_of_a_person_or_place_asks_for_that_kind() -> None:
     assert classify_question("その会議を主催した国の首相の名前は？", "ja").answer_type == AnswerType.PERSON
     assert classify_question("新しく建設された港の名前は？", "ja").answer_type == AnswerType.PLACE
