@@ -415,7 +415,7 @@ def classify_japanese(question: str) -> QuestionType:
                 kind, head = _named_thing(words, head)
             if kind in SPAN_TYPES:
                 return QuestionType(kind, head=head, years=years, explicit=False, acronym=_acronym(question))
-        if ending and ending[-1].surface == "は":
+        if ending and ending[-1].surface in ("は", "って"):
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
             if run and _head(run) in NAME_NOUNS:  # 署名した文書の名前は？ asks for a name
@@ -501,11 +501,13 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
     (成立したのは 何月, 表明したのは いつ) or none (いつ開催された), not a noun whose value is a date (投票日は いつ,
     会合は いつ)."""
     for j in range(wh_index - 1, -1, -1):
-        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+        if words[j].surface in TOPIC_PARTICLES and words[j].pos1 == "助詞":
             return not _noun_run_before(words, j)
     return True
 
 
+# What marks the topic a question asks about: は, が, and the spoken って (団体ってどこ).
+TOPIC_PARTICLES = ("は", "が", "って")
 # Verbs that ask what happened or was done (何が起きた, 何をした): a description, not a thing.
 HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "行う", "やる", "成る", "なる", "発生")
 # Topic nouns that only say "a thing" (挙げているものは何): the answer is a noun of the sentence.
@@ -545,7 +547,7 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
     # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.
     wh = next((k for k, w in enumerate(words) if w.surface == "何"), None)
     for j in range(wh - 1 if wh is not None else -1, 0, -1):
-        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+        if words[j].surface in TOPIC_PARTICLES and words[j].pos1 == "助詞":
             end = j - 1 if words[j - 1].surface in ("に", "で", "と") and words[j - 1].pos1 == "助詞" else j
             run = _noun_run_before(words, end)
             if not run or words[end - 1].pos1 != "名詞":
@@ -602,7 +604,7 @@ def question_focus(question: str) -> frozenset[str]:
 def topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
     """For "XはYの何ですか" style questions, the noun compound marked by は or が before the interrogative."""
     for j in range(wh_index - 1, -1, -1):
-        if words[j].surface in ("は", "が") and words[j].pos1 == "助詞":
+        if words[j].surface in TOPIC_PARTICLES and words[j].pos1 == "助詞":
             return _noun_run_before(words, j)
     return []
 

@@ -296,6 +296,11 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
 
 
+def test_the_spoken_topic_marker_tte_marks_the_topic_as_wa_does() -> None:
+    assert classify_question("資産を凍結された団体って具体的にどこ？", "ja").answer_type == AnswerType.ORGANIZATION
+    assert classify_question("投票日って？", "ja").answer_type == AnswerType.DATE
+
+
 def test_which_year_something_happened_is_not_answered_by_a_length_of_time() -> None:
     sentence = "モンゴルでは、6月に憲法が改正され、議員の任期が5年に延長された。"
     assert _short("議員の任期は何年に延長されましたか？", sentence) == "5年"
