@@ -411,10 +411,14 @@ def classify_japanese(question: str) -> QuestionType:
             # looser than a question (…の状況を教えて), so the type shapes the short answer but never causes
             # abstention: made strict, it abstained on one holdout question the documents answer.
             kind, head = type_of_head(_head(requested)), _head(requested)
-            if head in NAME_NOUNS:
+            named = head in NAME_NOUNS
+            if named:
                 kind, head = _named_thing(words, head)
             if kind in SPAN_TYPES:
-                return QuestionType(kind, head=head, years=years, explicit=False, acronym=_acronym(question))
+                # …基金の名称を教えて asks for a name in so many words, as 何という基金 does: that one is strict.
+                strict_name = named and kind == AnswerType.NAME and head is not None
+                return QuestionType(kind, head=head, years=years, explicit=strict_name, acronym=_acronym(question),
+                                    asks_name=strict_name)
         if ending and ending[-1].surface in ("は", "って"):
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))

@@ -82,12 +82,18 @@ def test_a_court_is_a_body() -> None:
     ("ペルーの大統領の名前を教えてください。", "person", "大統領"),
     ("次の会合の開催国を教えて", "place", "開催国"),
     ("協定が発効した時期が知りたい", "date", "時期"),
-    ("両国が署名した文書の名前を教えて", "name", "文書"),
 ])
 def test_the_object_of_a_request_says_what_is_asked(request_: str, kind: str, head: str) -> None:
     asked = classify_question(request_, "ja")
     assert (asked.answer_type.value, asked.head) == (kind, head)
     assert not asked.explicit  # a request is looser than a question: it never causes abstention
+
+
+def test_a_request_for_the_name_of_a_thing_asks_for_a_name_as_strictly_as_a_question_does() -> None:
+    asked = classify_question("両国が署名した文書の名前を教えて", "ja")
+    assert (asked.answer_type.value, asked.head, asked.asks_name, asked.explicit) == ("name", "文書", True, True)
+    sentence = "政府は、支援として、基金の創設などの優遇措置を打ち出した。"
+    assert _short("政府が作った基金の名称を教えてください。", sentence) is None
 
 
 def test_a_plain_form_predicate_with_a_question_mark_asks_yes_or_no() -> None:
