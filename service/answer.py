@@ -553,7 +553,9 @@ class SpanFinder:
                           if not any(self._names(w) for w in words if s.start <= w.start < s.end)
                           and squash(s.text) not in self._question_key
                           and sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
-            new = others or new
+            # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
+            # names is never its holder, even when the sentence names no one else.
+            new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) else others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -780,6 +782,10 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], bound[k], unheaded[k],
                                                  -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
+
+
+# "Who is/was the <role> …": a question for whoever holds a role.
+ENGLISH_WHO_HOLDS = re.compile(r"\s*who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+the\s+", re.I)
 
 
 # English titles and the Japanese words of the same title (副首相兼外相, 国民議会議長), longest first.

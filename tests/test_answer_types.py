@@ -369,6 +369,11 @@ def test_an_english_title_picks_the_person_who_holds_it() -> None:
     assert _short("Who is the Speaker of the Mongolian parliament that Tanaka met?", sentence) == "バトボルド"
 
 
+def test_who_holds_a_role_is_never_the_person_the_english_question_names() -> None:
+    sentence = "3月、国際刑事裁判所（ICC）は、プーチン大統領などに対し、逮捕状を発付した。"
+    assert _short("Who was the ICC prosecutor who sought the warrant against President Putin?", sentence) is None
+
+
 def test_a_foreign_name_the_tagger_splits_into_native_words_is_still_a_name() -> None:
     from index.tokenize import tagged_words
     from service.answer_types import person_spans
