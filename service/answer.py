@@ -535,6 +535,10 @@ class SpanFinder:
             # questions (どこと連携), not where something was held.
             located = [s for s in new if not LATIN_ACRONYM.fullmatch(s.text)]
             new = located or new
+        if kind == AnswerType.ORGANIZATION and ASKS_FOR_A_NAME.search(self.question):
+            # "the name of the ruling party" / 政党の名前: a body referred to by common nouns only (与党, 国際機関) is
+            # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
+            new = [s for s in new if not generic_reference(sentence, words, s)]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
             # ロシアの…省庁はどこ: a body of another country (日本政府) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries
@@ -784,6 +788,8 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
                                                  -weight(said[k]), nearest[k], spans[k].start))
 
 
+# The words by which a question asks for the name of something.
+ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|\bnamed?\b|\bcalled\b", re.I)
 # "Who is/was the <role> …": a question for whoever holds a role.
 ENGLISH_WHO_HOLDS = re.compile(r"\s*who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+the\s+", re.I)
 
@@ -1001,6 +1007,16 @@ def _title_key(title: str) -> str:
     for long, short in (("総理大臣", "首相"), ("総理", "首相"), ("外務大臣", "外相"), ("大臣", "相")):
         title = title.replace(long, short)
     return title
+
+
+def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> bool:
+    """Whether a span refers to something by a common noun or two only (与党, 国際機関): no proper noun, no
+    katakana or Latin word, no quote around it."""
+    if sentence[span.start - 1:span.start] in ("「", "『") or re.search(r"[A-Za-zァ-ヶー]", span.text):
+        return False
+    inside = [w for w in words if span.start <= w.start < span.end]
+    # A longer compound of common nouns is often the translated name of a body (国家税関委員会).
+    return 0 < len(inside) <= 2 and not any(w.is_proper for w in inside)
 
 
 def titles_agree(title: str, asked: str) -> bool:

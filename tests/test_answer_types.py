@@ -374,6 +374,16 @@ def test_who_holds_a_role_is_never_the_person_the_english_question_names() -> No
     assert _short("Who was the ICC prosecutor who sought the warrant against President Putin?", sentence) is None
 
 
+def test_the_name_of_a_body_is_not_a_common_noun_that_refers_to_it() -> None:
+    sentence = "1月に上院議員選挙、3月に下院議員選挙が実施され、いずれも与党が勝利した。"
+    assert _short("What is the name of the ruling party that won the elections?", sentence) is None
+    assert _short("勝利した政党の名前は？", sentence) is None
+    assert _short("Which party won the elections?", sentence) == "与党"  # asked only which, the reference does
+    assert _short("支援した機関の名前は？", "その事業は国際機関が支援した。") is None
+    assert _short("どの機関が支援した？", "その事業は国際機関が支援した。") == "国際機関"
+    assert _short("勝利した機関の名前は？", "国家税関委員会が勝利した。") == "国家税関委員会"  # a translated name
+
+
 def test_a_foreign_name_the_tagger_splits_into_native_words_is_still_a_name() -> None:
     from index.tokenize import tagged_words
     from service.answer_types import person_spans
