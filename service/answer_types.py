@@ -706,6 +706,8 @@ def classify_english(question: str) -> QuestionType:
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=date_units, explicit=explicit, wants_direction=direction,
                         head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
+                        asks_name=kind == AnswerType.NAME and head in ENGLISH_KIND_ENDINGS and bool(
+                            re.search(r"\b(?:name|called|named)\b", text)),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))
 
@@ -728,7 +730,7 @@ ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "airport": ("空港",), "university": ("大学",), "prize": ("賞",), "award": ("賞",), "festival": ("祭",),
     "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "school": ("学校",),
     "kindergarten": ("幼稚園", "園"), "hospital": ("病院",), "museum": ("博物館", "美術館"), "theatre": ("劇場",),
-    "theater": ("劇場",), "palace": ("宮殿",),
+    "theater": ("劇場",), "palace": ("宮殿",), "character": ("キャラクター",), "mascot": ("キャラクター", "マスコット"),
 }
 
 
@@ -768,6 +770,8 @@ def _english_head(rest: str) -> str | None:
             break
         if word in ENGLISH_SKIP and not chunk:
             continue
+        if word in ("the", "a", "an", "this", "these") and chunk:
+            break  # "the character the artist drew": a new noun phrase begins a relative clause
         chunk.append(word.split("'")[0].split("’")[0])
     if not chunk:
         return None
@@ -1225,8 +1229,14 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
     if strict and head and head in text:
         spans = [s for s in spans if head in s.text or _names_head(words, text, s, head)]
     if head:
-        spans += _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
+        ending = _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
                                   and len(_text(w)) > 1)
+        if strict:
+            # A name asked for in so many words is not a kind of the noun (イメージキャラクター): a compound ending
+            # with it names one only with a proper noun or a figure in it (エチミアジン市立第13幼稚園).
+            ending = [s for s in ending if any(w.is_proper or w.pos2 == "数詞" for w in words
+                                               if s.start <= w.start < s.end) or re.search(r"[0-9A-Za-z]", s.text)]
+        spans += ending
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     if strict and head:
@@ -1412,6 +1422,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             endings = question_type.head_endings
             spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))
                      if s.text not in endings]
+            if question_type.asks_name:
+                # "the name of the mascot character" is as strict as キャラクターの名前, with the noun the text writes
+                said = next((ending for ending in endings if ending in sentence), endings[0])
+                return sorted(name_spans(words, sentence, said, strict=True), key=lambda s: (s.start, -s.end))
         if not spans:
             spans = name_spans(words, sentence, question_type.head, strict=question_type.asks_name)
     return sorted(spans, key=lambda s: (s.start, -s.end))

@@ -181,6 +181,16 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
 
 
+def test_a_name_asked_for_is_not_a_kind_of_the_noun_named_in_either_language() -> None:
+    unnamed = "記念として漫画家により作成されたイメージキャラクターが話題になった。"
+    named = "漫画家により作成されたイメージキャラクター「ソラ」が話題になった。"
+    for asked in ("漫画家が作ったキャラクターの名前は？", "What is the name of the mascot character the artist drew?"):
+        assert _short(asked, unnamed) is None
+        assert _short(asked, named) == "ソラ"
+    assert _short("What is the name of the mascot character the artist drew?",
+                  "「対話」が10周年を迎え、漫画家によりイメージキャラクターが作成された。") is None
+
+
 def test_an_english_figure_question_keeps_the_direction_it_does_not_state() -> None:
     sentence = "制裁を受け、2022年の実質GDP成長率は1.2%減となった。"
     finder = SpanFinder("What was the real GDP growth in 2022?",
