@@ -16,6 +16,7 @@ from index.tokenize import Word, content_tokens, normalise, tagged_words
 from service.answer_types import (
     AMOUNT_AFTER,
     AMOUNT_WH,
+    COUNT_COUNTERS,
     ENGLISH_KIND_ENDINGS,
     LATIN_ACRONYM,
     NUMBER_HEADS,
@@ -535,6 +536,10 @@ class SpanFinder:
             # questions (どこと連携), not where something was held.
             located = [s for s in new if not LATIN_ACRONYM.fullmatch(s.text)]
             new = located or new
+        if kind == AnswerType.NUMBER and self.language == "ja" and self.question_type.counter in COUNT_COUNTERS:
+            # 亡くなった人は何人 is not answered by "10万人以上の避難民": a count followed by の and a noun counts
+            # that noun, which the question must speak of.
+            new = [s for s in new if counts_what_is_asked(sentence, words, s, self._question_lemmas)]
         if kind == AnswerType.ORGANIZATION and ASKS_FOR_A_NAME.search(self.question):
             # "the name of the ruling party" / 政党の名前: a body referred to by common nouns only (与党, 国際機関) is
             # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
@@ -1007,6 +1012,25 @@ def _title_key(title: str) -> str:
     for long, short in (("総理大臣", "首相"), ("総理", "首相"), ("外務大臣", "外相"), ("大臣", "相")):
         title = title.replace(long, short)
     return title
+
+
+def counts_what_is_asked(sentence: str, words: Sequence[Word], span: TypedSpan, asked: set[str]) -> bool:
+    """Whether a count in a sentence may be the count asked: it is not followed by の and a noun compound (the
+    thing it counts), or that compound shares a word with the question."""
+    after = [w for w in words if w.start >= span.end]
+    if len(after) < 2 or after[0].surface != "の" or after[0].start != span.end:
+        return True
+    counted = _noun_compound_after(after[1:])
+    return not counted or bool({nfkc(w.lemma or w.surface).lower() for w in counted} & asked)
+
+
+def _noun_compound_after(words: Sequence[Word]) -> list[Word]:
+    run: list[Word] = []
+    for word in words:
+        if word.pos1 not in ("名詞", "接頭辞", "接尾辞") or word.pos2 == "数詞":
+            break
+        run.append(word)
+    return run
 
 
 def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> bool:

@@ -181,6 +181,13 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
 
 
+def test_a_count_followed_by_the_noun_it_counts_answers_only_a_question_about_that_noun() -> None:
+    sentence = "戦闘により、同地域から10万人以上の避難民が隣国に流入した。"
+    assert _short("戦闘で亡くなった人は何人でしたか？", sentence) is None
+    assert _short("戦闘で何人が避難民になりましたか？", sentence) == "10万人以上"
+    assert _short("戦闘で亡くなった人は何人でしたか？", "戦闘により、200人が死亡した。") == "200人"
+
+
 def test_a_name_asked_for_is_not_a_kind_of_the_noun_named_in_either_language() -> None:
     unnamed = "記念として漫画家により作成されたイメージキャラクターが話題になった。"
     named = "漫画家により作成されたイメージキャラクター「ソラ」が話題になった。"
