@@ -260,7 +260,8 @@ def _split_fused_counters(words: Sequence[Word]) -> list[Word]:
 
 
 def classify_japanese(question: str) -> QuestionType:
-    words = _split_fused_counters(tagged_words(question))
+    # 何% is a pronoun before a symbol to the tagger, but 何％ is a numeral and its counter.
+    words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))
     text = nfkc(question)
     is_list = any(marker in text for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text))

@@ -296,6 +296,12 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
 
 
+def test_a_half_width_percent_sign_is_a_counter_as_the_full_width_one_is() -> None:
+    for asked in ("国防費はGDPの何%にあたりますか？", "国防費はGDPの何％にあたりますか？"):
+        assert (classify_question(asked, "ja").answer_type, classify_question(asked, "ja").counter) == (
+            AnswerType.NUMBER, "パーセント")
+
+
 def test_the_spoken_topic_marker_tte_marks_the_topic_as_wa_does() -> None:
     assert classify_question("資産を凍結された団体って具体的にどこ？", "ja").answer_type == AnswerType.ORGANIZATION
     assert classify_question("投票日って？", "ja").answer_type == AnswerType.DATE
