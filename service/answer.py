@@ -1048,6 +1048,8 @@ def titles_agree(title: str, asked: str) -> bool:
     title may hold several posts (副首相兼外相); one of them agrees when one ends with the other (外務大臣 = 外相) or
     both are the same kind of office sharing a word (経済発展貿易相 for 経済相). The end of a post is its office
     (外務大臣政務官 is a 政務官), and a deputy's post (副首相) is not the post (首相)."""
+    # 外相ほか, 大統領ら: what follows a title adds other people, not another post
+    title = re.sub(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$", "", title)
     if not title:
         return True
     asked = _title_key(asked)

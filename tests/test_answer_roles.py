@@ -23,6 +23,7 @@ from tests.spans import short_answer_of as _short
     ("副首相兼経済・持続的発展相", "首相", False),  # a deputy's post is not the post
     ("経済発展貿易相", "経済相", True),
     ("総理大臣", "首相", True),
+    ("外相ほか", "外相", True),  # ほか adds other people, not another post
 ])
 def test_titles_agree_by_office(title: str, asked: str, agree: bool) -> None:
     assert titles_agree(title, asked) is agree
