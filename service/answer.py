@@ -827,7 +827,8 @@ MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_POR
 
 
 ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会",), "nuclear": ("核",),
-                      "military": ("軍事",), "bilateral": ("二国間",), "regional": ("地域",), "local": ("地方",)}
+                      "military": ("軍事",), "bilateral": ("二国間",), "regional": ("地域",), "local": ("地方",),
+                      "lower": ("下院",), "upper": ("上院",)}  # the lower / upper house
 
 
 def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:

@@ -182,6 +182,12 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
 
 
+def test_the_lower_and_upper_house_in_english_anchor_the_japanese_chamber() -> None:
+    sentence = "カザフスタンでは、1月に上院議員選挙、3月に下院議員選挙が実施された。"
+    assert _short("In which month were the lower-house elections held?", sentence) == "3月"
+    assert _short("In which month were the upper house elections held?", sentence) == "1月"
+
+
 def test_a_count_followed_by_the_noun_it_counts_answers_only_a_question_about_that_noun() -> None:
     sentence = "戦闘により、同地域から10万人以上の避難民が隣国に流入した。"
     assert _short("戦闘で亡くなった人は何人でしたか？", sentence) is None
