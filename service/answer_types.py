@@ -1043,8 +1043,11 @@ RELATIVE_DATES = ("同年", "同月", "同日", "翌年", "翌月", "翌日")
 
 
 def date_spans(text: str) -> list[TypedSpan]:
-    return [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
-            if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
+    spans = [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
+             if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
+    # 同年9月 is 9月 of the year the text is speaking of: the month is what the span says.
+    return [TypedSpan(AnswerType.DATE, s.text[2:], s.start + 2, s.end)
+            if s.text.startswith(("同年", "同月")) and re.match(r"\d", s.text[2:]) else s for s in spans]
 
 
 PURPOSE_HEADS = ("ため", "為")

@@ -63,6 +63,7 @@ def test_counters_narrow_the_number_asked_for() -> None:
     (AnswerType.PERSON, "ゴチモラエフ貿易・対外経済関係相が訪日した。", ["ゴチモラエフ"]),
     (AnswerType.PLACE, "首脳は東京・京都を訪問し、上海協力機構の会合に出た。", ["東京・京都"]),
     (AnswerType.DATE, "協定は2023年6月15日に署名され、同年末に発効した。", ["2023年6月15日", "同年末"]),
+    (AnswerType.DATE, "また、同年9月、政府は政府令を発表した。", ["9月"]),  # 同年 is the year spoken of
     # どのくらい does not say which way: the figure keeps its 減
     (AnswerType.NUMBER, "貿易額は前年比44.3%減の約2,000億ドルだった。", ["44.3%減", "約2,000億ドル"]),
     (AnswerType.ORGANIZATION, "集団安全保障条約機構（CSTO）の会合が開かれた。", ["集団安全保障条約機構", "CSTO"]),
