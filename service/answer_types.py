@@ -1230,6 +1230,10 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
     `strict` (a name asked for in so many words): nothing else, and where the sentence has the noun named, a quoted
     name only next to it (「N」基金, 基金「N」): a quote elsewhere in the sentence names something else."""
     spans = [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
+    if head and head not in text:
+        # 第3回「一帯一路」国際協力ハイレベルフォーラム: a quote that nouns follow with no particle is the first word of
+        # a longer name, which names a thing of the kind asked when the sentence has no other word for it.
+        spans = [_quoted_compound(words, text, s) for s in spans]
     if strict and head and head in text:
         spans = [s for s in spans if head in s.text or _names_head(words, text, s, head)]
     if head:
@@ -1260,6 +1264,23 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
         spans = noun_compound_spans(words, text)
     return spans
+
+
+def _quoted_compound(words: Sequence[Word], text: str, quoted: TypedSpan) -> TypedSpan:
+    """The name a quote begins: the quote with its brackets, the nouns right after it and an ordinal before it
+    (第3回「一帯一路」国際協力ハイレベルフォーラム); the quote alone when a particle follows it."""
+    following = [w for w in words if w.start >= quoted.end + 1]
+    if not following or following[0].start != quoted.end + 1:
+        return quoted
+    run = _noun_run_after(following, 0)
+    while run and run[-1].pos3 == "サ変可能":  # …フォーラム出席: the name ends before the act done at it
+        run = run[:-1]
+    if not run:
+        return quoted
+    start = quoted.start - 1
+    ordinal = re.search(r"第[0-9０-９]+回$", text[:start])
+    start = ordinal.start() if ordinal else start
+    return TypedSpan(AnswerType.NAME, text[start:run[-1].end], start, run[-1].end)
 
 
 def _names_head(words: Sequence[Word], text: str, quoted: TypedSpan, head: str) -> bool:

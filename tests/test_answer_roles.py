@@ -182,6 +182,13 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
 
 
+def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
+    sentence = "10月には、大統領が第3回「一帯一路」国際協力ハイレベルフォーラム出席のために訪中した。"
+    forum = "第3回「一帯一路」国際協力ハイレベルフォーラム"
+    assert _short("大統領は何という会議に出るために訪中した？", sentence) == forum
+    assert _short("大統領は何という会議に出た？", "大統領は「未来」に出席した。") == "未来"  # a particle ends it
+
+
 def test_the_lower_and_upper_house_in_english_anchor_the_japanese_chamber() -> None:
     sentence = "カザフスタンでは、1月に上院議員選挙、3月に下院議員選挙が実施された。"
     assert _short("In which month were the lower-house elections held?", sentence) == "3月"
