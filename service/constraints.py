@@ -21,6 +21,10 @@ ORDINAL_SUFFIX = "目"
 INTERVAL_SUFFIXES = ("ぶり", "振り", "間")
 
 
+# Words that make something the first of its kind (最初の会合, 初の訪日, 初めて開催): the ordinal 1.
+FIRST_TIME = re.compile(r"最初の|初回|初めて|初の|第一回")
+
+
 @dataclass(frozen=True)
 class Figure:
     kind: str  # what is counted, and how: "年:year", "回:ordinal", "箇国:count", "月:count"
@@ -52,6 +56,9 @@ def figures(text: str) -> frozenset[Figure]:
         else:
             manner = "count"
         found.add(Figure(f"{counter}:{manner}", value))
+    if FIRST_TIME.search(text):
+        # 最初のサミット / 初の訪日 is the 1st: a sentence about the 2回目 of it speaks of another one
+        found.add(Figure("回:ordinal", "1"))
     return frozenset(found)
 
 

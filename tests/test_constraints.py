@@ -18,6 +18,14 @@ def test_a_sentence_about_another_ordinal_contradicts_the_question():
     assert contradicted(asked, "第4回閣僚協議は5月に東京で行われた。") == []
 
 
+def test_the_first_of_something_is_its_first_ordinal():
+    asked = figures("2015年に開かれた最初の首脳会合の開催地はどこ？")
+    assert contradicted(asked, "7月には2015年に引き続き2回目となる首脳会合（ペルー・リマ）を開催した。") == [
+        Figure("回:ordinal", "1")]
+    assert contradicted(asked, "2015年の第1回首脳会合はリマで開かれた。") == []
+    assert contradicted(figures("初めて訪日したのはいつ？"), "11月には大統領が訪日した。") == []
+
+
 def test_a_sentence_without_that_kind_of_figure_neither_agrees_nor_disagrees():
     asked = figures("3月の会談で何が合意されたのですか？")
     assert contradicted(asked, "両国は経済協力の拡大で合意した。") == []
