@@ -127,3 +127,43 @@ def other_stage(question_stages: frozenset[str], sentence: str) -> bool:
         return False
     stated = stages(sentence)
     return bool(stated) and not stated & question_stages
+
+
+# Nouns for documents of which the documents name many instances, each by its own modifiers (平和条約, 租税条約,
+# 共同声明): a sentence about another one does not speak of the one asked. (Events were tried too: 会議, サミット
+# and 選挙 are paraphrased too freely, and rejected three answerable questions' evidence on check.)
+INSTANCE_HEADS = ("条約", "協定", "宣言", "声明", "基金", "法律", "計画", "構想")
+
+
+def named_things(text: str) -> dict[str, set[frozenset[str]]]:
+    """The things `text` names by a compound of modifiers and a common-noun head (租税条約, 平和条約, 議長国): for
+    each head, the sets of words that modify it. A bare head (条約) names no particular one."""
+    things: dict[str, set[frozenset[str]]] = {}
+    for run in noun_runs(tagged_words(text)):
+        head = run[-1]
+        if nfkc(head.lemma or head.surface) not in INSTANCE_HEADS and head.surface not in INSTANCE_HEADS:
+            continue
+        # Its own modifiers: common nouns (日・アゼルバイジャン租税条約 → 租税); the parties named are often the same
+        # in a sentence about another of their agreements.
+        modifiers = frozenset(nfkc(w.lemma or w.surface) for w in run[:-1]
+                              if w.pos1 == "名詞" and not w.is_proper and not w.is_number and w.surface != "・")
+        if modifiers:
+            things.setdefault(nfkc(head.lemma or head.surface), set()).add(modifiers)
+    return things
+
+
+def other_instance(question_things: dict[str, set[frozenset[str]]], sentence: str) -> bool:
+    """Whether `sentence` names only other things of a kind the question names one of: "租税条約はいつ署名" is not
+    answered by a sentence about the 平和条約 (same head, no modifier in common)."""
+    if not question_things:
+        return False
+    stated = named_things(sentence)
+    # A modifier the sentence writes anywhere (an acronym in brackets, 欧州通常戦力（CFE）条約, or a word the compound
+    # is paraphrased with) may still name the question's one.
+    written = {nfkc(w.lemma or w.surface) for w in tagged_words(sentence)} | set(
+        re.findall(r"[A-Za-z][A-Za-z0-9]+", nfkc(sentence)))
+    for head, asked in question_things.items():
+        if head in stated and not any(a & b for a in asked for b in stated[head]) and not any(a & written
+                                                                                            for a in asked):
+            return True
+    return False

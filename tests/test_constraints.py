@@ -1,6 +1,6 @@
 """Figures a question states, and sentences that contradict them (wording unlike the dev questions)."""
 
-from service.constraints import Figure, contradicted, figures
+from service.constraints import Figure, contradicted, figures, named_things, other_instance
 
 
 def test_figures_tell_years_ordinals_intervals_and_counts_apart():
@@ -71,3 +71,13 @@ def test_a_stage_that_is_the_object_of_another_act_is_not_the_event_asked() -> N
     assert stages("署名の延期が決まったのはいつ？") == frozenset()
     assert stages("参加停止を決定したのはいつ？") == frozenset({"suspension"})
     assert stages("署名を行ったのはいつ？") == frozenset({"signing"})  # a light verb: still the signing
+
+
+def test_a_sentence_naming_only_another_document_of_the_kind_asked_speaks_of_another_one() -> None:
+    asked = named_things("日・ペルー租税条約が署名されたのはいつですか？")
+    assert other_instance(asked, "12月には、両国が平和条約を締結する意志を再確認した。")
+    assert not other_instance(asked, "日・ペルー租税条約は3月に署名された。")
+    assert not other_instance(asked, "3月には租税に関する条約に署名した。")  # its word, written otherwise
+    assert not other_instance(asked, "12月には、両国が会談を行った。")  # no document of that kind at all
+    acronym = named_things("CFE条約から脱退したのはいつ？")
+    assert not other_instance(acronym, "5月に欧州通常戦力（CFE）条約からの脱退に関する法律に署名した。")
