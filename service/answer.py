@@ -490,6 +490,7 @@ class SpanFinder:
             self._wh_governor = wh_governor(question)
             self._change_side = asked_side(question)
             self._glossed: list[tuple[str, tuple[str, ...]]] = []
+            self._beside = beside_japanese(question)
         else:
             self._wh_governor = None
             self._change_side = asked_side(question)
@@ -517,6 +518,7 @@ class SpanFinder:
             # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
             # vocabulary the Japanese text spells one way: they anchor the span as the question's Japanese words do.
             self._glossed = english_glossed(question)
+            self._beside = BESIDE_ENGLISH.findall(question)
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -623,11 +625,31 @@ class SpanFinder:
             if self._change_side in sides:
                 governed = [bool(governed and governed[k]) or side == self._change_side
                             for k, side in enumerate(sides)]
+        if self._beside:
+            # "Besides Lithuania, which country…" / サハリン1と並んで: the answer is listed with the thing named
+            beside = [self._listed_with_beside(sentence, words, span) for span in spans]
+            if any(beside):
+                governed = [bool(governed and governed[k]) or beside[k] for k in range(len(spans))]
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
         return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
                                         self._wh_modifier, headed, bound, governed)]
+
+    def _listed_with_beside(self, sentence: str, words: Sequence[Word], span: TypedSpan) -> bool:
+        """Whether `span` is listed right next to what the question names beside its answer (ポーランドやリトアニア,
+        「サハリン1」、「サハリン2」): only a coordinator and brackets between them."""
+        if self.language == "ja":
+            places = [(m.start(), m.end()) for name in self._beside for m in re.finditer(re.escape(name), sentence)]
+        else:
+            places = [(w.start, w.end) for w in words if any(
+                sounds_alike(name, latin) for name in self._beside
+                for reading in [katakana_reading(w)] if reading for latin in [katakana_to_latin(reading)])]
+        for start, end in places:
+            between = sentence[end:span.start] if end <= span.start else sentence[span.end:start]
+            if re.sub(r"[「」『』\[\]［］（）()]", "", between) in COORDINATOR_TEXTS:
+                return True
+        return False
 
     def support(self, sentence: str, span: TypedSpan, kind: AnswerType) -> int:
         """How many of the question's words (the ones next to its interrogative twice) the scope of `span` holds:
@@ -793,6 +815,32 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], bound[k], unheaded[k],
                                                  -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
+
+
+# "Besides Lithuania, which…": the name the answer is listed with.
+BESIDE_ENGLISH = re.compile(r"\b(?:[Bb]esides|[Aa]part from|[Oo]ther than|[Aa]long with|[Ii]n addition to|"
+                            r"[Tt]ogether with|[Aa]longside)\s+([A-Z][A-Za-z-]+)")
+# What may stand between two items of a list: ポーランドやリトアニア, 「サハリン1」、「サハリン2」.
+COORDINATOR_TEXTS = ("", "や", "と", "、", "，", "・", "及び", "および", "並びに", "ならびに", "又は", "または")
+
+
+def beside_japanese(question: str) -> list[str]:
+    """What a Japanese question names beside its answer: the noun compound before のほか(に) / 以外 / と並んで /
+    に加えて / とともに (サハリン1と並んで…開発事業は)."""
+    words = tagged_words(question)
+    found = []
+    for k, word in enumerate(words):
+        rest = question[word.start:]
+        if word.surface in ("と", "に", "の") and re.match(r"(?:と並んで|に加えて|とともに|と共に|のほか|の他)", rest) \
+                or word.surface == "以外":
+            run = []
+            j = k - 1
+            while j >= 0 and (words[j].pos1 in ("名詞", "接尾辞", "接頭辞") or words[j].surface == "・"):
+                run.insert(0, words[j])
+                j -= 1
+            if run:
+                found.append(question[run[0].start:run[-1].end])
+    return found
 
 
 # The words by which a question asks for the name of something.

@@ -182,6 +182,14 @@ def test_a_noun_the_tagger_splits_into_a_stem_and_a_suffix_is_still_the_noun_ask
     assert _short("吉川政務官は何という幼稚園を訪れた？", sentence) == "エチミアジン市立第13幼稚園"
 
 
+def test_what_the_question_names_beside_its_answer_is_listed_with_it() -> None:
+    sentence = ("また、ロシアの民間軍事会社「ワグネル」の部隊の一部がベラルーシへ移動し、国境を接するポーランドや"
+                "リトアニアを始めとした周辺国との緊張が指摘された。")
+    asked = "Besides Lithuania, which neighbouring country of Belarus saw tensions rise after Wagner units moved there?"
+    assert _short(asked, sentence) == "ポーランド"
+    assert _short("ワグネル部隊の移動後、リトアニアのほかに緊張が高まった国はどこ？", sentence) == "ポーランド"
+
+
 def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     sentence = "10月には、大統領が第3回「一帯一路」国際協力ハイレベルフォーラム出席のために訪中した。"
     forum = "第3回「一帯一路」国際協力ハイレベルフォーラム"
