@@ -428,6 +428,7 @@ def classify_japanese(question: str) -> QuestionType:
                 return QuestionType(kind, head=head, years=years, is_list=is_list, each=each,
                                     acronym=_acronym(question), asks_name=True)
             if run:
+                # 開発事業は？ asks which one, as 何という事業 would (a name leads the answer), but only as a guess.
                 kind = type_of_head(_head(run))
                 # 成長率は？ does not say which way the figure went: the answer keeps its 増/減 (1.2%減); 減少率は？
                 # already says it.
@@ -436,7 +437,7 @@ def classify_japanese(question: str) -> QuestionType:
                 # figure or a trend, so other topics only guess.
                 counted = kind == AnswerType.NUMBER and len(topic) >= 2 and topic.endswith("数") \
                     and topic[-2] in COUNT_COUNTERS
-                return QuestionType(kind if kind != AnswerType.NAME else AnswerType.DESCRIPTION, head=_head(run),
+                return QuestionType(kind, head=_head(run),
                                     counter=topic[-2] if counted else None,
                                     years=years, is_list=is_list, each=each, explicit=counted,
                                     wants_direction=kind == AnswerType.NUMBER and not any(

@@ -190,6 +190,13 @@ def test_what_the_question_names_beside_its_answer_is_listed_with_it() -> None:
     assert _short("ワグネル部隊の移動後、リトアニアのほかに緊張が高まった国はどこ？", sentence) == "ポーランド"
 
 
+def test_an_elliptic_question_about_a_kind_of_thing_asks_which_one_as_a_guess() -> None:
+    asked = classify_question("サハリン1と並んで、日本が権益を維持している開発事業は？", "ja")
+    assert (asked.answer_type.value, asked.explicit) == ("name", False)
+    sentence = "ロシアにおける開発事業「サハリン1」、「サハリン2」については、権益を維持する方針をとっている。"
+    assert _short("サハリン1と並んで、日本が権益を維持している開発事業は？", sentence) == "サハリン2"
+
+
 def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     sentence = "10月には、大統領が第3回「一帯一路」国際協力ハイレベルフォーラム出席のために訪中した。"
     forum = "第3回「一帯一路」国際協力ハイレベルフォーラム"
