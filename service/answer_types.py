@@ -465,9 +465,10 @@ def classify_japanese(question: str) -> QuestionType:
         # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
         kind, head = _named_thing(words, head)
         asks_name = True
-    if kind == AnswerType.PERSON and head in GENERIC_PEOPLE:
+    if kind == AnswerType.PERSON and head in GENERIC_PEOPLE and not any(w.surface in ("誰", "だれ", "どなた")
+                                                                        for w in words):
         # どんな人たち asks what kind of people (元島民) as often as who: no name in the sentence is no reason to
-        # abstain.
+        # abstain. (…以外の人は誰 asks who.)
         guessed = True
     if counter == MONEY:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs

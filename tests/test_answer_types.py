@@ -221,6 +221,8 @@ def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains()
     question_type = classify_question(question, "ja")
     assert question_type.answer_type == AnswerType.PERSON and not question_type.explicit
     assert _short(question, "政府は、住居を失った避難民の方々への支援を決めた。") == "避難民"
+    # 人は誰 asks who: with only the person the question excludes named, there is no answer to give
+    assert classify_question("逮捕状を出された相手のうち、大統領以外の人は誰ですか？", "ja").explicit
 
 
 @pytest.mark.parametrize(("english", "katakana", "alike"), [
