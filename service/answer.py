@@ -282,6 +282,11 @@ class ExtractiveAnswerer:
             listed = self.answer_list(finder, candidates, best, retrieved)
             if listed is not None:
                 return listed
+            item = next((t for t in question_type.all_types if t != AnswerType.LIST), None)
+            if item is not None and item.value in params.strict_types and question_type.explicit:
+                # 国を全て挙げて with no country in any sentence close to the best: nothing to list
+                return self.abstain(language, retrieved, f"the question asks for a list of {item.value} and no "
+                                                         "retrieved sentence states one", question_type)
         return self.answer_single(finder, scored, candidates, best, retrieved)
 
     def answer_single(self, finder: SpanFinder, scored: list[ScoredSentence], candidates: list[ScoredSentence],

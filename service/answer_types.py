@@ -449,8 +449,9 @@ def classify_japanese(question: str) -> QuestionType:
             # 再選された？ / 加盟する？: a plain-form predicate asked with a question mark and no interrogative
             return QuestionType(AnswerType.YESNO, years=years, each=each)
         if is_list:
-            # 国を二つ挙げて: the object of the listing verb says what each item is.
-            for j, word in enumerate(words):
+            # 国を二つ挙げて: the object of the listing verb (the last を: 権益を持つ企業の…都市を挙げて) says what
+            # each item is.
+            for j, word in reversed(list(enumerate(words))):
                 if word.surface == "を" and word.pos1 == "助詞":
                     run = _noun_run_before(words, j)
                     while run and run[-1].pos2 == "数詞" or run and run[-1].surface in ("つ", "二", "三"):
@@ -907,7 +908,12 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
         modifies_noun = (nxt is not None and nxt.pos1 == "名詞" and nxt.pos2 != "数詞"
                          and nxt.surface not in ("等", "など") and nxt.start == words[j].end)  # a space ends a name
         followed_by_title = nxt is not None and nxt.surface in TITLE_ENDINGS
-        if not modifies_noun and not followed_by_title:
+        # 日・トルクメニスタン租税条約, 日・カザフスタン外相会談: the other party of Japan's bilateral compound is a
+        # country of its own, though a noun follows it
+        party = i >= 2 and words[i - 1].surface == "・" and words[i - 2].surface == "日"
+        if party and words[i].pos4 == "国" and not followed_by_title and j == i:
+            spans.append(TypedSpan(AnswerType.PLACE, words[i].surface, words[i].start, words[i].end))
+        elif not modifies_noun and not followed_by_title:
             first = i
             last = j
             if split_country and j >= i + 2 and words[i].pos4 == "国" and words[i + 1].surface == "・" \

@@ -167,3 +167,11 @@ def test_a_name_asked_for_in_so_many_words_is_not_answered_by_a_sentence_naming_
     assert tiny_answerer.ask("エネルギー分野で日本がとっている方針は何という名前ですか？").answer.abstained
     described = tiny_answerer.ask("エネルギー分野で日本がとっている方針はどのようなものですか？").answer
     assert not described.abstained and "サハリン2" in described.citations[0].quote
+
+
+def test_a_list_of_a_strict_kind_with_no_item_in_any_sentence_close_to_the_best_abstains(
+        tiny_answerer: QuestionAnswerer) -> None:
+    nothing = tiny_answerer.ask("サハリン2の権益を持つ企業の本社がある都市を全て挙げてください。").answer
+    assert nothing.abstained and "list of place" in (nothing.abstain_reason or "")
+    listed = tiny_answerer.ask("NATOに加盟した国を全て挙げてください。").answer
+    assert not listed.abstained and "フィンランド" in (listed.short_answer or "")

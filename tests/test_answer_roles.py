@@ -197,6 +197,14 @@ def test_an_elliptic_question_about_a_kind_of_thing_asks_which_one_as_a_guess() 
     assert _short("サハリン1と並んで、日本が権益を維持している開発事業は？", sentence) == "サハリン2"
 
 
+def test_the_other_party_of_a_bilateral_compound_is_a_country_of_its_own() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import place_spans
+
+    sentence = "8月には、日・ペルー租税条約が発効し、上海協力機構との対話も進んだ。"
+    assert [s.text for s in place_spans(tagged_words(sentence), sentence)] == ["ペルー"]
+
+
 def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     sentence = "10月には、大統領が第3回「一帯一路」国際協力ハイレベルフォーラム出席のために訪中した。"
     forum = "第3回「一帯一路」国際協力ハイレベルフォーラム"
