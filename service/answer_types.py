@@ -651,7 +651,9 @@ ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
 }
-ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("countries", "箇国"), ("nations", "箇国"),
+ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人"), ("attendees", "人"),
+                    ("delegates", "人"), ("refugees", "人"), ("soldiers", "人"),
+                    ("countries", "箇国"), ("nations", "箇国"),
                     ("times", "回"), ("percent", "パーセント"), ("percentage", "パーセント"), ("years", "年"),
                     ("missiles", "発"), ("rounds", "回"))
 

@@ -299,6 +299,12 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
 
 
+def test_how_many_people_of_a_kind_counts_people_not_an_ordinal() -> None:
+    sentence = "3月には、専門家の参加を得て第12回東京対話を開催した。"
+    assert _short("How many participants attended the 12th Tokyo Dialogue?", sentence) is None
+    assert _short("How many participants attended the dialogue?", "対話には約200人が参加した。") == "約200人"
+
+
 def test_a_half_width_percent_sign_is_a_counter_as_the_full_width_one_is() -> None:
     for asked in ("国防費はGDPの何%にあたりますか？", "国防費はGDPの何％にあたりますか？"):
         assert (classify_question(asked, "ja").answer_type, classify_question(asked, "ja").counter) == (
