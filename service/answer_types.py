@@ -294,7 +294,9 @@ def classify_japanese(question: str) -> QuestionType:
                 if run:
                     found.append((type_of_head(_head(run)), None, _head(run)))
                     continue
-            topic = topic_run(words, i)
+            # どこに拠点を置いた / どこで開催: a place in that role, whatever the topic (部隊は…どこに) is
+            located = nxt is not None and nxt.pos1 == "助詞" and nxt.surface in PLACE_CASES
+            topic = topic_run(words, i) if not located else []
             if topic and type_of_head(_head(topic)) in (AnswerType.PLACE, AnswerType.ORGANIZATION):
                 # 視察した施設はどこ / 主催した機関はどこ: the topic noun says what kind of place
                 found.append((type_of_head(_head(topic)), None, _head(topic)))
@@ -514,6 +516,8 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
     return True
 
 
+# The case particles after どこ that ask for a place in a role (どこに置いた, どこで開催, どこから来た).
+PLACE_CASES = ("に", "で", "へ", "から", "まで", "より")
 # What marks the topic a question asks about: は, が, and the spoken って (団体ってどこ).
 TOPIC_PARTICLES = ("は", "が", "って")
 # Verbs that ask what happened or was done (何が起きた, 何をした): a description, not a thing.

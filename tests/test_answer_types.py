@@ -299,6 +299,11 @@ def test_how_long_is_answered_by_a_length_of_time_not_a_date() -> None:
     assert _short("How long is a member's term after the amendment?", "任期は2021年に改められた。") is None
 
 
+def test_where_with_a_case_particle_asks_for_a_place_whatever_the_topic_is() -> None:
+    assert classify_question("移動した部隊は、どこに拠点を置いたの？", "ja").answer_type == AnswerType.PLACE
+    assert classify_question("会合を主催した機関はどこ？", "ja").answer_type == AnswerType.ORGANIZATION
+
+
 def test_how_many_people_of_a_kind_counts_people_not_an_ordinal() -> None:
     sentence = "3月には、専門家の参加を得て第12回東京対話を開催した。"
     assert _short("How many participants attended the 12th Tokyo Dialogue?", sentence) is None
