@@ -218,6 +218,12 @@ def test_the_lower_and_upper_house_in_english_anchor_the_japanese_chamber() -> N
     assert _short("In which month were the upper house elections held?", sentence) == "1月"
 
 
+def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
+    sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
+    assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
+    assert _short("大統領が京都で見学した神社の名前は？", "大統領は京都で平安神宮を見学した。") == "平安神宮"
+
+
 def test_a_count_followed_by_the_noun_it_counts_answers_only_a_question_about_that_noun() -> None:
     sentence = "戦闘により、同地域から10万人以上の避難民が隣国に流入した。"
     assert _short("戦闘で亡くなった人は何人でしたか？", sentence) is None
