@@ -329,6 +329,11 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.NUMBER, MONEY, None))  # いくら asks what something costs or is worth
         elif lemma in AMOUNT_WH or surface in ("いくつ", "どれくらい", "どのくらい", "どれほど"):
             found.append((AnswerType.NUMBER, None, None))
+        elif surface == "なんて" and nxt is not None and nxt.pos1 == "名詞":
+            # なんて名前 / なんて会議: the spoken 何という
+            run = _noun_run_after(words, i + 1)
+            asks_name = True
+            found.append((type_of_head(_head(run)), None, _head(run)))
         elif surface == "何" or lemma == "何":
             # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
             after = words[i + 1:i + 4]

@@ -316,6 +316,12 @@ def test_a_half_width_percent_sign_is_a_counter_as_the_full_width_one_is() -> No
             AnswerType.NUMBER, "パーセント")
 
 
+def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
+    asked = classify_question("その会合ってなんて会議？", "ja")
+    assert (asked.answer_type, asked.head, asked.asks_name) == (AnswerType.NAME, "会議", True)
+    assert classify_question("作られたキャラって、なんて名前？", "ja").asks_name
+
+
 def test_the_spoken_topic_marker_tte_marks_the_topic_as_wa_does() -> None:
     assert classify_question("資産を凍結された団体って具体的にどこ？", "ja").answer_type == AnswerType.ORGANIZATION
     assert classify_question("投票日って？", "ja").answer_type == AnswerType.DATE
