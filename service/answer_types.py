@@ -539,7 +539,7 @@ NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
 DIRECTION_WORDS = ("増", "減", "伸", "上昇", "下落", "低下", "落ち", "上が", "下が", "拡大", "縮小", "引き上", "引き下",
                    "高ま", "低ま")
 # Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
-NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名")
+NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名", "タイトル", "題名", "表題")
 ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
 
 
@@ -554,11 +554,17 @@ def _kind_named(head: str) -> AnswerType:
     return kind if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION) else AnswerType.NAME
 
 
+# Words that say which of a thing's names is asked (正式な名称, 公式の名前): they stand between the thing and its name.
+NAME_QUALIFIERS = ("正式", "公式", "正確", "本当", "具体")
+
+
 def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
     """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
     for k, word in enumerate(words):
-        if word.surface == name_noun and k >= 2 and words[k - 1].surface == "の":
-            run = _noun_run_before(words, k - 1)
+        # 共同声明の正式なタイトル: an adjective (正式な, 公式の) may stand between the thing and its name
+        j = k - 2 if k >= 2 and words[k - 1].surface in ("な", "の") and words[k - 2].surface in NAME_QUALIFIERS else k
+        if word.surface == name_noun and j >= 2 and words[j - 1].surface == "の":
+            run = _noun_run_before(words, j - 1)
             if run and _head(run) not in NAME_NOUNS:
                 return _kind_named(_head(run)), _head(run)
     # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.

@@ -218,6 +218,13 @@ def test_the_lower_and_upper_house_in_english_anchor_the_japanese_chamber() -> N
     assert _short("In which month were the upper house elections held?", sentence) == "1月"
 
 
+def test_the_title_of_a_document_is_its_name_and_a_qualifier_does_not_hide_the_document() -> None:
+    asked = classify_question("首脳会談で出された共同声明の正式なタイトルを教えて。", "ja")
+    assert (asked.head, asked.asks_name) == ("声明", True)
+    sentence = "3月の首脳会談の際の共同声明においても、「両国軍の間の相互信頼を深化させていく」としている。"
+    assert _short("首脳会談で出された共同声明の正式なタイトルを教えて。", sentence) is None
+
+
 def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
     sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
     assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
