@@ -532,8 +532,7 @@ class SpanFinder:
         if kind == AnswerType.PERSON and self._asked_office:
             # ロシアの外務大臣は誰 is not answered by a person the sentence titles otherwise (金正恩国務委員長); a
             # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.
-            new = [s for s in new if titles_agree(sentence[s.end:compound_end(sentence, words, s)],
-                                                  self._asked_office)]
+            new = [s for s in new if titles_agree(person_title(sentence, words, s), self._asked_office)]
         if kind == AnswerType.PERSON and self.language == "ja":
             # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
@@ -911,6 +910,12 @@ def english_asked_office(question: str) -> str | None:
                 text = text[:match.start()] + " " * len(title) + text[match.end():]
                 continue
             return ENGLISH_OFFICES.get(title)
+    for match in [*PORTFOLIO_MINISTER.finditer(text), *MINISTER_OF.finditer(text)]:
+        # "the Russian defence minister": a minister by portfolio, whose Japanese title ends in 相 (国防相)
+        if not re.match(r"\s*(?:affairs\s+)?[A-Z][a-z]+", question[match.end():]):
+            portfolio = "".join(ENGLISH_PORTFOLIOS[w] for w in re.findall(r"[a-z]+", match.group(1))
+                                if w in ENGLISH_PORTFOLIOS)
+            return portfolio + "相" if portfolio else None
     return None
 
 
@@ -1014,6 +1019,17 @@ def bracket_before(sentence: str, span: TypedSpan) -> int | None:
     inside = sentence[opening + 1:span.start] if opening >= 0 else ""
     return opening if inside.endswith("・") and "・" not in inside[:-1] and not any(ch in "）)、" for ch in inside) \
         else None
+
+
+def person_title(sentence: str, words: Sequence[Word], span: TypedSpan) -> str:
+    """The title written after a person's name (ダルサリア外務第一次官 → 外務第一次官), through a quoted body it
+    belongs to (プリゴジン「ワグネル」代表 → 代表)."""
+    end = compound_end(sentence, words, span)
+    if end == span.end and sentence[end:end + 1] == "「" and "」" in sentence[end:end + 30]:
+        close = sentence.index("」", end)
+        after = TypedSpan(span.answer_type, "", close + 1, close + 1)
+        return sentence[close + 1:compound_end(sentence, words, after)]
+    return sentence[span.end:end]
 
 
 def compound_end(sentence: str, words: Sequence[Word] | None, span: TypedSpan) -> int:

@@ -48,6 +48,15 @@ def test_an_english_question_asks_for_the_office_it_names_as_the_japanese_text_w
     assert _short("Who is Georgia's deputy prime minister?", sentence) == "ダヴィタシヴィリ"
 
 
+def test_an_english_minister_by_portfolio_and_a_title_after_a_quoted_body_are_compared() -> None:
+    from service.answer import english_asked_office
+
+    assert english_asked_office("Who was the Russian defence minister at odds with the group?") == "国防相"
+    sentence = "8月、プリゴジン「ワグネル」代表及び幹部が搭乗していたとされる航空機が墜落した。"
+    assert _short("Who was the Russian defence minister at odds with the group?", sentence) is None
+    assert _short("Who was the leader of the group on the plane?", sentence) == "プリゴジン"
+
+
 def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_the_actor() -> None:
     asked = "新しい教科書を執筆したのは誰ですか？"
     assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
