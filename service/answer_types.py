@@ -588,9 +588,15 @@ REQUEST_VERBS = ("教える", "知る")
 def _requested_noun(words: Sequence[Word]) -> list[Word]:
     """The noun compound a request asks for: its object before を (or が before 知りたい)."""
     for k, word in enumerate(words):
-        if (word.lemma or "") in REQUEST_VERBS and word.pos1 == "動詞" and k >= 2 and words[k - 1].surface in (
-                "を", "が") and words[k - 1].pos1 == "助詞":
-            return _noun_run_before(words, k - 1)
+        if (word.lemma or "") in REQUEST_VERBS and word.pos1 == "動詞":
+            # 日付を、日にちまで教えて / 名前を詳しく教えて: the object may stand before an adverbial phrase
+            j = k - 1
+            while j >= 1 and not (words[j].surface in ("を", "が") and words[j].pos1 == "助詞"):
+                if words[j].pos1 in ("動詞", "助動詞"):
+                    return []
+                j -= 1
+            if j >= 1:
+                return _noun_run_before(words, j)
     return []
 
 

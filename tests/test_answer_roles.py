@@ -88,6 +88,11 @@ def test_a_court_is_a_body() -> None:
     assert _short(asked, "3月、国際刑事裁判所（ICC）は、大統領などに対し逮捕状を発出した。") == "国際刑事裁判所"
 
 
+def test_the_object_of_a_request_may_stand_before_an_adverbial_phrase() -> None:
+    asked = classify_question("逮捕状を出した日付を、日にちまで教えてください。", "ja")
+    assert (asked.answer_type.value, asked.explicit) == ("date", False)
+
+
 @pytest.mark.parametrize(("request_", "kind", "head"), [
     ("ペルーの大統領の名前を教えてください。", "person", "大統領"),
     ("次の会合の開催国を教えて", "place", "開催国"),
