@@ -538,7 +538,7 @@ class SpanFinder:
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
             # abstention +1 item, nothing else moved.
             new = [s for s in new if s.answer_type == AnswerType.PERSON
-                   or sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
+                   or is_actor(sentence, compound_end(sentence, words, s))]
         if kind == AnswerType.PLACE and self.language == "en" and not self.question_type.head:
             # "where" asks for a location: a group's acronym (BRICS, G7) is a partner or an actor in Japanese どこ
             # questions (どこと連携), not where something was held.
@@ -569,7 +569,7 @@ class SpanFinder:
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
                           if not any(self._names(w) for w in words if s.start <= w.start < s.end)
                           and squash(s.text) not in self._question_key
-                          and sentence.startswith(ACTOR_PARTICLES, compound_end(sentence, words, s))]
+                          and is_actor(sentence, compound_end(sentence, words, s))]
             # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
             # names is never its holder, even when the sentence names no one else.
             new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) else others or new
@@ -1135,6 +1135,12 @@ def titles_agree(title: str, asked: str) -> bool:
 
 
 ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
+
+
+def is_actor(sentence: str, end: int) -> bool:
+    """Whether the noun ending at `end` is marked as an actor (ロシアは, 政府が, 日本によって, AとBが): との
+    (コーカサスとの連結性) only modifies a noun."""
+    return sentence.startswith(ACTOR_PARTICLES, end) and not sentence.startswith("との", end)
 
 
 def owner_countries(question: str, head: str | None) -> frozenset[str]:

@@ -287,6 +287,8 @@ def classify_japanese(question: str) -> QuestionType:
             # 大統領は誰 asks for a person; 主役は誰 or 誰が支援した may be answered by a country or a body.
             topic = topic_run(words, i)
             title = _head(topic) if topic and type_of_head(_head(topic)) == AnswerType.PERSON else None
+            if title is None and surface == "どなた":
+                title = "人名"  # どなた, the polite who, asks for a person by name, never a country or a body
             found.append((AnswerType.PERSON, None, title))
         elif lemma in PLACE_WH or surface == "どこ":
             if nxt is not None and nxt.surface == "の":

@@ -64,6 +64,13 @@ def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_th
     assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
 
 
+def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
+    sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
+    assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
+    assert _short("基調講演をしたのは誰？", "ペルーとの対話では、ペルーが基調講演をした。") == "ペルー"
+    assert _short("基調講演をしたのは誰？", "会合は「ペルーとの連結性」と題された。") is None
+
+
 def test_which_country_with_a_case_particle_asks_for_a_place_in_that_role() -> None:
     sentence = "アルメニアは、次回の会議がアゼルバイジャンで開催されることを支持した。"
     assert _short("次回の会議はどの国で開かれることになりましたか？", sentence) == "アゼルバイジャン"
