@@ -556,6 +556,10 @@ class SpanFinder:
             # ロシアの…省庁はどこ: a body of another country (日本政府) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries
                                              for w in words if s.start <= w.start < s.end)]
+        if self._beside and kind in (AnswerType.PLACE, AnswerType.PERSON, AnswerType.ORGANIZATION):
+            # 東京のほかにどこ answered by 東京・京都: the rest of the run is the answer
+            new = [rest_of_run(s, self._beside, sentence) for s in new]
+            new = [s for s in new if s is not None]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
@@ -826,6 +830,27 @@ BESIDE_ENGLISH = re.compile(r"\b(?:[Bb]esides|[Aa]part from|[Oo]ther than|[Aa]lo
                             r"[Tt]ogether with|[Aa]longside)\s+([A-Z][A-Za-z-]+)")
 # What may stand between two items of a list: ポーランドやリトアニア, 「サハリン1」、「サハリン2」.
 COORDINATOR_TEXTS = ("", "や", "と", "、", "，", "・", "及び", "および", "並びに", "ならびに", "又は", "または")
+
+
+def rest_of_run(span: TypedSpan, beside: list[str], sentence: str) -> TypedSpan | None:
+    """A span joined by ・ to a name the question puts beside its answer, without that name (東京・京都 → 京都); None
+    when the span is only that name."""
+    def named(part: str) -> bool:  # 東京 for 東京, or for an English question's Tokyo
+        words = tagged_words(part)
+        reading = katakana_reading(words[0]) if len(words) == 1 else None
+        return part in beside or bool(reading) and any(
+            sounds_alike(name, katakana_to_latin(reading or "")) for name in beside if name.isascii())
+
+    parts = span.text.split("・")
+    if len(parts) < 2 or not any(named(part) for part in parts):
+        return span
+    kept = [k for k, part in enumerate(parts) if not named(part)]
+    if not kept:
+        return None
+    first, last = kept[0], kept[-1]
+    start = span.start + sum(len(p) + 1 for p in parts[:first])
+    end = span.start + sum(len(p) + 1 for p in parts[:last + 1]) - 1
+    return TypedSpan(span.answer_type, sentence[start:end], start, end, span.counter)
 
 
 def beside_japanese(question: str) -> list[str]:

@@ -211,6 +211,13 @@ def test_what_the_question_names_beside_its_answer_is_listed_with_it() -> None:
     assert _short("ワグネル部隊の移動後、リトアニアのほかに緊張が高まった国はどこ？", sentence) == "ポーランド"
 
 
+def test_a_run_joining_the_name_put_beside_the_answer_answers_with_the_rest() -> None:
+    sentence = "大統領は初の訪日となり、東京・京都を訪問し、首脳会談を行った。"
+    assert _short("大統領は東京のほかにどこを訪れた？", sentence) == "京都"
+    assert _short("Which Japanese city did the president visit besides Tokyo?", sentence) == "京都"
+    assert _short("大統領はどこを訪れた？", sentence) == "東京・京都"
+
+
 def test_an_elliptic_question_about_a_kind_of_thing_asks_which_one_as_a_guess() -> None:
     asked = classify_question("サハリン1と並んで、日本が権益を維持している開発事業は？", "ja")
     assert (asked.answer_type.value, asked.explicit) == ("name", False)
