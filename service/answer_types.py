@@ -1436,6 +1436,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
             spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+            if question_type.counter == MONEY and question_type.wants_direction:
+                # 予算はいくら asks for an amount; a ratio (1.7倍, 2割) answers only いくら増えた, a change
+                spans = [s for s in spans if _counter_key(s.counter or "") in MONEY_COUNTERS[:7]]
         elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
             spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
         if question_type.head and question_type.head.endswith("数") and not question_type.counter:

@@ -316,6 +316,13 @@ def test_a_half_width_percent_sign_is_a_counter_as_the_full_width_one_is() -> No
             AnswerType.NUMBER, "パーセント")
 
 
+def test_how_much_something_costs_is_an_amount_not_a_ratio_unless_a_change_is_asked() -> None:
+    sentence = "2024年予算では、国防費は前年比1.7倍を計上した。"
+    assert _short("ペルーの2024年の国防予算はいくらですか？", sentence) is None
+    assert _short("ペルーの2024年の国防費は前年からいくら増えましたか？", sentence) == "1.7倍"
+    assert _short("ペルーの2024年の国防予算はいくらですか？", "国防予算は約10兆ルーブルだった。") == "約10兆ルーブル"
+
+
 def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     asked = classify_question("その会合ってなんて会議？", "ja")
     assert (asked.answer_type, asked.head, asked.asks_name) == (AnswerType.NAME, "会議", True)
