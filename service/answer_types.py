@@ -317,6 +317,10 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
+            if counter in KIND_SUFFIXES:
+                # 何制 / 何型: which system or type, a name ending in that suffix (一院制), not a figure
+                found.append((AnswerType.NAME, None, counter))
+                continue
             if counter in ("年", "月", "日") and not extends:
                 date_units.add(counter)
                 found.append((AnswerType.DATE, counter, None))
@@ -525,6 +529,8 @@ def asks_event_time(words: Sequence[Word], wh_index: int) -> bool:
 
 # The case particles after どこ that ask for a place in a role (どこに置いた, どこで開催, どこから来た).
 PLACE_CASES = ("に", "で", "へ", "から", "まで", "より")
+# Suffixes that make a name of a kind (一院制, 大統領制, 新型): after 何 they ask which kind, not how many.
+KIND_SUFFIXES = ("制", "型", "式", "派", "系", "流", "語")
 # What marks the topic a question asks about: は, が, and the spoken って (団体ってどこ).
 TOPIC_PARTICLES = ("は", "が", "って")
 # Verbs that ask what happened or was done (何が起きた, 何をした): a description, not a thing.
@@ -1480,6 +1486,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
+        if question_type.head in KIND_SUFFIXES:
+            # 何制 → 一院制: the whole compound ending in the suffix, numerals included
+            spans = [TypedSpan(AnswerType.NAME, sentence[r[0].start:r[-1].end], r[0].start, r[-1].end)
+                     for r in noun_runs(words) if len(r) > 1 and r[-1].surface == question_type.head]
         if question_type.head in PURPOSE_HEADS:
             # 何のための計画: the purpose the sentence states before のため (灌漑用水路の運用及び維持のための…)
             spans = purpose_spans(words, sentence)

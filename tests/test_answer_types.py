@@ -316,6 +316,15 @@ def test_a_half_width_percent_sign_is_a_counter_as_the_full_width_one_is() -> No
             AnswerType.NUMBER, "パーセント")
 
 
+def test_nani_with_a_suffix_of_kind_asks_which_kind_and_the_change_particle_which_end() -> None:
+    asked = classify_question("ペルーの議会は何制に移行しましたか？", "ja")
+    assert (asked.answer_type, asked.head) == (AnswerType.NAME, "制")
+    sentence = "ペルーでは、1月に評議会が設立され、議会は二院制から一院制に移行した。"
+    assert _short("ペルーの議会は何制に移行しましたか？", sentence) == "一院制"
+    assert _short("ペルーの議会は何制から移行しましたか？", sentence) == "二院制"
+    assert _short("What kind of parliament did Peru switch to?", sentence) != "二院制"
+
+
 def test_how_much_something_costs_is_an_amount_not_a_ratio_unless_a_change_is_asked() -> None:
     sentence = "2024年予算では、国防費は前年比1.7倍を計上した。"
     assert _short("ペルーの2024年の国防予算はいくらですか？", sentence) is None
