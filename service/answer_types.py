@@ -648,9 +648,9 @@ def topic_run(words: Sequence[Word], wh_index: int) -> list[Word]:
 
 ENGLISH_PERSON = re.compile(r"\b(who|whom|whose)\b")
 ENGLISH_PLACE = re.compile(r"\bwhere\b")
-ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what date\b|\bin what year\b")
-ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)\b|\bon what date\b")),
-                      ("月", re.compile(r"\b(what|which) month\b")))
+ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)s?\b|\bon what dates?\b|\bin what year\b")
+ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)s?\b|\bon what dates?\b")),
+                      ("月", re.compile(r"\b(what|which) months?\b")))
 ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|close|large|big|often)\b|\bwhat (percentage|percent|share|"
                             r"proportion|rate|rating|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")
@@ -742,7 +742,7 @@ def classify_english(question: str) -> QuestionType:
                         date_units=date_units, explicit=explicit, wants_direction=direction,
                         head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
                         asks_name=kind == AnswerType.NAME and head in ENGLISH_KIND_ENDINGS and bool(
-                            re.search(r"\b(?:name|called|named)\b", text)),
+                            re.search(r"\b(?:name|called|named|title)\b", text)),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))
 
@@ -1285,6 +1285,8 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
                                                if s.start <= w.start < s.end) or re.search(r"[0-9A-Za-z]", s.text)]
         spans += ending
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
+        if strict and head and not _compound_before(words, text, match.start()).endswith(head):
+            continue  # 締約国会議（COP29）: the acronym names the compound before it, not the 声明 asked
         spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     if strict and head:
         # The compound the noun named is put in apposition to: 唯一の交通路であるラチン回廊, テーマ：連結性,
@@ -1324,6 +1326,13 @@ def _quoted_compound(words: Sequence[Word], text: str, quoted: TypedSpan) -> Typ
     ordinal = re.search(r"第[0-9０-９]+回$", text[:start])
     start = ordinal.start() if ordinal else start
     return TypedSpan(AnswerType.NAME, text[start:run[-1].end], start, run[-1].end)
+
+
+def _compound_before(words: Sequence[Word], text: str, position: int) -> str:
+    """The noun compound that ends right before `position` (an opening bracket), or ''."""
+    before = [w for w in words if w.end <= position]
+    run = _noun_run_before(before, len(before)) if before and before[-1].end == position else []
+    return text[run[0].start:run[-1].end] if run else ""
 
 
 def _names_head(words: Sequence[Word], text: str, quoted: TypedSpan, head: str) -> bool:

@@ -253,6 +253,15 @@ def test_the_title_of_a_document_is_its_name_and_a_qualifier_does_not_hide_the_d
     assert _short("首脳会談で出された共同声明の正式なタイトルを教えて。", sentence) is None
 
 
+def test_an_english_title_or_dates_in_the_plural_are_typed_and_an_acronym_names_its_own_compound() -> None:
+    asked = classify_question("What is the official title of the December joint statement?", "en")
+    assert (asked.answer_type.value, asked.asks_name) == ("name", True)
+    sentence = "12月には、両国が締約国会議（COP29）の開催を支持する共同声明を発出した。"
+    assert _short("What is the official title of the December joint statement?", sentence) is None
+    dates = classify_question("On what dates did the leader visit the Far East?", "en")
+    assert (dates.answer_type.value, dates.date_units) == ("date", frozenset({"日"}))
+
+
 def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
     sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
     assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
