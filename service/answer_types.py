@@ -1298,12 +1298,14 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
         if not spans and head not in text:
             # 文書の名前 answered by 共同声明: a sentence that never says the noun may name it by its kind; a
             # compound with a proper noun in it (日・キルギス首脳共同声明) is a name, a plain noun (漫画家) is not.
-            # Place names alone (東京・京都) say where, and a titled name (岸田総理大臣) who: neither is what a thing
-            # is called.
+            # Place names alone (東京・京都) say where, and a titled name (岸田総理大臣, サイドフ外相代行) who: neither
+            # is what a thing is called.
+            people = person_spans(words, text)
             spans = [s for s in noun_compound_spans(words, text)
                      if any(w.is_proper or _is_katakana_name(w) for w in words if s.start <= w.start < s.end)
                      and not all(w.pos3 == "地名" or w.surface == "・" for w in words if s.start <= w.start < s.end)
-                     and not s.text.endswith(TITLE_ENDINGS)]
+                     and not s.text.endswith(TITLE_ENDINGS)
+                     and not any(p.start < s.end and s.start < p.end for p in people)]
     if not spans and not strict:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.

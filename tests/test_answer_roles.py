@@ -266,6 +266,8 @@ def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
     sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
     assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
     assert _short("大統領が京都で見学した神社の名前は？", "大統領は京都で平安神宮を見学した。") == "平安神宮"
+    visits = "1月の吉川ゆうみ外務大臣政務官によるペルー訪問、3月のサイドフ外相代行との電話会談が行われた。"
+    assert _short("政務官のペルー訪問の際に署名された文書の名称は？", visits) is None
 
 
 def test_a_count_followed_by_the_noun_it_counts_answers_only_a_question_about_that_noun() -> None:
