@@ -151,6 +151,8 @@ class QuestionType:
     # Which ministry / the name of the route: the Japanese nouns a span of the English head's kind ends with (省;
     # 回廊, ルート), so the span named by that kind comes first.
     head_endings: tuple[str, ...] = ()
+    # The way a figure asked went, as the question says it (増えた → up): a figure that went the other way is no answer.
+    direction: str | None = None
     # いつ頃: a rough time, which a season (春以降) answers as well as a date.
     rough_time: bool = False
     # …法案が成立したのはいつ / いつ表明した: the date asked is when something happened, so a date the sentence uses
@@ -503,6 +505,7 @@ def classify_japanese(question: str) -> QuestionType:
                         date_units=frozenset(date_units), number_suffix=number_suffix, naming=naming,
                         wants_range=ranges, wants_pair=pair, wants_direction=kind == AnswerType.NUMBER and (
                             guessed or not any(word in text for word in DIRECTION_WORDS)),
+                        direction=stated_direction(text) if kind == AnswerType.NUMBER else None,
                         explicit=not guessed, acronym=acronym, event_time=event_time,
                         rough_time=kind == AnswerType.DATE and bool(re.search(r"いつ(?:頃|ごろ)", text)),
                         asks_name=asks_name and kind == AnswerType.NAME and head is not None)
@@ -544,8 +547,9 @@ DAY_NOUNS = ("期日", "日付", "日程", "日時", "当日")
 # Verbs of naming: 何と呼ばれる asks for what something is called.
 NAMING_VERBS = ("呼ぶ", "称する", "名付ける")
 # Words by which a question states which way a figure went (減った, 増加率): its answer needs no 増/減 then.
-DIRECTION_WORDS = ("増", "減", "伸", "上昇", "下落", "低下", "落ち", "上が", "下が", "拡大", "縮小", "引き上", "引き下",
-                   "高ま", "低ま")
+UP_WORDS = ("増", "伸", "上昇", "上が", "拡大", "引き上", "高ま")
+DOWN_WORDS = ("減", "下落", "低下", "落ち", "下が", "縮小", "引き下", "低ま")
+DIRECTION_WORDS = UP_WORDS + DOWN_WORDS
 # Nouns that ask for the name of something rather than being the thing: 文書の名前, 正式な名称.
 NAME_NOUNS = ("名前", "名称", "名", "呼称", "日本語名", "正式名称", "略称", "正式名", "タイトル", "題名", "表題")
 ACRONYM_IN_QUESTION = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
@@ -1184,6 +1188,18 @@ def number_ranges(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
     return joined
 
 
+def stated_direction(text: str) -> str | None:
+    """Which way a text says a figure went: "up" (増えた, 上昇), "down" (減った, 低下), or None (neither or both)."""
+    up, down = any(w in text for w in UP_WORDS), any(w in text for w in DOWN_WORDS)
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def span_direction(text: str, span: TypedSpan) -> str | None:
+    """Which way the figure at `span` went, by the words right after it (47.2%減少, 約2割増加)."""
+    after = text[span.end:span.end + 4]
+    return stated_direction(after[:2]) or (stated_direction(after) if not re.match(r"[、，。（(]", after) else None)
+
+
 def with_direction(spans: list[TypedSpan], text: str) -> list[TypedSpan]:
     """A figure with the 増/減 right after it (1.2%減), when the question does not say which way it went."""
     return [TypedSpan(s.answer_type, text[s.start:s.end + 1], s.start, s.end + 1, s.counter)
@@ -1489,6 +1505,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = joined_pairs(spans, sentence) or spans
         if question_type.wants_direction:
             spans = with_direction(spans, sentence)
+        elif question_type.direction:
+            # どれだけ増えた is not answered by a figure that fell (47.2%減少)
+            spans = [s for s in spans if span_direction(sentence, s) in (None, question_type.direction)]
     else:
         spans = []
         if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):

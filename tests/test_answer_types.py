@@ -325,6 +325,13 @@ def test_nani_with_a_suffix_of_kind_asks_which_kind_and_the_change_particle_whic
     assert _short("What kind of parliament did Peru switch to?", sentence) != "二院制"
 
 
+def test_a_figure_that_went_the_other_way_than_the_question_says_is_no_answer() -> None:
+    sentence = "ペルーから日本への輸出額は対前年比で47.2%減少した。"
+    assert _short("ペルーの日本への輸出は2023年にどれだけ増えたのですか。", sentence) is None
+    assert _short("ペルーの日本への輸出は2023年に何％減りましたか。", sentence) == "47.2%"
+    assert _short("社会政策費は何割増えた？", "社会政策費も約2割増加させた。") == "約2割"
+
+
 def test_how_much_something_costs_is_an_amount_not_a_ratio_unless_a_change_is_asked() -> None:
     sentence = "2024年予算では、国防費は前年比1.7倍を計上した。"
     assert _short("ペルーの2024年の国防予算はいくらですか？", sentence) is None
