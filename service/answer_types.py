@@ -1422,8 +1422,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         elif not question_type.head or not question_type.head.endswith(("国", "国家")):
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.
+            # (a venue word alone, 地域 or 施設, names no place)
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS))]
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS)) if s.text not in VENUE_ENDINGS]
             if not question_type.head:
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())

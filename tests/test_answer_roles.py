@@ -71,6 +71,12 @@ def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     assert _short("基調講演をしたのは誰？", "会合は「ペルーとの連結性」と題された。") is None
 
 
+def test_a_venue_word_alone_names_no_place() -> None:
+    sentence = "5月に政務官が訪問し、環境相と会談し、経済や地域の連結性の分野での協力で一致した。"
+    assert _short("政務官が環境相と会談したペルーの都市はどこですか。", sentence) is None
+    assert _short("政務官が訪れた都市はどこ？", "5月に政務官がアルカダグ市を訪問した。") == "アルカダグ市"
+
+
 def test_which_country_with_a_case_particle_asks_for_a_place_in_that_role() -> None:
     sentence = "アルメニアは、次回の会議がアゼルバイジャンで開催されることを支持した。"
     assert _short("次回の会議はどの国で開かれることになりましたか？", sentence) == "アゼルバイジャン"
