@@ -399,7 +399,7 @@ class ExtractiveAnswerer:
         used: list[ScoredSentence] = []
         for candidate in candidates:
             spans = finder.spans(candidate.text, kind)
-            new = [s.text for s in spans if s.text not in items]
+            new = list(dict.fromkeys(s.text for s in spans if s.text not in items))
             if new:
                 items += new
                 used.append(candidate)

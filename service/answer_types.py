@@ -731,7 +731,12 @@ def classify_english(question: str) -> QuestionType:
         if ENGLISH_YESNO.match(text):
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
         if is_list:
-            return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
+            # "List the host cities…": the object of the listing says what each item is
+            listed = re.search(r"\b(?:list|name)\b", text)
+            noun = _english_head(text[listed.end():]) if listed else None
+            kind = next((k for k, nouns in ENGLISH_HEADS.items() if noun in nouns), None)
+            return QuestionType(AnswerType.LIST, head=noun, years=years, is_list=True, each=each,
+                                parts=(kind,) if kind in SPAN_TYPES else ())
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     found.sort(key=lambda f: f[0])
     _, kind, counter, head = found[0]
@@ -790,7 +795,7 @@ ENGLISH_CHUNK_END = {"is", "was", "are", "were", "did", "does", "do", "has", "ha
                      "after", "before", "during", "as", "called", "named", "known", "and", "when", "since"}
 ENGLISH_SKIP = {"the", "a", "an", "two", "three", "four", "new", "former", "main", "other", "first", "second",
                 "specific", "particular", "kind", "type", "sort", "only", "next", "last", "latest", "full",
-                "official"}
+                "official", "all"}
 
 
 def _english_head(rest: str) -> str | None:
