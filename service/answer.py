@@ -523,7 +523,13 @@ class SpanFinder:
             # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
             # vocabulary the Japanese text spells one way: they anchor the span as the question's Japanese words do.
             self._glossed = english_glossed(question)
-            self._beside = BESIDE_ENGLISH.findall(question)
+            # Countries the text writes in kanji (米国, 中国) are named by the English words for them.
+            self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
+                                 if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
+            self._beside = BESIDE_ENGLISH.findall(question) + [
+                kanji for kanji, names in KANJI_COUNTRIES.items() for n in names
+                if re.search(BESIDE_ENGLISH.pattern.split("\\s+(?:the")[0] + rf"\s+(?:the\s+)?{re.escape(n)}\b",
+                             question, re.I)]
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -650,8 +656,11 @@ class SpanFinder:
         if self.language == "ja":
             places = [(m.start(), m.end()) for name in self._beside for m in re.finditer(re.escape(name), sentence)]
         else:
-            places = [(w.start, w.end) for w in words if any(
-                sounds_alike(name, latin) for name in self._beside
+            places = [(m.start(), m.end()) for name in self._beside if not name.isascii()
+                      for m in re.finditer(re.escape(name), sentence)]
+            places += [
+(w.start, w.end) for w in words if any(
+                sounds_alike(name, latin) for name in self._beside if name.isascii()
                 for reading in [katakana_reading(w)] if reading for latin in [katakana_to_latin(reading)])]
         for start, end in places:
             between = sentence[end:span.start] if end <= span.start else sentence[span.end:start]
@@ -677,7 +686,11 @@ class SpanFinder:
 
     def _names(self, word: Word) -> list[str]:
         """The question's English names that `word` is read as (Kazakhstan for カザフスタン); none in Japanese."""
-        if self.language == "ja" or not self._question_names:
+        if self.language == "ja":
+            return []
+        if word.surface in self._kanji_names:
+            return [self._kanji_names[word.surface]]
+        if not self._question_names:
             return []
         reading = katakana_reading(word)
         if not reading:
@@ -827,7 +840,10 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
 
 # "Besides Lithuania, which…": the name the answer is listed with.
 BESIDE_ENGLISH = re.compile(r"\b(?:[Bb]esides|[Aa]part from|[Oo]ther than|[Aa]long with|[Ii]n addition to|"
-                            r"[Tt]ogether with|[Aa]longside)\s+([A-Z][A-Za-z-]+)")
+                            r"[Tt]ogether with|[Aa]longside)\s+(?:the\s+)?([A-Z][A-Za-z-]+)")
+# Countries the Japanese text writes in kanji, and the English words for them (first: the one reported).
+KANJI_COUNTRIES = {"米国": ("united states", "america", "u.s."), "中国": ("china", "chinese"),
+                   "韓国": ("south korea", "korea"), "北朝鮮": ("north korea",), "英国": ("united kingdom", "britain")}
 # What may stand between two items of a list: ポーランドやリトアニア, 「サハリン1」、「サハリン2」.
 COORDINATOR_TEXTS = ("", "や", "と", "、", "，", "・", "及び", "および", "並びに", "ならびに", "又は", "または")
 

@@ -808,7 +808,9 @@ def _english_head(rest: str) -> str | None:
     elif words and words[0] in ("did", "does", "do", "has", "have", "had", "will", "would", "can"):
         return "did"  # what did X say/do: a description
     chunk: list[str] = []
-    for word in words[:7]:
+    for k, word in enumerate(words[:7]):
+        if word == "of" and not chunk and k > 0 and words[k - 1] in ("kind", "type", "sort", "kinds", "types"):
+            continue  # "what kind of organisation": the noun after it
         if word in ENGLISH_CHUNK_END or word.endswith(("ed", "ing")) and chunk and not any(
                 word in nouns for nouns in ENGLISH_HEADS.values()):
             break

@@ -239,6 +239,13 @@ def test_the_other_party_of_a_bilateral_compound_is_a_country_of_its_own() -> No
     assert [s.text for s in place_spans(tagged_words(sentence), sentence)] == ["ペルー"]
 
 
+def test_countries_written_in_kanji_are_named_by_their_english_words() -> None:
+    sentence = "こうした状況を受け、米国や中国を含む各国が中央アジア5か国との会合を開催した。"
+    assert _short("Alongside the United States, which country held meetings with Central Asia?", sentence) == "中国"
+    assert _short("Besides China, which country held meetings with Central Asia?", sentence) == "米国"
+    assert classify_question("What kind of organisation is Wagner?", "en").answer_type.value == "organization"
+
+
 def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     sentence = "10月には、大統領が第3回「一帯一路」国際協力ハイレベルフォーラム出席のために訪中した。"
     forum = "第3回「一帯一路」国際協力ハイレベルフォーラム"
