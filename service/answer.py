@@ -490,6 +490,7 @@ class SpanFinder:
             self._asked_office = office if head and head.endswith(TITLE_ENDINGS) else None
             self._wh_particle = wh_particle(question)
             self._place_case = wh_case(question)
+            self._who_case = who_case(question)
             self._owner_countries = owner_countries(question, question_type.head)
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
@@ -543,8 +544,10 @@ class SpanFinder:
             # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
             # abstention +1 item, nothing else moved.
+            # 誰に転嫁 / 誰と会談: a country or body in that role instead (西側諸国に)
             new = [s for s in new if s.answer_type == AnswerType.PERSON
-                   or is_actor(sentence, compound_end(sentence, words, s))]
+                   or (sentence.startswith(self._who_case, compound_end(sentence, words, s)) if self._who_case
+                       else is_actor(sentence, compound_end(sentence, words, s)))]
         if kind == AnswerType.PLACE and self.language == "en" and not self.question_type.head:
             # "where" asks for a location: a group's acronym (BRICS, G7) is a partner or an actor in Japanese どこ
             # questions (どこと連携), not where something was held.
@@ -1216,6 +1219,17 @@ def wh_case(question: str) -> str | None:
                 j += 1
             if j > k + 1 and j < len(words) and words[j].pos1 == "助詞" and words[j].surface in ROLE_PARTICLES:
                 return words[j].surface
+    return None
+
+
+def who_case(question: str) -> str | None:
+    """The case particle right after 誰 / だれ when it is not the subject (誰に, 誰と, 誰を, 誰から): the role of who
+    is asked."""
+    words = tagged_words(question)
+    for k, word in enumerate(words[:-1]):
+        if word.surface in ("誰", "だれ") and words[k + 1].pos1 == "助詞" and words[k + 1].surface in (
+                "に", "と", "を", "から", "へ"):
+            return words[k + 1].surface
     return None
 
 

@@ -1404,8 +1404,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     if kind == AnswerType.PERSON:
         spans = person_spans(words, sentence)
         if not spans and not question_type.head and kind == question_type.answer_type:
-            # 誰 with no title asked about: in these documents the actor is as often a country or a body.
-            spans = place_spans(words, sentence) + organization_spans(words, sentence)
+            # 誰 with no title asked about: in these documents the actor is as often a country or a body, or a
+            # group of countries (西側諸国).
+            spans = place_spans(words, sentence) + organization_spans(words, sentence) + [
+                TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                    words, sentence, lambda w: _text(w).endswith("諸国")) if len(s.text) > 2]
         if question_type.head in GENERIC_PEOPLE:
             # どんな人たち: a group of people named by a noun (元島民, 避難民, 留学生) as well as a person's name
             spans += [TypedSpan(AnswerType.PERSON, s.text, s.start, s.end) for s in _compound_ending(

@@ -64,6 +64,12 @@ def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_th
     assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
 
 
+def test_who_with_a_case_particle_may_be_a_country_or_body_in_that_role() -> None:
+    sentence = "ロシアは、食料価格の高騰の責任を西側諸国に転嫁して非難している。"
+    assert _short("ロシアは価格高騰の責任を誰に転嫁していますか。", sentence) == "西側諸国"
+    assert _short("価格高騰の責任を転嫁しているのは誰？", sentence) == "ロシア"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
