@@ -262,6 +262,8 @@ def _split_fused_counters(words: Sequence[Word]) -> list[Word]:
 
 
 def classify_japanese(question: str) -> QuestionType:
+    # 開始日は？（日にちまで）: a remark in brackets after the question only qualifies it
+    question = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", question) or question
     # 何% is a pronoun before a symbol to the tagger, but 何％ is a numeral and its counter.
     words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))

@@ -350,6 +350,10 @@ def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     assert classify_question("作られたキャラって、なんて名前？", "ja").asks_name
 
 
+def test_a_bracketed_remark_after_the_question_only_qualifies_it() -> None:
+    assert classify_question("侵略の開始日は？（日にちまで）", "ja").answer_type == AnswerType.DATE
+
+
 def test_the_spoken_topic_marker_tte_marks_the_topic_as_wa_does() -> None:
     assert classify_question("資産を凍結された団体って具体的にどこ？", "ja").answer_type == AnswerType.ORGANIZATION
     assert classify_question("投票日って？", "ja").answer_type == AnswerType.DATE
