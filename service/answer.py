@@ -492,6 +492,8 @@ class SpanFinder:
             self._place_case = wh_case(question)
             self._who_case = who_case(question)
             self._owner_countries = owner_countries(question, question_type.head)
+            self._office_owner = ("japan" if self._owner_countries == {"日本"} else "foreign"
+                                  if self._owner_countries else None) if self._asked_office else None
             self._wh_modifier = wh_modifier(question)
             self._wh_governor = wh_governor(question)
             self._change_side = asked_side(question)
@@ -513,6 +515,7 @@ class SpanFinder:
             self._wh_particle = None
             self._place_case = None
             self._owner_countries = frozenset()
+            self._office_owner = english_office_owner(question) if self._asked_office else None
             self._wh_modifier = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
@@ -540,6 +543,10 @@ class SpanFinder:
             # ロシアの外務大臣は誰 is not answered by a person the sentence titles otherwise (金正恩国務委員長); a
             # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.
             new = [s for s in new if titles_agree(person_title(sentence, words, s), self._asked_office)]
+            if self._office_owner:
+                # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
+                # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
+                new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
         if kind == AnswerType.PERSON and self.language == "ja":
             # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
@@ -1157,6 +1164,31 @@ def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> 
     inside = [w for w in words if span.start <= w.start < span.end]
     # A longer compound of common nouns is often the translated name of a body (国家税関委員会).
     return 0 < len(inside) <= 2 and not any(w.is_proper for w in inside)
+
+
+def office_form(title: str) -> str | None:
+    """Whose office a title is written as: "japan" (総理大臣, 外務大臣), "foreign" (首相, 外相), or None."""
+    title = re.sub(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$", "", nfkc(title))
+    if title.endswith(("総理大臣", "総理")) or title == "外務大臣":
+        return "japan"
+    if title.endswith(("首相", "外相")) and "副" not in title:
+        return "foreign"
+    return None
+
+
+def english_office_owner(question: str) -> str | None:
+    """Whether an English person question asks about Japan's office ("Japan's foreign minister", "the Japanese
+    prime minister") or another country's ("Kyrgyzstan's prime minister", "the prime minister of Kyrgyzstan")."""
+    office = r"(?:deputy\s+)?(?:prime|foreign)\s+minister"
+    owners = [*re.finditer(rf"\b([A-Za-z]+)(?:'s|’s)?\s+{office}\b", question, re.IGNORECASE),
+              *re.finditer(rf"\b{office}\s+of\s+([A-Za-z]+)", question, re.IGNORECASE)]
+    for owner in owners:
+        name = owner.group(1)
+        if name.lower() in ("japan", "japanese"):
+            return "japan"
+        if name[:1].isupper() and name.lower() not in ENGLISH_NOT_NAMES:
+            return "foreign"
+    return None
 
 
 def titles_agree(title: str, asked: str) -> bool:

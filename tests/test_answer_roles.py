@@ -57,6 +57,15 @@ def test_an_english_minister_by_portfolio_and_a_title_after_a_quoted_body_are_co
     assert _short("Who was the leader of the group on the plane?", sentence) == "プリゴジン"
 
 
+def test_japans_ministers_and_other_countries_are_titled_apart() -> None:
+    sentence = "大統領は初の訪日となり、岸田総理大臣と首脳会談を行い、バトツェツェグ外相も同行した。"
+    assert _short("Who is the prime minister of Mongolia who came with the president?", sentence) is None
+    assert _short("モンゴルの首相は誰ですか？", sentence) is None
+    assert _short("日本の首相は誰ですか？", sentence) == "岸田"
+    assert _short("日本の外務大臣は誰ですか？", sentence) is None  # 外相 is another country's
+    assert _short("Who is Mongolia's foreign minister?", sentence) == "バトツェツェグ"
+
+
 def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_the_actor() -> None:
     asked = "新しい教科書を執筆したのは誰ですか？"
     assert _short(asked, "また、ロシアでは、新しい歴史教科書の使用が始まった。") is None
