@@ -339,11 +339,6 @@ def test_how_much_something_costs_is_an_amount_not_a_ratio_unless_a_change_is_as
     assert _short("ペルーの2024年の国防予算はいくらですか？", "国防予算は約10兆ルーブルだった。") == "約10兆ルーブル"
 
 
-def test_an_english_list_is_typed_by_what_it_lists() -> None:
-    asked = classify_question("List all the host cities of the meetings.", "en")
-    assert (asked.answer_type, asked.head, asked.parts) == (AnswerType.LIST, "cities", (AnswerType.PLACE,))
-
-
 def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     asked = classify_question("その会合ってなんて会議？", "ja")
     assert (asked.answer_type, asked.head, asked.asks_name) == (AnswerType.NAME, "会議", True)
