@@ -475,6 +475,7 @@ class SpanFinder:
         self.question_type = question_type
         self.language = language
         self._question_key = squash(question)
+        self._question_acronyms = frozenset(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])", question))
         if language == "ja":
             self._question_lemmas = set(content_tokens(question))
             # The noun that names the asked type (どの国 → 国) describes the answer, not where it is said.
@@ -569,9 +570,16 @@ class SpanFinder:
             # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
             new = [s for s in new if not generic_reference(sentence, words, s)]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
-            # ロシアの…省庁はどこ: a body of another country (日本政府) is not the one asked about
+            # ロシアの…省庁はどこ: a body of another country (日本政府, ロシアの民間軍事会社) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries
-                                             for w in words if s.start <= w.start < s.end)]
+                                             and (s.start <= w.start < s.end or w.end + 1 == s.start
+                                                  and sentence[w.end:s.start] == "の")
+                                             for w in words)]
+        if kind == AnswerType.ORGANIZATION and self._question_acronyms:
+            # ICCに請求した機関: 国際刑事裁判所（ICC） is the question's own ICC spelled out, not its answer
+            new = [s for s in new if not re.match(r"[（(]([A-Z][A-Za-z0-9]+)[）)]", sentence[s.end:s.end + 14])
+                   or re.match(r"[（(]([A-Z][A-Za-z0-9]+)[）)]", sentence[s.end:s.end + 14]).group(1)
+                   not in self._question_acronyms]
         if self._beside and kind in (AnswerType.PLACE, AnswerType.PERSON, AnswerType.ORGANIZATION):
             # 東京のほかにどこ answered by 東京・京都: the rest of the run is the answer
             new = [rest_of_run(s, self._beside, sentence) for s in new]

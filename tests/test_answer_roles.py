@@ -73,6 +73,13 @@ def test_who_is_answered_by_a_country_or_body_only_when_the_sentence_makes_it_th
     assert _short(asked, "教科書はロシアによって執筆された。") == "ロシア"
 
 
+def test_the_spelled_out_acronym_of_the_questions_own_body_and_a_body_of_another_country_are_no_answer() -> None:
+    sentence = "3月、国際刑事裁判所（ICC）は、大統領などに対し、逮捕状を発付した。"
+    assert _short("ICCに逮捕状を請求した機関はどこ？", sentence) is None
+    assert _short("逮捕状を発付した機関はどこ？", sentence) in ("国際刑事裁判所", "ICC")
+    assert _short("ペルーの民間軍事会社はどこ？", "ボリビアの民間軍事会社が移動した。") is None
+
+
 def test_who_with_a_case_particle_may_be_a_country_or_body_in_that_role() -> None:
     sentence = "ロシアは、食料価格の高騰の責任を西側諸国に転嫁して非難している。"
     assert _short("ロシアは価格高騰の責任を誰に転嫁していますか。", sentence) == "西側諸国"
