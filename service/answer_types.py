@@ -429,7 +429,7 @@ def classify_japanese(question: str) -> QuestionType:
             # looser than a question (…の状況を教えて), so the type shapes the short answer but never causes
             # abstention: made strict, it abstained on one holdout question the documents answer.
             kind, head = type_of_head(_head(requested)), _head(requested)
-            named = head in NAME_NOUNS
+            named = is_name_noun(head)
             if named:
                 kind, head = _named_thing(words, head)
             if kind in SPAN_TYPES:
@@ -440,7 +440,7 @@ def classify_japanese(question: str) -> QuestionType:
         if ending and ending[-1].surface in ("は", "って"):
             # 投票日は？ — an elliptic question: the topic noun says what is asked
             run = _noun_run_before(words, len(words) - 1 - (len(words) - 1 - words.index(ending[-1])))
-            if run and _head(run) in NAME_NOUNS:  # 署名した文書の名前は？ asks for a name
+            if run and is_name_noun(_head(run)):  # 署名した文書の名前は？ / 与党の党名は？ asks for a name
                 kind, head = _named_thing(words, _head(run))
                 return QuestionType(kind, head=head, years=years, is_list=is_list, each=each,
                                     acronym=_acronym(question), asks_name=True)
@@ -479,7 +479,7 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
-    if kind == AnswerType.NAME and head in NAME_NOUNS:
+    if kind == AnswerType.NAME and is_name_noun(head):
         # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
         kind, head = _named_thing(words, head)
         asks_name = True
@@ -572,6 +572,13 @@ def _kind_named(head: str) -> AnswerType:
 NAME_QUALIFIERS = ("正式", "公式", "正確", "本当", "具体")
 
 
+def is_name_noun(noun: str | None) -> bool:
+    """Whether a noun asks for the name of something: 名前, 名称… or a word for the name of a kind (党名, 国名,
+    団体名)."""
+    return bool(noun) and (noun in NAME_NOUNS or 2 <= len(noun or "") <= 4 and (noun or "").endswith("名")
+                           and type_of_head((noun or "")[:-1]) in (AnswerType.PLACE, AnswerType.ORGANIZATION))
+
+
 def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str | None]:
     """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
     for k, word in enumerate(words):
@@ -579,7 +586,7 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
         j = k - 2 if k >= 2 and words[k - 1].surface in ("な", "の") and words[k - 2].surface in NAME_QUALIFIERS else k
         if word.surface == name_noun and j >= 2 and words[j - 1].surface == "の":
             run = _noun_run_before(words, j - 1)
-            if run and _head(run) not in NAME_NOUNS:
+            if run and not is_name_noun(_head(run)):
                 return _kind_named(_head(run)), _head(run)
     # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.
     wh = next((k for k, w in enumerate(words) if w.surface == "何"), None)
@@ -592,6 +599,8 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
             if _head(run) not in NAME_NOUNS and type_of_head(_head(run)) != AnswerType.DESCRIPTION:
                 return _kind_named(_head(run)), _head(run)
             break
+    if name_noun not in NAME_NOUNS and is_name_noun(name_noun):
+        return type_of_head(name_noun[:-1]), name_noun[:-1]  # 国名を教えて: a country
     return AnswerType.NAME, name_noun
 
 

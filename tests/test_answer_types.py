@@ -345,6 +345,14 @@ def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     assert classify_question("作られたキャラって、なんて名前？", "ja").asks_name
 
 
+def test_a_word_for_the_name_of_a_kind_asks_for_that_kinds_name() -> None:
+    party = classify_question("選挙で勝利した与党の党名は？", "ja")
+    assert (party.answer_type, party.head) == (AnswerType.ORGANIZATION, "与党")
+    assert (classify_question("国名を教えて", "ja").answer_type, classify_question("国名を教えて", "ja").head) == (
+        AnswerType.PLACE, "国")
+    assert _short("選挙で勝利した与党の党名は？", "3月に下院議員選挙が実施され、いずれも与党が勝利した。") is None
+
+
 def test_a_bracketed_remark_after_the_question_only_qualifies_it() -> None:
     assert classify_question("侵略の開始日は？（日にちまで）", "ja").answer_type == AnswerType.DATE
 
