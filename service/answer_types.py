@@ -782,7 +782,8 @@ ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "airport": ("空港",), "university": ("大学",), "prize": ("賞",), "award": ("賞",), "festival": ("祭",),
     "base": ("基地",), "plant": ("発電所", "工場"), "station": ("駅", "基地"), "school": ("学校",),
     "kindergarten": ("幼稚園", "園"), "hospital": ("病院",), "museum": ("博物館", "美術館"), "theatre": ("劇場",),
-    "theater": ("劇場",), "palace": ("宮殿",), "character": ("キャラクター",), "mascot": ("キャラクター", "マスコット"),
+    "theater": ("劇場",), "palace": ("宮殿",), "character": ("キャラクター",), "textbook": ("教科書",),
+    "mascot": ("キャラクター", "マスコット"),
 }
 
 
@@ -1324,7 +1325,9 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
         # 北方墓参等の事業, and what the sentence calls so (…という / …と呼ばれる).
         compounds = noun_compound_spans(words, text)
         spans += [s for s in compounds if re.search(re.escape(head) + r"(である|、|：|:)$", text[:s.start])
-                  or re.match(r"(等|など)の\S{0,12}" + re.escape(head), text[s.end:])]
+                  or re.match(r"(等|など)の\S{0,12}" + re.escape(head), text[s.end:])
+                  # スマートシティとして建設されたアルカダグ市: the compound a clause calls one
+                  or re.search(re.escape(head) + r"として[^、。「」]{1,12}$", text[:s.start])]
         spans += naming_spans(words, text)
         if not spans and head not in text:
             # 文書の名前 answered by 共同声明: a sentence that never says the noun may name it by its kind; a
@@ -1335,7 +1338,7 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
             spans = [s for s in noun_compound_spans(words, text)
                      if any(w.is_proper or _is_katakana_name(w) for w in words if s.start <= w.start < s.end)
                      and not all(w.pos3 == "地名" or w.surface == "・" for w in words if s.start <= w.start < s.end)
-                     and not s.text.endswith(TITLE_ENDINGS)
+                     and not s.text.endswith(TITLE_ENDINGS + ("側",))  # ロシア側 is a party, not a name
                      and not any(p.start < s.end and s.start < p.end for p in people)]
     if not spans and not strict:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun

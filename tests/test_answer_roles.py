@@ -297,6 +297,15 @@ def test_an_english_title_or_dates_in_the_plural_are_typed_and_an_acronym_names_
     assert (dates.answer_type.value, dates.date_units) == ("date", frozenset({"日"}))
 
 
+def test_a_name_a_clause_calls_one_of_the_kind_answers_and_a_party_does_not() -> None:
+    sentence = "6月には代表団がスマートシティとして建設されたアルカダグ市の式典に出席した。"
+    assert _short("トルクメニスタンで建設されたスマートシティの名前は？", sentence) == "アルカダグ市"
+    fishing = "1月、ロシア側から、日本の対露政策を理由に、協力費の支払いができないとの通知があった。"
+    assert _short("協定に基づいて支払う協力金の名称は？", fishing) is None
+    assert _short("What is the name of the new history textbook?",
+                  "「特別軍事作戦」の記述を盛り込んだ新たな歴史教科書の使用も始まった。") is None
+
+
 def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
     sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
     assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
