@@ -69,6 +69,9 @@ VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+# Nouns for kinds of named things (宣言, サミット): a name of one kind is not a name of another.
+KIND_NOUNS = ("条約", "協定", "宣言", "声明", "基金", "法律", "計画", "構想", "会合", "会議", "会談", "サミット",
+              "選挙", "演習", "対話", "フォーラム", "委員会", "機構")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
 FACILITY_ENDINGS = tuple(e for e in VENUE_ENDINGS if e not in ("市", "町", "村", "州", "県", "地域", "地方", "島",
                                                               "半島", "海", "回廊", "ページ"))
@@ -1339,6 +1342,8 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
                      if any(w.is_proper or _is_katakana_name(w) for w in words if s.start <= w.start < s.end)
                      and not all(w.pos3 == "地名" or w.surface == "・" for w in words if s.start <= w.start < s.end)
                      and not s.text.endswith(TITLE_ENDINGS + ("側",))  # ロシア側 is a party, not a name
+                     # a thing of another kind (第2回ロシア・アフリカサミット for a 宣言)
+                     and not (head in KIND_NOUNS and s.text.endswith(KIND_NOUNS) and not s.text.endswith(head))
                      and not any(p.start < s.end and s.start < p.end for p in people)]
     if not spans and not strict:
         # No quoted name and no compound with the head noun asked about (品目は何 → 非工業用ダイヤモンド): any noun

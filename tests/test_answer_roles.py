@@ -306,6 +306,13 @@ def test_a_name_a_clause_calls_one_of_the_kind_answers_and_a_party_does_not() ->
                   "「特別軍事作戦」の記述を盛り込んだ新たな歴史教科書の使用も始まった。") is None
 
 
+def test_a_name_asked_for_is_not_the_name_of_a_thing_of_another_kind() -> None:
+    sentence = "7月に開催された第2回ペルー・アフリカサミットでは、出席国の数が大きく減少した。"
+    assert _short("ペルー・アフリカサミットで採択された宣言の名前は？", sentence) is None
+    signed = "両首脳は日・キルギス首脳共同声明に署名した。"
+    assert _short("署名された文書の名前は？", signed) == "日・キルギス首脳共同声明"
+
+
 def test_a_name_asked_for_is_neither_a_place_nor_a_titled_person() -> None:
     sentence = "大統領は初の訪日となり、東京・京都を訪問し、岸田総理大臣と初の首脳会談を行った。"
     assert _short("大統領が京都で見学した神社の名前は？", sentence) is None
