@@ -841,7 +841,9 @@ def _english_head(rest: str) -> str | None:
             if named is not None and named not in ("did",):
                 return named
     known = [w for w in chunk if any(w in nouns for nouns in ENGLISH_HEADS.values()) or w in ("name", "names")]
-    return known[0] if known else chunk[-1]
+    # "the Russian military exercise held with…": a kind of named thing ends the phrase a participle follows
+    kinds = [w for w in chunk if w in ENGLISH_KIND_ENDINGS]
+    return known[0] if known else kinds[-1] if kinds else chunk[-1]
 
 
 def classify_question(question: str, language: str) -> QuestionType:

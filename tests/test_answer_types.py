@@ -339,6 +339,11 @@ def test_how_much_something_costs_is_an_amount_not_a_ratio_unless_a_change_is_as
     assert _short("ペルーの2024年の国防予算はいくらですか？", "国防予算は約10兆ルーブルだった。") == "約10兆ルーブル"
 
 
+def test_an_english_kind_noun_is_the_head_though_a_participle_follows_it() -> None:
+    asked = classify_question("What was the name of the Russian military exercise held with China?", "en")
+    assert (asked.head, asked.asks_name) == ("exercise", True)
+
+
 def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     asked = classify_question("その会合ってなんて会議？", "ja")
     assert (asked.answer_type, asked.head, asked.asks_name) == (AnswerType.NAME, "会議", True)
