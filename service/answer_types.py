@@ -954,7 +954,11 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
             i += 1
             continue
         j = i
-        while j + 2 < len(words) and words[j + 1].surface == "・" and words[j + 2].pos3 == "地名":
+        while j + 2 < len(words) and words[j + 1].surface == "・" and (words[j + 2].pos3 == "地名" or (
+                # （5月3日、アルメニア・エチミアジン）: a katakana word the dictionary lacks after a country, ending
+                # a caption, is a place in it
+                words[j].pos4 == "国" and _all_katakana(words[j + 2]) and j + 3 < len(words)
+                and words[j + 3].surface in ("）", ")", "、"))):
             j += 2
         while j + 1 < len(words) and words[j + 1].pos3 == "地名":
             j += 1
@@ -1442,7 +1446,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if question_type.head in CITY_HEADS:
             # どこの都市: a city is not answered by the country it is in
             spans = [s for s in spans if not all(w.pos4 == "国" for w in words
-                                                  if s.start <= w.start < s.end and w.pos3 == "地名")]
+                                                  if s.start <= w.start < s.end and w.pos3 == "地名")
+                     or not any(s.start <= w.start < s.end and w.pos3 == "地名" for w in words)]
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(

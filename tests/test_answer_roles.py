@@ -93,6 +93,11 @@ def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     assert _short("基調講演をしたのは誰？", "会合は「ペルーとの連結性」と題された。") is None
 
 
+def test_a_katakana_word_after_a_country_ending_a_caption_is_a_place_in_it() -> None:
+    caption = "政務官はペルーの第13幼稚園を訪問（5月3日、ペルー・エチミアジン）"
+    assert _short("政務官が訪問した幼稚園はどの町にありますか？", caption) == "エチミアジン"
+
+
 def test_a_venue_word_alone_names_no_place() -> None:
     sentence = "5月に政務官が訪問し、環境相と会談し、経済や地域の連結性の分野での協力で一致した。"
     assert _short("政務官が環境相と会談したペルーの都市はどこですか。", sentence) is None
