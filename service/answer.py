@@ -40,7 +40,15 @@ from service.answer_types import (
     type_of_head,
     typed_spans,
 )
-from service.constraints import contradicted, figures, named_things, other_instance, other_stage, stages
+from service.constraints import (
+    contradicted,
+    figures,
+    named_things,
+    other_country_topic,
+    other_instance,
+    other_stage,
+    stages,
+)
 from service.romaji import katakana_to_latin, sounds_alike
 
 ABSTAIN_MESSAGES = {
@@ -234,10 +242,12 @@ class ExtractiveAnswerer:
             if language == "ja" else frozenset()
         # Likewise a sentence naming only other stages of an agreement (発効 for 署名) than the one asked about.
         asked_stages = stages(question) if language == "ja" and question_type.wants_span else frozenset()
-        # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約).
+        # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約), or one whose
+        # topic is another country than the one the question sets its event in (ベラルーシ国内では… for ロシアで).
         asked_things = named_things(question) if language == "ja" and question_type.wants_span else {}
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
-                    and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)]
+                    and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
+                    and not (language == "ja" and question_type.wants_span and other_country_topic(question, s.text))]
         if not agreeing:
             stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
             return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "

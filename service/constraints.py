@@ -167,3 +167,22 @@ def other_instance(question_things: dict[str, set[frozenset[str]]], sentence: st
                                                                                             for a in asked):
             return True
     return False
+
+
+# A sentence's topic place at its start: (また、)ベラルーシ(国内)では、 / Xについては、
+TOPIC_PLACE = re.compile(r"^(?:また、|さらに、|一方、|他方、)?([^\s、。はのに]{2,12}?)(?:国内|国民)?"
+                         r"(?:では|については|において(?:は)?)、?")
+
+
+def other_country_topic(question: str, sentence: str) -> bool:
+    """Whether `sentence` is about another country than the one a question sets its event in: "ロシアで大統領選挙が
+    行われるのはいつ" is not answered by "ベラルーシ国内では、…2025年には大統領選挙を控えて" (its topic, ベラルーシ,
+    is another country, and it never names ロシア)."""
+    asked = {w.surface for w in tagged_words(question) if w.pos4 == "国"}
+    if not asked:
+        return False
+    match = TOPIC_PLACE.match(sentence)
+    if not match:
+        return False
+    topic = [w for w in tagged_words(match.group(1)) if w.pos4 == "国"]
+    return bool(topic) and not any(w.surface in asked for w in topic) and not any(a in sentence for a in asked)

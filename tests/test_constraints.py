@@ -1,6 +1,6 @@
 """Figures a question states, and sentences that contradict them (wording unlike the dev questions)."""
 
-from service.constraints import Figure, contradicted, figures, named_things, other_instance
+from service.constraints import Figure, contradicted, figures, named_things, other_country_topic, other_instance
 
 
 def test_figures_tell_years_ordinals_intervals_and_counts_apart():
@@ -81,3 +81,11 @@ def test_a_sentence_naming_only_another_document_of_the_kind_asked_speaks_of_ano
     assert not other_instance(asked, "12月には、両国が会談を行った。")  # no document of that kind at all
     acronym = named_things("CFE条約から脱退したのはいつ？")
     assert not other_instance(acronym, "5月に欧州通常戦力（CFE）条約からの脱退に関する法律に署名した。")
+
+
+def test_a_sentence_whose_topic_is_another_country_speaks_of_another_event() -> None:
+    asked = "ペルーで大統領選挙が行われるのはいつですか？"
+    assert other_country_topic(asked, "チリ国内では、2025年には大統領選挙を控えている。")
+    assert not other_country_topic(asked, "ペルーでは、2025年に大統領選挙が予定されている。")
+    assert not other_country_topic(asked, "2025年には大統領選挙が予定されている。")  # no topic: implied
+    assert not other_country_topic(asked, "チリでは、ペルーと同じく2025年に大統領選挙がある。")  # names it too
