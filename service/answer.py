@@ -523,7 +523,9 @@ class SpanFinder:
             # minister?" is not answered by its deputy prime minister.
             self._asked_office = english_asked_office(question) if question_type.answer_type == AnswerType.PERSON \
                 else None
-            self._wh_particle = None
+            # "to what level", "up to": the figure a change reached (16%まで); "from what": where it began
+            self._wh_particle = "まで" if re.search(r"\b(?:to what|up to|until)\b", question.lower()) else \
+                "から" if re.search(r"\bfrom what\b", question.lower()) else None
             self._place_case = None
             self._owner_countries = frozenset()
             self._office_owner = english_office_owner(question) if self._asked_office else None

@@ -280,6 +280,12 @@ def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     assert _short("大統領は何という会議に出た？", "大統領は「未来」に出席した。") == "未来"  # a particle ends it
 
 
+def test_english_to_what_and_from_what_pick_the_end_of_a_change() -> None:
+    sentence = "中央銀行は7月から12月にかけて政策金利を7.5%から16%まで順次引き上げた。"
+    assert _short("To what level did the central bank raise its policy rate?", sentence) == "16%"
+    assert _short("From what level did the central bank raise its policy rate?", sentence) == "7.5%"
+
+
 def test_the_lower_and_upper_house_in_english_anchor_the_japanese_chamber() -> None:
     sentence = "カザフスタンでは、1月に上院議員選挙、3月に下院議員選挙が実施された。"
     assert _short("In which month were the lower-house elections held?", sentence) == "3月"
