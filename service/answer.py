@@ -540,6 +540,7 @@ class SpanFinder:
             # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
             # vocabulary the Japanese text spells one way: they anchor the span as the question's Japanese words do.
             self._glossed = english_glossed(question)
+            self._english_pairs = english_trade_pairs(question)
             # Countries the text writes in kanji (米国, 中国) are named by the English words for them.
             self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
@@ -742,8 +743,14 @@ class SpanFinder:
                 anchors += [(m.start() + 1, month) for m in re.finditer(rf"(?<![0-9]){month}", text)]
             for word, japanese in self._glossed:
                 anchors += [(m.start() + len(j) // 2, word) for j in japanese for m in re.finditer(re.escape(j), text)]
-            for word in tagged_words(sentence):
+            words = tagged_words(sentence)
+            for word in words:
                 anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
+            for k, word in enumerate(words[:-1]):
+                # "Japan's exports to Russia": 日本から and ロシアへ, not ロシアから日本へ
+                for name, particle in self._english_pairs:
+                    if words[k + 1].surface == particle and reads_as(word, name):
+                        anchors.append(((word.start + word.end) // 2, f"{name}|{particle}"))
             return anchors
         words = tagged_words(sentence)
         for word in words:
@@ -899,6 +906,31 @@ def rest_of_run(span: TypedSpan, beside: list[str], sentence: str) -> TypedSpan 
     return TypedSpan(span.answer_type, sentence[start:end], start, end, span.counter)
 
 
+ENGLISH_KANJI_PLACES = {"japan": "日本", **{names[0]: kanji for kanji, names in KANJI_COUNTRIES.items()},
+                        "china": "中国"}
+
+
+def reads_as(word: Word, name: str) -> bool:
+    """Whether a Japanese word names the English place `name` (日本 for Japan, ロシア for Russia)."""
+    if ENGLISH_KANJI_PLACES.get(name.lower()) == word.surface:
+        return True
+    reading = katakana_reading(word)
+    return bool(reading) and sounds_alike(name, katakana_to_latin(reading))
+
+
+def english_trade_pairs(question: str) -> list[tuple[str, str]]:
+    """Where a flow an English question asks about comes from and goes to, as the Japanese text marks them: "Japan's
+    exports to Russia" → (Japan, から), (Russia, へ); "imports from China" → (China, から)."""
+    pairs: list[tuple[str, str]] = []
+    for match in re.finditer(r"\b([A-Z][a-z]+)(?:'s|’s)\s+(?:exports?|shipments?)\s+to\s+([A-Z][a-z]+)", question):
+        pairs += [(match.group(1), "から"), (match.group(2), "へ")]
+    for match in re.finditer(r"\b([A-Z][a-z]+)(?:'s|’s)\s+imports?\s+from\s+([A-Z][a-z]+)", question):
+        pairs += [(match.group(2), "から"), (match.group(1), "へ")]
+    for match in re.finditer(r"\b(?:exports?|imports?|trade)\s+from\s+([A-Z][a-z]+)\s+to\s+([A-Z][a-z]+)", question):
+        pairs += [(match.group(1), "から"), (match.group(2), "へ")]
+    return pairs
+
+
 def beside_japanese(question: str) -> list[str]:
     """What a Japanese question names beside its answer: the noun compound before のほか(に) / 以外 / と並んで /
     に加えて / とともに (サハリン1と並んで…開発事業は)."""
@@ -953,7 +985,8 @@ MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_POR
 
 ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会",), "nuclear": ("核",),
                       "military": ("軍事",), "bilateral": ("二国間",), "regional": ("地域",), "local": ("地方",),
-                      "lower": ("下院",), "upper": ("上院",)}  # the lower / upper house
+                      "lower": ("下院",), "upper": ("上院",),  # the lower / upper house
+                      "exports": ("輸出",), "export": ("輸出",), "imports": ("輸入",), "import": ("輸入",)}
 
 
 def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:

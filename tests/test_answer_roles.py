@@ -280,6 +280,12 @@ def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     assert _short("大統領は何という会議に出た？", "大統領は「未来」に出席した。") == "未来"  # a particle ends it
 
 
+def test_an_english_flow_from_one_country_to_another_anchors_at_the_japanese_cases() -> None:
+    sentence = "ペルーから日本への輸出額は47.2%減少し、また、日本からペルーへの輸出額も34.5%減少した。"
+    assert _short("By how much did Japan's exports to Peru decrease?", sentence) == "34.5%"
+    assert _short("By what percentage did Peru's exports to Japan fall?", sentence) == "47.2%"
+
+
 def test_english_to_what_and_from_what_pick_the_end_of_a_change() -> None:
     sentence = "中央銀行は7月から12月にかけて政策金利を7.5%から16%まで順次引き上げた。"
     assert _short("To what level did the central bank raise its policy rate?", sentence) == "16%"
