@@ -647,7 +647,7 @@ class SpanFinder:
         anchors = self._anchors(sentence)
         words = tagged_words(sentence)
         if not anchors and not (self._role_lemmas and kind == AnswerType.PERSON) and len(spans) == 1:
-            return spans[0]
+            return range_end(spans[0], self.question)
         roles = [((w.start + w.end) // 2, nfkc(w.lemma or w.surface).lower()) for w in words
                  if nfkc(w.lemma or w.surface).lower() in self._role_lemmas]
         headed: tuple[str, ...] | None = None
@@ -678,8 +678,9 @@ class SpanFinder:
         bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
-        return spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
-                                        self._wh_modifier, headed, bound, governed)]
+        chosen = spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
+                                          self._wh_modifier, headed, bound, governed)]
+        return range_end(chosen, self.question)
 
     def _listed_with_beside(self, sentence: str, words: Sequence[Word], span: TypedSpan) -> bool:
         """Whether `span` is listed right next to what the question names beside its answer (ポーランドやリトアニア,
@@ -929,6 +930,23 @@ def english_trade_pairs(question: str) -> list[tuple[str, str]]:
     for match in re.finditer(r"\b(?:exports?|imports?|trade)\s+from\s+([A-Z][a-z]+)\s+to\s+([A-Z][a-z]+)", question):
         pairs += [(match.group(1), "から"), (match.group(2), "へ")]
     return pairs
+
+
+RANGE_START = re.compile(r"\b(?:start(?:ed)?|begin|began|begun|launch(?:ed)?)\b|始ま|始め|開始|いつから", re.I)
+RANGE_END = re.compile(r"\b(?:end(?:ed)?|finish(?:ed)?|until)\b|終わ|終え|終了|いつまで", re.I)
+
+
+def range_end(span: TypedSpan, question: str) -> TypedSpan:
+    """One end of a date range, when the question asks when something started (7月から12月 → 7月) or ended (→ 12月)."""
+    if span.answer_type != AnswerType.DATE or "から" not in span.text:
+        return span
+    start, end = bool(RANGE_START.search(question)), bool(RANGE_END.search(question))
+    if start == end:
+        return span
+    cut = span.text.index("から")
+    if start:
+        return TypedSpan(span.answer_type, span.text[:cut], span.start, span.start + cut)
+    return TypedSpan(span.answer_type, span.text[cut + 2:], span.start + cut + 2, span.end)
 
 
 def beside_japanese(question: str) -> list[str]:

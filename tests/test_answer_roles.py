@@ -280,6 +280,13 @@ def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
     assert _short("大統領は何という会議に出た？", "大統領は「未来」に出席した。") == "未来"  # a particle ends it
 
 
+def test_a_question_for_when_something_started_or_ended_takes_that_end_of_a_date_range() -> None:
+    sentence = "中央銀行は7月から12月にかけて政策金利を7.5%から16%まで順次引き上げた。"
+    assert _short("When did the central bank start raising its policy rate?", sentence) == "7月"
+    assert _short("中央銀行が利上げを終えたのはいつ？", sentence) == "12月"
+    assert _short("利上げはいつ行われた？", sentence) == "7月から12月"
+
+
 def test_an_english_flow_from_one_country_to_another_anchors_at_the_japanese_cases() -> None:
     sentence = "ペルーから日本への輸出額は47.2%減少し、また、日本からペルーへの輸出額も34.5%減少した。"
     assert _short("By how much did Japan's exports to Peru decrease?", sentence) == "34.5%"
