@@ -1452,6 +1452,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(FACILITY_ENDINGS))]
+        elif question_type.head and question_type.head.endswith(FACILITY_ENDINGS):
+            # 駐留した基地はどこ / 出発空港は: a place of that kind (…基地), not the country it is in
+            head = question_type.head
+            spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(head)) if s.text != head]
         elif not question_type.head or not question_type.head.endswith(("国", "国家")):
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.

@@ -98,6 +98,13 @@ def test_a_katakana_word_after_a_country_ending_a_caption_is_a_place_in_it() -> 
     assert _short("政務官が訪問した幼稚園はどの町にありますか？", caption) == "エチミアジン"
 
 
+def test_a_kind_of_venue_asked_for_is_answered_by_a_place_of_that_kind() -> None:
+    sentence = "ロシアの部隊の一部がベラルーシへ移動し、周辺国との緊張が高まった。"
+    assert _short("部隊がベラルーシで駐留した基地はどこ？", sentence) is None
+    assert _short("部隊が駐留した基地はどこ？", "部隊はアシポヴィチ基地に駐留した。") == "アシポヴィチ基地"
+    assert _short("武器はどの港を経由して運ばれましたか？", "武器はロシアの極東地域を経由した。") is None
+
+
 def test_a_venue_word_alone_names_no_place() -> None:
     sentence = "5月に政務官が訪問し、環境相と会談し、経済や地域の連結性の分野での協力で一致した。"
     assert _short("政務官が環境相と会談したペルーの都市はどこですか。", sentence) is None
