@@ -907,8 +907,7 @@ def rest_of_run(span: TypedSpan, beside: list[str], sentence: str) -> TypedSpan 
     return TypedSpan(span.answer_type, sentence[start:end], start, end, span.counter)
 
 
-ENGLISH_KANJI_PLACES = {"japan": "日本", **{names[0]: kanji for kanji, names in KANJI_COUNTRIES.items()},
-                        "china": "中国"}
+ENGLISH_KANJI_PLACES = {"japan": "日本", **{names[0]: kanji for kanji, names in KANJI_COUNTRIES.items()}}
 
 
 def reads_as(word: Word, name: str) -> bool:
@@ -1237,9 +1236,13 @@ def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> 
     return 0 < len(inside) <= 2 and not any(w.is_proper for w in inside)
 
 
+# 外相ほか, 大統領ら: what follows a title adds other people, not another post.
+TITLE_TRAILERS = re.compile(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$")
+
+
 def office_form(title: str) -> str | None:
     """Whose office a title is written as: "japan" (総理大臣, 外務大臣), "foreign" (首相, 外相), or None."""
-    title = re.sub(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$", "", nfkc(title))
+    title = TITLE_TRAILERS.sub("", nfkc(title))
     if title.endswith(("総理大臣", "総理")) or title == "外務大臣":
         return "japan"
     if title.endswith(("首相", "外相")) and "副" not in title:
@@ -1267,8 +1270,7 @@ def titles_agree(title: str, asked: str) -> bool:
     title may hold several posts (副首相兼外相); one of them agrees when one ends with the other (外務大臣 = 外相) or
     both are the same kind of office sharing a word (経済発展貿易相 for 経済相). The end of a post is its office
     (外務大臣政務官 is a 政務官), and a deputy's post (副首相) is not the post (首相)."""
-    # 外相ほか, 大統領ら: what follows a title adds other people, not another post
-    title = re.sub(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$", "", title)
+    title = TITLE_TRAILERS.sub("", title)
     if not title:
         return True
     asked = _title_key(asked)
