@@ -277,7 +277,8 @@ class ExtractiveAnswerer:
             by_part = self.answer_coordinated(parts, finder, candidates, best, retrieved)
             if by_part is not None:
                 return by_part
-        clauses = interrogative_clauses(question, language) if question_type.wants_span else []
+        clauses = interrogative_clauses(question, language, question_type.answer_type) \
+            if question_type.wants_span else []
         if clauses:
             # Each clause is a question of its own, which the whole question's best sentences may not answer.
             wider = [c for c in scored if c.similarity >= params.min_similarity - params.coverage_slack]
@@ -544,10 +545,7 @@ class SpanFinder:
             # Countries the text writes in kanji (米国, 中国) are named by the English words for them.
             self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
-            self._beside = BESIDE_ENGLISH.findall(question) + [
-                kanji for kanji, names in KANJI_COUNTRIES.items() for n in names
-                if re.search(BESIDE_ENGLISH.pattern.split("\\s+(?:the")[0] + rf"\s+(?:the\s+)?{re.escape(n)}\b",
-                             question, re.I)]
+            self._beside = BESIDE_ENGLISH.findall(question)
 
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
@@ -590,9 +588,7 @@ class SpanFinder:
                                              for w in words)]
         if kind == AnswerType.ORGANIZATION and self._question_acronyms:
             # ICCに請求した機関: 国際刑事裁判所（ICC） is the question's own ICC spelled out, not its answer
-            new = [s for s in new if not re.match(r"[（(]([A-Z][A-Za-z0-9]+)[）)]", sentence[s.end:s.end + 14])
-                   or re.match(r"[（(]([A-Z][A-Za-z0-9]+)[）)]", sentence[s.end:s.end + 14]).group(1)
-                   not in self._question_acronyms]
+            new = [s for s in new if bracketed_acronym(sentence, s.end) not in self._question_acronyms]
         if self._beside and kind in (AnswerType.PLACE, AnswerType.PERSON, AnswerType.ORGANIZATION):
             # 東京のほかにどこ answered by 東京・京都: the rest of the run is the answer
             new = [rest_of_run(s, self._beside, sentence) for s in new]
@@ -688,12 +684,7 @@ class SpanFinder:
         if self.language == "ja":
             places = [(m.start(), m.end()) for name in self._beside for m in re.finditer(re.escape(name), sentence)]
         else:
-            places = [(m.start(), m.end()) for name in self._beside if not name.isascii()
-                      for m in re.finditer(re.escape(name), sentence)]
-            places += [
-(w.start, w.end) for w in words if any(
-                sounds_alike(name, latin) for name in self._beside if name.isascii()
-                for reading in [katakana_reading(w)] if reading for latin in [katakana_to_latin(reading)])]
+            places = [(w.start, w.end) for w in words if any(reads_as(w, name) for name in self._beside)]
         for start, end in places:
             between = sentence[end:span.start] if end <= span.start else sentence[span.end:start]
             if re.sub(r"[「」『』\[\]［］（）()]", "", between) in COORDINATOR_TEXTS:
@@ -878,7 +869,7 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
 
 # "Besides Lithuania, which…": the name the answer is listed with.
 BESIDE_ENGLISH = re.compile(r"\b(?:[Bb]esides|[Aa]part from|[Oo]ther than|[Aa]long with|[Ii]n addition to|"
-                            r"[Tt]ogether with|[Aa]longside)\s+(?:the\s+)?([A-Z][A-Za-z-]+)")
+                            r"[Tt]ogether with|[Aa]longside)\s+(?:the\s+)?([A-Z][A-Za-z-]+(?:\s+[A-Z][A-Za-z-]+)*)")
 # Countries the Japanese text writes in kanji, and the English words for them (first: the one reported).
 KANJI_COUNTRIES = {"米国": ("united states", "america", "u.s."), "中国": ("china", "chinese"),
                    "韓国": ("south korea", "korea"), "北朝鮮": ("north korea",), "英国": ("united kingdom", "britain")}
@@ -891,9 +882,7 @@ def rest_of_run(span: TypedSpan, beside: list[str], sentence: str) -> TypedSpan 
     when the span is only that name."""
     def named(part: str) -> bool:  # 東京 for 東京, or for an English question's Tokyo
         words = tagged_words(part)
-        reading = katakana_reading(words[0]) if len(words) == 1 else None
-        return part in beside or bool(reading) and any(
-            sounds_alike(name, katakana_to_latin(reading or "")) for name in beside if name.isascii())
+        return part in beside or len(words) == 1 and any(reads_as(words[0], name) for name in beside if name.isascii())
 
     parts = span.text.split("・")
     if len(parts) < 2 or not any(named(part) for part in parts):
@@ -933,6 +922,12 @@ def english_trade_pairs(question: str) -> list[tuple[str, str]]:
 
 RANGE_START = re.compile(r"\b(?:start(?:ed)?|begin|began|begun|launch(?:ed)?)\b|始ま|始め|開始|いつから", re.I)
 RANGE_END = re.compile(r"\b(?:end(?:ed)?|finish(?:ed)?|until)\b|終わ|終え|終了|いつまで", re.I)
+
+
+def bracketed_acronym(sentence: str, position: int) -> str | None:
+    """The Latin acronym in brackets right at `position` (国際刑事裁判所（ICC） → ICC), if any."""
+    match = re.match(r"[（(]([A-Z][A-Za-z0-9]+)[）)]", sentence[position:position + 14])
+    return match.group(1) if match else None
 
 
 def range_end(span: TypedSpan, question: str) -> TypedSpan:

@@ -1600,14 +1600,14 @@ def counters_match(asked: str, found: str) -> bool:
 COORDINATORS = ("と", "や", "、", "及び", "および", "並びに", "ならびに", "・")
 
 
-def interrogative_clauses(question: str, language: str) -> list[str]:
+def interrogative_clauses(question: str, language: str, kind: AnswerType | None = None) -> list[str]:
     """The clauses of a question that asks the same kind of thing twice (上院選挙はいつで、下院選挙はいつでしたか →
     its two clauses), each to be answered on its own: one span would answer only one of them. A clause with no
     interrogative (a preamble: ウズベキスタンについて、) belongs to the next. Empty unless two clauses each ask, on
     their own, for a span of the type the whole question asks for."""
     if language != "ja":
         return []
-    kind = classify_question(question, language).answer_type
+    kind = kind or classify_question(question, language).answer_type  # the caller has usually typed it already
     if kind not in SPAN_TYPES:
         return []
     clauses: list[str] = []
