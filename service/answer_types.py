@@ -264,7 +264,12 @@ def _split_fused_counters(words: Sequence[Word]) -> list[Word]:
     return split
 
 
+# Words by which a question states that a date must give its day: 日にちまで, 日付で (as a date, not a month).
+DAY_PRECISION = re.compile(r"日にち|日付で")
+
+
 def classify_japanese(question: str) -> QuestionType:
+    wants_day = bool(DAY_PRECISION.search(question))
     # 開始日は？（日にちまで）: a remark in brackets after the question only qualifies it
     question = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", question) or question
     # 何% is a pronoun before a symbol to the tagger, but 何％ is a numeral and its counter.
@@ -423,6 +428,10 @@ def classify_japanese(question: str) -> QuestionType:
                 found.append((AnswerType.NAME, None, None))
             else:
                 found.append((AnswerType.DESCRIPTION, None, None))
+    if wants_day and not found:
+        found.append((AnswerType.DATE, None, None))  # 開始日を日付で。: the stated precision says what is asked
+    if wants_day and found[0][0] == AnswerType.DATE:
+        date_units.add("日")
     if not found:
         ending = [w for w in words if w.pos1 != "補助記号"]
         requested = _requested_noun(words) if not is_list and not each else []

@@ -136,8 +136,11 @@ def test_a_court_is_a_body() -> None:
 
 
 def test_the_object_of_a_request_may_stand_before_an_adverbial_phrase() -> None:
-    asked = classify_question("逮捕状を出した日付を、日にちまで教えてください。", "ja")
+    asked = classify_question("逮捕状を出した日付を、詳しく教えてください。", "ja")
     assert (asked.answer_type.value, asked.explicit) == ("date", False)
+    # 日にちまで states the precision wanted: then a date without its day is no answer
+    asked = classify_question("逮捕状を出した日付を、日にちまで教えてください。", "ja")
+    assert (asked.answer_type.value, asked.explicit, asked.date_units) == ("date", True, frozenset({"日"}))
 
 
 @pytest.mark.parametrize(("request_", "kind", "head"), [
@@ -419,3 +422,11 @@ def test_an_adjectives_stem_is_no_name() -> None:
 
     sentence = "当時は局地的にテロが発生するなど、不安定な要素も抱えていた。"
     assert "局地的" not in [s.text for s in noun_compound_spans(tagged_words(sentence), sentence)]
+
+
+def test_a_question_that_states_the_day_as_its_precision_is_not_answered_by_a_month() -> None:
+    sentence = "10月には、ペルー議会が新たな鉱業法を可決した。"
+    assert _short("ペルーの鉱業法が可決された日を、日にちまで教えて。", sentence) is None
+    assert _short("鉱業法の可決日を日付で。", sentence) is None
+    assert _short("鉱業法の可決日を日付で。", "10月12日、ペルー議会が新たな鉱業法を可決した。") == "10月12日"
+    assert _short("ペルーの鉱業法はいつ可決された？", sentence) == "10月"
