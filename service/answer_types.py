@@ -486,8 +486,13 @@ def classify_japanese(question: str) -> QuestionType:
                     while run and run[-1].pos2 == "数詞" or run and run[-1].surface in ("つ", "二", "三"):
                         run = run[:-1]
                     if run:
-                        return QuestionType(AnswerType.LIST, head=_head(run), years=years, is_list=True, each=each,
-                                            parts=(type_of_head(_head(run)),))
+                        head = _head(run)
+                        if head == "名" and len(run) > 1:
+                            head = run[-2].surface + head  # 地域名を全て挙げて: the names of regions, places
+                        kind = type_of_head(head[:-1]) if is_name_noun(head) and head not in NAME_NOUNS \
+                            else type_of_head(head)
+                        return QuestionType(AnswerType.LIST, head=head, years=years, is_list=True, each=each,
+                                            parts=(kind,))
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from service.answer import ABSTAIN_MESSAGES, Citation, compose_answer, verify_citation
+from service.answer_types import AnswerType, classify_question
 from service.chain import QuestionAnswerer, Turn, retrieval_query
 
 
@@ -174,4 +175,11 @@ def test_a_list_of_a_strict_kind_with_no_item_in_any_sentence_close_to_the_best_
     nothing = tiny_answerer.ask("サハリン2の権益を持つ企業の本社がある都市を全て挙げてください。").answer
     assert nothing.abstained and "list of place" in (nothing.abstain_reason or "")
     listed = tiny_answerer.ask("NATOに加盟した国を全て挙げてください。").answer
+    assert not listed.abstained and "フィンランド" in (listed.short_answer or "")
+
+
+def test_a_list_of_the_names_of_a_kind_lists_things_of_that_kind(tiny_answerer: QuestionAnswerer) -> None:
+    asked = classify_question("調印に加わった国名を全部挙げて。", "ja")
+    assert (asked.head, asked.parts) == ("国名", (AnswerType.PLACE,))
+    listed = tiny_answerer.ask("NATOに加盟した国名を全て挙げてください。").answer
     assert not listed.abstained and "フィンランド" in (listed.short_answer or "")
