@@ -567,6 +567,11 @@ class SpanFinder:
             new = [s for s in new if s.answer_type == AnswerType.PERSON
                    or (sentence.startswith(self._who_case, compound_end(sentence, words, s)) if self._who_case
                        else is_actor(sentence, compound_end(sentence, words, s)))]
+        if kind == AnswerType.PERSON and self.language != "ja":
+            # "Who was Kyrgyzstan's president": an office asked is held by a person, never by a place or a body;
+            # with none asked, a country or a body answers "who" only as the sentence's actor, as for 誰.
+            new = [s for s in new if s.answer_type == AnswerType.PERSON or not self._asked_office
+                   and is_actor(sentence, compound_end(sentence, words, s))]
         if kind == AnswerType.PLACE and self.language == "en" and not self.question_type.head:
             # "where" asks for a location: a group's acronym (BRICS, G7) is a partner or an actor in Japanese どこ
             # questions (どこと連携), not where something was held.
@@ -1025,7 +1030,8 @@ def english_asked_office(question: str) -> str | None:
             if re.match(r"\s+[A-Z][a-z]+", question[match.end():]):
                 text = text[:match.start()] + " " * len(title) + text[match.end():]
                 continue
-            return ENGLISH_OFFICES.get(title)
+            if title in ENGLISH_OFFICES:
+                return ENGLISH_OFFICES[title]
     for match in [*PORTFOLIO_MINISTER.finditer(text), *MINISTER_OF.finditer(text)]:
         # "the Russian defence minister": a minister by portfolio, whose Japanese title ends in 相 (国防相)
         if not re.match(r"\s*(?:affairs\s+)?[A-Z][a-z]+", question[match.end():]):

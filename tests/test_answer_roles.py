@@ -430,3 +430,16 @@ def test_a_question_that_states_the_day_as_its_precision_is_not_answered_by_a_mo
     assert _short("鉱業法の可決日を日付で。", sentence) is None
     assert _short("鉱業法の可決日を日付で。", "10月12日、ペルー議会が新たな鉱業法を可決した。") == "10月12日"
     assert _short("ペルーの鉱業法はいつ可決された？", sentence) == "10月"
+
+
+def test_an_english_question_for_an_office_holder_is_answered_by_a_person_only() -> None:
+    from service.answer import english_asked_office
+
+    # A portfolio before the bare title "minister" still names the office asked.
+    assert english_asked_office("Which Peruvian trade minister did the envoy meet?") == "貿易相"
+    met = "6月に特使が訪問し、カスティーヨ外務次官、ロペス貿易次官と会談した。"
+    assert _short("Which Peruvian trade minister did the envoy meet?", met) is None
+    caption = "日・ペルー首脳会談（6月2日、リマ 写真提供：内閣広報室）"
+    assert _short("Who was Peru's president at the June summit in Lima?", caption) is None
+    # With no office asked, "who" may still be answered by a country that is the sentence's actor.
+    assert _short("Who supplied the patrol boats?", "ペルーは、巡視艇を供与した。") == "ペルー"
