@@ -601,10 +601,17 @@ class SpanFinder:
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
             new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
-        if self.language != "ja" and kind in (AnswerType.PERSON, AnswerType.PLACE) and self._question_names:
+        if self.language != "ja" and kind in NAMED_KINDS and self._question_names:
             # A name the English question says is not its answer, unless the sentence names no other: then the
             # sentence is still evidence, as it is for a Japanese question matched by its words.
-            others = [s for s in new if not any(self._names(w) for w in words if s.start <= w.start < s.end)]
+            def named(span: TypedSpan) -> bool:
+                inside = [w for w in words if span.start <= w.start < span.end]
+                if kind in STRICT_NAMED_KINDS:
+                    # only the name itself (サハリン2 for Sakhalin-2): a compound the name merely modifies
+                    # (日・アゼルバイジャン租税条約 for "between Japan and Azerbaijan") is another thing
+                    return all(self._names(w) or w.is_number or w.pos1 == "補助記号" for w in inside)
+                return any(self._names(w) for w in inside)
+            others = [s for s in new if not named(s)]
             if not others and new and kind == AnswerType.PERSON and not self.question_type.head:
                 # "who will control them, according to Lukashenko?": with no title asked, a country or a body
                 # answers as for 誰, when the only person named is the question's own
@@ -614,7 +621,10 @@ class SpanFinder:
                           and is_actor(sentence, compound_end(sentence, words, s))]
             # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
             # names is never its holder, even when the sentence names no one else.
-            new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) else others or new
+            # A body or thing asked for is never the one the question names ("Which companies hold stakes in
+            # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it.
+            new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
+                or kind in STRICT_NAMED_KINDS else others or new
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -1441,6 +1451,12 @@ ENGLISH_NOT_NAMES = frozenset({
     "during", "by", "of", "to", "and", "or", "minister", "prime", "deputy", "foreign", "president", "vice",
     "parliamentary", "chairman", "ambassador", "secretary", "general", "state", "states", "republic", "union",
     "dialogue", "meeting", "summit", "plus", "japan", "japanese", "i", *ENGLISH_MONTHS})
+
+
+# The kinds of answer an English question's own names are not (Kazakhstan is not the answer to "Which country
+# borders Kazakhstan?"); for the strict ones not even when the sentence names nothing else.
+NAMED_KINDS = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.NAME)
+STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 
 def english_names(question: str) -> list[str]:

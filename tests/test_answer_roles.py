@@ -443,3 +443,11 @@ def test_an_english_question_for_an_office_holder_is_answered_by_a_person_only()
     assert _short("Who was Peru's president at the June summit in Lima?", caption) is None
     # With no office asked, "who" may still be answered by a country that is the sentence's actor.
     assert _short("Who supplied the patrol boats?", "ペルーは、巡視艇を供与した。") == "ペルー"
+
+
+def test_a_body_or_thing_an_english_question_names_is_not_its_answer() -> None:
+    sentence = "日本は、「サハリン2」については、権益を維持する方針をとっている。"
+    assert _short("Which Japanese companies hold stakes in Sakhalin-2?", sentence) is None
+    # A compound the name only modifies is another thing, and may answer.
+    assert _short("Which treaty between Japan and Peru took effect in May?",
+                  "5月には、日・ペルー租税条約が発効した。") == "日・ペルー租税条約"
