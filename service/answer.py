@@ -42,6 +42,7 @@ from service.answer_types import (
 )
 from service.constraints import (
     contradicted,
+    english_figures,
     figures,
     named_things,
     other_country_topic,
@@ -239,7 +240,7 @@ class ExtractiveAnswerer:
         # Years are left out: the chapter's year is mostly implied, and a sentence naming next year's event
         # ("2024年1月1日に…加盟") still speaks of this year's.
         question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
-            if language == "ja" else frozenset()
+            if language == "ja" else english_figures(question)
         # Likewise a sentence naming only other stages of an agreement (発効 for 署名) than the one asked about.
         asked_stages = stages(question) if language == "ja" and question_type.wants_span else frozenset()
         # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約), or one whose

@@ -62,6 +62,24 @@ def figures(text: str) -> frozenset[Figure]:
     return frozenset(found)
 
 
+# English ordinals of an event (the first Russia-Africa summit, the 12th Tokyo Dialogue): the text writes them 第N回 or
+# N回目. Only an ordinal that counts meetings or visits: "third term" is a 期, "first deputy minister" a title.
+ENGLISH_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                         "eighth": 8, "ninth": 9, "tenth": 10}
+ENGLISH_EVENT_ORDINAL = re.compile(
+    r"\b(" + "|".join(ENGLISH_ORDINAL_WORDS) + r"|\d+(?:st|nd|rd|th))\b(?:\s+[\w'+-]+){0,4}?\s+(?:meetings?|summits?|"
+    r"sessions?|rounds?|dialogues?|forums?|conferences?|talks|consultations?|visits?|trips?)\b", re.IGNORECASE)
+
+
+def english_figures(question: str) -> frozenset[Figure]:
+    """The ordinals of events an English question names, as `figures` gives them for a Japanese one."""
+    found = set()
+    for match in ENGLISH_EVENT_ORDINAL.finditer(question):
+        word = match.group(1).lower()
+        found.add(Figure("回:ordinal", str(ENGLISH_ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word)))))
+    return frozenset(found)
+
+
 def contradicted(question_figures: frozenset[Figure], sentence: str) -> list[Figure]:
     """The question's figures that `sentence` contradicts: it states figures of the same kind, none of them one the
     question names ("2023年から2024年にかけて" is agreed with by a sentence naming either year)."""

@@ -1,6 +1,14 @@
 """Figures a question states, and sentences that contradict them (wording unlike the dev questions)."""
 
-from service.constraints import Figure, contradicted, figures, named_things, other_country_topic, other_instance
+from service.constraints import (
+    Figure,
+    contradicted,
+    english_figures,
+    figures,
+    named_things,
+    other_country_topic,
+    other_instance,
+)
 
 
 def test_figures_tell_years_ordinals_intervals_and_counts_apart():
@@ -24,6 +32,15 @@ def test_the_first_of_something_is_its_first_ordinal():
         Figure("回:ordinal", "1")]
     assert contradicted(asked, "2015年の第1回首脳会合はリマで開かれた。") == []
     assert contradicted(figures("初めて訪日したのはいつ？"), "11月には大統領が訪日した。") == []
+
+
+def test_an_english_question_names_the_ordinal_of_a_meeting_or_a_visit():
+    asked = english_figures("Where was the first Peru-Pacific summit held in 2015?")
+    assert contradicted(asked, "7月には2015年に引き続き2回目となる首脳会合（ペルー・リマ）を開催した。") == [
+        Figure("回:ordinal", "1")]
+    assert english_figures("Who chaired the 4th Lima Dialogue?") == frozenset({Figure("回:ordinal", "4")})
+    # an ordinal of a term or a title counts no meeting
+    assert english_figures("Who is the first deputy minister, serving a third term?") == frozenset()
 
 
 def test_a_sentence_without_that_kind_of_figure_neither_agrees_nor_disagrees():
