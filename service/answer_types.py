@@ -69,6 +69,12 @@ VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+# Parts of the world larger than a country (a closed vocabulary of geography, not of these documents): どの都市 is
+# not answered by one, nor by a compound ending in a word for a region (極東地域, 周辺諸国).
+WORLD_REGIONS = ("アジア", "欧州", "ヨーロッパ", "中東", "アフリカ", "北米", "南米", "中南米", "米州", "大洋州",
+                 "オセアニア", "太平洋", "大西洋", "インド洋", "ユーラシア", "コーカサス", "極東", "北極", "南極",
+                 "バルカン", "東欧", "西欧", "北欧", "南欧", "中欧", "中東欧", "西側", "東側", "シルクロード")
+REGION_ENDINGS = ("地域", "地方", "諸国", "圏", "沿岸", "周辺")
 # Nouns for kinds of named things (宣言, サミット): a name of one kind is not a name of another.
 KIND_NOUNS = ("条約", "協定", "宣言", "声明", "基金", "法律", "計画", "構想", "会合", "会議", "会談", "サミット",
               "選挙", "演習", "対話", "フォーラム", "委員会", "機構")
@@ -1429,6 +1435,11 @@ def noun_runs(words: Sequence[Word]) -> list[list[Word]]:
     return runs
 
 
+def is_region(text: str) -> bool:
+    """Whether a place names a part of the world or a region, not a city (東アジア, 欧州, 極東地域)."""
+    return text.endswith(REGION_ENDINGS) or any(text.endswith(region) for region in WORLD_REGIONS)
+
+
 def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,
                 words: Sequence[Word] | None = None) -> list[TypedSpan]:
     """The spans of `sentence` that could answer a question of `question_type` (of `answer_type`, when the
@@ -1458,10 +1469,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # follows it
             spans += untitled_name_runs(words, sentence)
         if question_type.head in CITY_HEADS:
-            # どこの都市: a city is not answered by the country it is in
-            spans = [s for s in spans if not all(w.pos4 == "国" for w in words
-                                                  if s.start <= w.start < s.end and w.pos3 == "地名")
-                     or not any(s.start <= w.start < s.end and w.pos3 == "地名" for w in words)]
+            # どこの都市: a city is not answered by the country it is in, nor by a region (中央アジア, 極東地域)
+            spans = [s for s in spans if (not all(w.pos4 == "国" for w in words
+                                                   if s.start <= w.start < s.end and w.pos3 == "地名")
+                                          or not any(s.start <= w.start < s.end and w.pos3 == "地名" for w in words))
+                     and not is_region(s.text)]
         if question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
@@ -1476,7 +1488,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # well as a place; どの国 asks for a country.
             # (a venue word alone, 地域 or 施設, names no place)
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS)) if s.text not in VENUE_ENDINGS]
+                words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS)) if s.text not in VENUE_ENDINGS
+                      and not (question_type.head in CITY_HEADS and is_region(s.text))]
             if not question_type.head:
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())

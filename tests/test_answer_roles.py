@@ -451,3 +451,11 @@ def test_a_body_or_thing_an_english_question_names_is_not_its_answer() -> None:
     # A compound the name only modifies is another thing, and may answer.
     assert _short("Which treaty between Japan and Peru took effect in May?",
                   "5月には、日・ペルー租税条約が発効した。") == "日・ペルー租税条約"
+
+
+def test_a_city_is_not_answered_by_a_region_of_the_world() -> None:
+    sentence = "8月に特使が南米を訪問し、ペルーの外相と会談した。"
+    assert _short("特使が外相と会談した都市はどこ？", sentence) is None
+    assert _short("In which city did the envoy meet Peru's foreign minister?",
+                  "8月に特使がアンデス地域を訪問し、外相と会談した。") is None
+    assert _short("特使が外相と会談した都市はどこ？", "8月に特使が南米のリマを訪問し、外相と会談した。") == "リマ"
