@@ -487,6 +487,8 @@ class SpanFinder:
         self.question_type = question_type
         self.language = language
         self._question_key = squash(question)
+        self._asked_months = frozenset(MONTH.findall(nfkc(question))) if language == "ja" else frozenset(
+            str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name}\b", question.lower()))
         self._question_acronyms = frozenset(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])", question))
         if language == "ja":
             self._question_lemmas = set(content_tokens(question))
@@ -626,6 +628,11 @@ class SpanFinder:
             # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it.
             new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
                 or kind in STRICT_NAMED_KINDS else others or new
+        if self._asked_months and kind in MONTHED_KINDS:
+            # "1月の訪問、3月の電話会談、7月の訪日": a span in a stretch of an enumeration that names another month
+            # than the question's belongs to another event.
+            new = [s for s in new if not (stretch_months(sentence, s) - self._asked_months)
+                   or stretch_months(sentence, s) & self._asked_months]
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -1458,6 +1465,19 @@ ENGLISH_NOT_NAMES = frozenset({
 # borders Kazakhstan?"); for the strict ones not even when the sentence names nothing else.
 NAMED_KINDS = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.NAME)
 STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
+
+
+# The kinds of span that belong to the event of their stretch of a sentence, and the month that dates it. (Bodies
+# and names too cost two English organisation questions of the check split their answers.)
+MONTHED_KINDS = (AnswerType.PERSON, AnswerType.PLACE)
+MONTH = re.compile(r"(?<![0-9])(1[0-2]|[1-9])月")
+
+
+def stretch_months(sentence: str, span: TypedSpan) -> frozenset[str]:
+    """The months named in the stretch of `sentence` that holds `span`: between the commas or stops around it."""
+    start = max(sentence.rfind(mark, 0, span.start) for mark in "、，。") + 1
+    ends = [i for i in (sentence.find(mark, span.end) for mark in "、，。") if i >= 0]
+    return frozenset(MONTH.findall(nfkc(sentence[start:min(ends) if ends else len(sentence)])))
 
 
 def english_names(question: str) -> list[str]:

@@ -459,3 +459,13 @@ def test_a_city_is_not_answered_by_a_region_of_the_world() -> None:
     assert _short("In which city did the envoy meet Peru's foreign minister?",
                   "8月に特使がアンデス地域を訪問し、外相と会談した。") is None
     assert _short("特使が外相と会談した都市はどこ？", "8月に特使が南米のリマを訪問し、外相と会談した。") == "リマ"
+
+
+def test_a_person_in_a_stretch_dated_by_another_month_belongs_to_another_event() -> None:
+    sentence = ("日本との関係では、2月の特使によるペルー訪問、4月の外務大臣とガルシア外相との電話会談、"
+                "9月のロペス副大統領の訪日が行われた。")
+    assert _short("2月にペルーを訪れた特使が会ったのは誰？", sentence) is None
+    assert _short("9月に訪日したペルーの要人は誰？", sentence) == "ロペス"
+    assert _short("Who came to Japan from Peru in September?", sentence) == "ロペス"
+    # A stretch that names no month may be dated by the question's.
+    assert _short("4月に電話会談をした外相は誰？", "電話会談では、ガルシア外相が謝意を述べた。") == "ガルシア"
