@@ -562,6 +562,14 @@ class SpanFinder:
                 # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
                 # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
                 new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
+        foreign_owners = self._owner_countries - {"日本"}
+        if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not any(
+                country in sentence for country in foreign_owners) and any(
+                w.pos4 == "国" and w.surface != "日本" for w in words):
+            # ベラルーシの外務大臣は誰 is not answered by a sentence about other countries that never names Belarus:
+            # its 外相 is another country's. (A sentence naming no country may continue one about Belarus; Japan's
+            # ministers go unnamed as Japan's, the documents speaking from Japan.)
+            new = []
         if kind == AnswerType.PERSON and self.language == "ja":
             # 誰が執筆した answered by a country or a body: only one the sentence makes an actor (ロシアは, 政府が,
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune

@@ -469,3 +469,11 @@ def test_a_person_in_a_stretch_dated_by_another_month_belongs_to_another_event()
     assert _short("Who came to Japan from Peru in September?", sentence) == "ロペス"
     # A stretch that names no month may be dated by the question's.
     assert _short("4月に電話会談をした外相は誰？", "電話会談では、ガルシア外相が謝意を述べた。") == "ガルシア"
+
+
+def test_a_countrys_office_holder_is_not_found_in_a_sentence_about_other_countries_only() -> None:
+    about_chile = "日本との関係では、3月の外務大臣とロハス外相との電話会談がチリとの間で行われた。"
+    assert _short("ペルーの外務大臣って誰？", about_chile) is None
+    assert _short("チリの外務大臣って誰？", about_chile) == "ロハス"
+    # A sentence naming no country may go on about the one asked.
+    assert _short("ペルーの外務大臣って誰？", "同月にはロハス外相が来日した。") == "ロハス"
