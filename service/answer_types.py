@@ -42,7 +42,7 @@ PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都
                "施設")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行",
-                      "裁判所", "事務局")
+                      "裁判所", "事務局", "社", "院")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
@@ -298,6 +298,11 @@ def classify_japanese(question: str) -> QuestionType:
         if surface in ("どちら", "どっち") and nxt is not None and nxt.surface in ("で", "に", "へ", "から", "を"):
             # どちらで行われた asks where (何方 is どなた's lemma too, which asks who)
             found.append((AnswerType.PLACE, None, None))
+        elif surface in ("どちら", "どっち") and nxt is not None and nxt.surface == "の" \
+                and _noun_run_after(words, i + 2):
+            # どちらの院 asks which one of a kind, as どの院 does: the noun after it says what kind
+            run = _noun_run_after(words, i + 2)
+            found.append((type_of_head(_head(run)), None, _head(run)))
         elif surface in ("どちら", "どっち"):  # どちらが先: which of two things named, a guess
             found.append((AnswerType.NAME, None, None))
             guessed = True

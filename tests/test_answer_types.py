@@ -731,3 +731,11 @@ def test_english_who_with_only_the_questions_own_person_named_is_answered_by_an_
 def test_a_visit_named_by_the_country_it_went_to_answers_where() -> None:
     sentence = "5月、モディ首相が、3期目初の外遊として訪米し、両国関係の強化を確認した。"
     assert _short("モディ首相が3期目に入って最初に訪れたのはどこ？", sentence) == "訪米"
+
+
+def test_which_one_of_a_kind_asks_for_that_kind() -> None:
+    # どちらの + noun asks as どの + noun does; 社 and 院 are bodies (出版社, 上院)
+    house = classify_question("ペルー議会のどちらの院で可決されたの？", "ja")
+    assert (house.answer_type.value, house.head) == ("organization", "院")
+    assert classify_question("その本はどこの出版社から出ているの？", "ja").answer_type.value == "organization"
+    assert classify_question("どちらが先に加盟した？", "ja").answer_type.value == "name"  # which of two: a guess
