@@ -100,7 +100,10 @@ REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
 LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
 # 挙げて(ください) asks for a list; 挙げている (…として挙げているもの) only says the text names something.
-LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい)?|よ)(?:[。？?！!]|$)")
+# (挙げてもらえますか / 挙げてくれる？ ask politely: still a request.)
+LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい"
+                          r"|(?:もらえ|いただけ|頂け|くれ)(?:ます|ません)か"
+                          r"|(?:もらえる|くれる|くれない|もらえない)[？?]?)?|よ)(?:[。？?！!]|$)")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
 _DATE = (r"(?:(?:19|20)\d\d年|同年|翌年)?(?:\d{1,2}月|同月|翌月)?(?:\d{1,2}日|同日|翌日)?"
@@ -482,7 +485,8 @@ def classify_japanese(question: str) -> QuestionType:
                                     years=years, is_list=is_list, each=each, explicit=counted,
                                     wants_direction=kind == AnswerType.NUMBER and not any(
                                         word in topic for word in DIRECTION_WORDS))
-        if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞":
+        if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞" \
+                and not LIST_REQUEST.search(text):  # 挙げてもらえますか is a request to list, not a yes/no question
             return QuestionType(AnswerType.YESNO, years=years, is_list=is_list, each=each)
         if ending and ending[-1].pos1 in ("動詞", "助動詞") and question.rstrip().endswith(("？", "?")) \
                 and not is_list:

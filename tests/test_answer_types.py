@@ -739,3 +739,11 @@ def test_which_one_of_a_kind_asks_for_that_kind() -> None:
     assert (house.answer_type.value, house.head) == ("organization", "院")
     assert classify_question("その本はどこの出版社から出ているの？", "ja").answer_type.value == "organization"
     assert classify_question("どちらが先に加盟した？", "ja").answer_type.value == "name"  # which of two: a guess
+
+
+def test_a_polite_request_to_list_is_no_yes_no_question() -> None:
+    for request in ("会合に出席した首脳を、全員挙げてもらえますか。", "出席した首脳を挙げていただけませんか？",
+                    "出席した首脳を挙げてくれる？"):
+        asked = classify_question(request, "ja")
+        assert (asked.answer_type.value, asked.parts) == ("list", (AnswerType.PERSON,)), request
+    assert classify_question("出席した首脳を挙げていますか？", "ja").answer_type.value == "yesno"
