@@ -42,7 +42,10 @@ PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都
                "施設")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行",
-                      "裁判所", "事務局", "社", "院")
+                      "裁判所", "事務局")
+# Heads of bodies only as words of their own (出版+社, どちらの院): as the end of a word they make other things too
+# (神社, 病院).
+WORD_ORGANIZATION_HEADS = ("社", "院")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
@@ -69,6 +72,12 @@ VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+# Words for a kind of body: alone (枠組み, 機関は…) they name no body. (政府, 軍, 議会 alone may be the actor asked.)
+GENERIC_BODIES = ("機関", "組織", "団体", "枠組み", "枠組", "グループ", "企業", "会社", "機構", "同盟", "連合",
+                  "共同体", "委員会", "理事会", "事務局", "部隊", "社", "院", "銀行")
+# Kinds of name that are words someone wrote (a theme, a slogan): the text gives them in quotes.
+TEXT_KINDS = ("テーマ", "スローガン", "キャッチフレーズ", "標語", "合言葉", "モットー", "キャッチコピー", "副題",
+              "theme", "slogan", "motto", "catchphrase")
 # Parts of the world larger than a country (a closed vocabulary of geography, not of these documents): どの都市 is
 # not answered by one, nor by a compound ending in a word for a region (極東地域, 周辺諸国).
 WORLD_REGIONS = ("アジア", "欧州", "ヨーロッパ", "中東", "アフリカ", "北米", "南米", "中南米", "米州", "大洋州",
@@ -190,7 +199,8 @@ def type_of_head(head: str) -> AnswerType:
     head = nfkc(head)
     for heads, kind in ((DESCRIPTION_HEADS, AnswerType.DESCRIPTION), (PERSON_HEADS, AnswerType.PERSON),
                         (DATE_HEADS, AnswerType.DATE), (NUMBER_HEADS, AnswerType.NUMBER),
-                        (ORGANIZATION_HEADS, AnswerType.ORGANIZATION), (PLACE_HEADS, AnswerType.PLACE)):
+                        (ORGANIZATION_HEADS + WORD_ORGANIZATION_HEADS, AnswerType.ORGANIZATION),
+                        (PLACE_HEADS, AnswerType.PLACE)):
         if head in heads:
             return kind
     for heads, kind in ((PERSON_HEADS, AnswerType.PERSON), (ORGANIZATION_HEADS, AnswerType.ORGANIZATION),
@@ -1507,7 +1517,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                 spans += [TypedSpan(AnswerType.PLACE, w.surface, w.start, w.end) for w in words
                           if VISIT_TO.fullmatch(w.surface)]
     elif kind == AnswerType.ORGANIZATION:
-        spans = organization_spans(words, sentence)
+        # A word for a kind of body alone (枠組み, 機関) names none, as a venue word alone names no place.
+        spans = [s for s in organization_spans(words, sentence) if s.text not in GENERIC_BODIES]
         if question_type.head_endings and kind == question_type.answer_type:
             # which ministry: a compound ending in 省 is one, though 省 alone is too short to mark every organisation
             spans += [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(
@@ -1598,6 +1609,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if question_type.head in PURPOSE_HEADS:
             # 何のための計画: the purpose the sentence states before のため (灌漑用水路の運用及び維持のための…)
             spans = purpose_spans(words, sentence)
+        if question_type.head in TEXT_KINDS:
+            # テーマ, スローガン, キャッチフレーズ: words someone wrote, which the text quotes (「…」)
+            return [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(sentence)]
         if not spans and question_type.head_endings:
             endings = question_type.head_endings
             spans = [s for s in _compound_ending(words, sentence, lambda w: _text(w).endswith(endings))

@@ -477,3 +477,16 @@ def test_a_countrys_office_holder_is_not_found_in_a_sentence_about_other_countri
     assert _short("チリの外務大臣って誰？", about_chile) == "ロハス"
     # A sentence naming no country may go on about the one asked.
     assert _short("ペルーの外務大臣って誰？", "同月にはロハス外相が来日した。") == "ロハス"
+
+
+def test_a_word_for_a_kind_of_body_alone_names_no_body() -> None:
+    sentence = "日本はペルーとの対話の枠組みを2010年に立ち上げた。"
+    assert _short("ペルーとの対話の事務局を務める機関はどこ？", sentence) is None
+    assert _short("ペルーとの対話の事務局を務める機関はどこ？",
+                  "対話の事務局は国際協力機構が務めている。") == "国際協力機構"
+
+
+def test_a_theme_or_a_slogan_is_what_the_text_quotes() -> None:
+    assert _short("記念式典のキャッチフレーズは何ですか？", "記念式典ではハイレベルの対話が行われた。") is None
+    assert _short("記念式典のキャッチフレーズは何ですか？",
+                  "記念式典は「共に未来へ」を掲げ、ハイレベルの対話が行われた。") == "共に未来へ"
