@@ -747,3 +747,9 @@ def test_a_polite_request_to_list_is_no_yes_no_question() -> None:
         asked = classify_question(request, "ja")
         assert (asked.answer_type.value, asked.parts) == ("list", (AnswerType.PERSON,)), request
     assert classify_question("出席した首脳を挙げていますか？", "ja").answer_type.value == "yesno"
+
+
+@pytest.mark.parametrize("question", ["Which newspaper first reported the clash?",
+                                      "Which banks had their assets frozen?", "Which media outlet broke the story?"])
+def test_english_words_for_bodies_ask_for_an_organization(question: str) -> None:
+    assert classify_question(question, "en").answer_type.value == "organization"
