@@ -530,7 +530,7 @@ class SpanFinder:
             # "to what level", "up to": the figure a change reached (16%まで); "from what": where it began
             self._wh_particle = "まで" if re.search(r"\b(?:to what|up to|until)\b", question.lower()) else \
                 "から" if re.search(r"\bfrom what\b", question.lower()) else None
-            self._place_case = None
+            self._place_case = english_place_case(question)
             self._owner_countries = frozenset()
             self._office_owner = english_office_owner(question) if self._asked_office else None
             self._wh_modifier = None
@@ -1224,7 +1224,8 @@ def wh_modifier(question: str) -> str | None:
 
 # Particles a place in a role takes: どこで is answered by a place of action (Xで, Xにおいて), どこを訪問 by Xを.
 ROLE_PARTICLES = {"で": ("で", "において", "にて", "にある"), "に": ("に", "へ", "で"), "へ": ("へ", "に"),
-                  "を": ("を",), "から": ("から", "より")}
+                  "を": ("を",), "から": ("から", "より"),
+                  "to": ("に", "へ", "を")}  # an English destination: ロシアに移動, モスクワへ, アルメニアを訪問
 
 
 def _title_key(title: str) -> str:
@@ -1351,6 +1352,31 @@ def wh_case(question: str) -> str | None:
                 j += 1
             if j > k + 1 and j < len(words) and words[j].pos1 == "助詞" and words[j].surface in ROLE_PARTICLES:
                 return words[j].surface
+    return None
+
+
+# English verbs that say which role the place asked plays, as the particle after どこ does in Japanese: where
+# something was held is a venue (…で), where someone went a destination (…に / へ / を訪問), where from an origin.
+ENGLISH_VENUE_VERBS = re.compile(r"\b(?:held|hold|hosted|host|took place|take place|convened|staged|signed|sign|"
+                                 r"met|meet|conducted|organi[sz]ed|opened|launched)\b")
+ENGLISH_DESTINATION_VERBS = re.compile(r"\b(?:visit(?:ed)?|go|went|travel(?:l?ed)?|fl[eo]w|fled|flee|moved?|"
+                                       r"deployed|sent|arrived?)\b(?! from)")
+ENGLISH_PLACE_WH = re.compile(r"^(?:where|(?:in|to|at) (?:which|what) (?:city|cities|country|countries|town|place|"
+                              r"capital|venue))\b")
+
+
+def english_place_case(question: str) -> str | None:
+    """The role of the place an English where-question asks (で for "where was it held", "to" for "where did they go",
+    から for "where did they come from"); None when its verb does not say."""
+    text = question.lower().strip()
+    if not ENGLISH_PLACE_WH.match(text):
+        return None
+    if re.search(r"\bfrom\b", text):
+        return "から"
+    if ENGLISH_DESTINATION_VERBS.search(text):
+        return "to"
+    if ENGLISH_VENUE_VERBS.search(text):
+        return "で"
     return None
 
 

@@ -490,3 +490,16 @@ def test_a_theme_or_a_slogan_is_what_the_text_quotes() -> None:
     assert _short("記念式典のキャッチフレーズは何ですか？", "記念式典ではハイレベルの対話が行われた。") is None
     assert _short("記念式典のキャッチフレーズは何ですか？",
                   "記念式典は「共に未来へ」を掲げ、ハイレベルの対話が行われた。") == "共に未来へ"
+
+
+def test_an_english_where_question_asks_for_the_place_in_the_role_its_verb_says() -> None:
+    from service.answer import english_place_case
+
+    assert english_place_case("Where was the third round of talks held?") == "で"
+    assert english_place_case("Where did the envoy travel in May?") == "to"
+    assert english_place_case("Where did the refugees come from?") == "から"
+    assert english_place_case("Where is the new port?") is None
+    sentence = "リマで開催された会合では、ペルーとチリが協力で一致した。"
+    assert _short("Where was the meeting held?", sentence) == "リマ"
+    assert _short("Where did the envoy travel after the meeting?", sentence) is None
+    assert _short("Where did the envoy travel in May?", "5月に特使はチリを訪問した。") == "チリ"
