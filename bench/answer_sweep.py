@@ -4,6 +4,7 @@ the headline metrics of both splits, so a rule that only fits the tune questions
 
     .venv/bin/python bench/answer_sweep.py [--dataset eval/dev.jsonl] [--grid typed_margin=0.06,0.12,0.2]
         [--grid min_similarity=0.40,0.44] [--grid strict_types=person+place+date+number,person+date+number]
+        [--type followup]
 """
 
 from __future__ import annotations
@@ -62,9 +63,10 @@ def main() -> None:
     parser.add_argument("--top-k", type=int, default=10)
     parser.add_argument("--failures", action="store_true", help="print the failed items of the first setting")
     parser.add_argument("--cache", type=Path, help="retrieval results: written on the first run, read after")
+    parser.add_argument("--type", help="score only the items of this question type (followup, multi, en…)")
     args = parser.parse_args()
     settings = get_settings()
-    items = load_dataset(args.dataset)
+    items = [item for item in load_dataset(args.dataset) if args.type is None or item.type == args.type]
     corpus = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
     if args.cache and args.cache.is_file():
         # Retrieval as it was when the cache was written: answerer changes can be tried without the model.
