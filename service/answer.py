@@ -638,6 +638,9 @@ class SpanFinder:
             # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it.
             new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
                 or kind in STRICT_NAMED_KINDS else others or new
+        if kind in (AnswerType.NAME, AnswerType.PLACE, AnswerType.ORGANIZATION):
+            # 同地域, 同国, 同協定: a word pointing back to something named before names nothing itself
+            new = [s for s in new if not ANAPHORIC.match(s.text)]
         if self._asked_months and kind in MONTHED_KINDS:
             # "1月の訪問、3月の電話会談、7月の訪日": a span in a stretch of an enumeration that names another month
             # than the question's belongs to another event.
@@ -699,6 +702,11 @@ class SpanFinder:
             if self._change_side in sides:
                 governed = [bool(governed and governed[k]) or side == self._change_side
                             for k, side in enumerate(sides)]
+        if CAUSE_ASKED.search(self.question):
+            # 駐留のきっかけとなった出来事: the span the sentence gives as the cause (…テロ（9.11）を受け)
+            caused = [bool(CAUSE_MARKER.match(sentence, compound_end(sentence, words, span))) for span in spans]
+            if any(caused):
+                governed = [bool(governed and governed[k]) or caused[k] for k in range(len(spans))]
         if self._beside:
             # "Besides Lithuania, which country…" / サハリン1と並んで: the answer is listed with the thing named
             beside = [self._listed_with_beside(sentence, words, span) for span in spans]
@@ -1503,6 +1511,11 @@ NAMED_KINDS = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, Ans
 STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 
+# A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
+CAUSE_ASKED = re.compile(r"きっかけ|契機|発端|原因|引き金|\b(?:triggered|prompted|led to|caused)\b")
+CAUSE_MARKER = re.compile(r"(?:（[^）]{1,12}）)?(?:を受け|を契機|をきっかけ|を背景|に起因|による|により|によって)")
+# Compounds that point back to something the text named before (同地域, 同国, 当該協定, 両国).
+ANAPHORIC = re.compile(r"^(?:同(?!時|盟|意|様|志|等|一|じ)|当該|両(?:国|者|首脳))")
 # The kinds of span that belong to the event of their stretch of a sentence, and the month that dates it. (Bodies
 # and names too cost two English organisation questions of the check split their answers.)
 MONTHED_KINDS = (AnswerType.PERSON, AnswerType.PLACE)

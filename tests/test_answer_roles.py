@@ -503,3 +503,10 @@ def test_an_english_where_question_asks_for_the_place_in_the_role_its_verb_says(
     assert _short("Where was the meeting held?", sentence) == "リマ"
     assert _short("Where did the envoy travel after the meeting?", sentence) is None
     assert _short("Where did the envoy travel in May?", "5月に特使はチリを訪問した。") == "チリ"
+
+
+def test_a_word_pointing_back_names_nothing_and_a_cause_is_what_the_text_gives_as_one() -> None:
+    sentence = "大地震（2010年）を受け、チリ軍が同地域に展開し、ペルーも同地域への支援を強めた。"
+    asked = "チリ軍が南部に展開するきっかけとなった出来事は何ですか？"
+    assert _short(asked, sentence) == "大地震"
+    assert _short("チリ軍が展開した地域の名前は何？", "チリ軍が同地域に展開した。") is None
