@@ -490,7 +490,8 @@ class SpanFinder:
         self.language = language
         self._question_key = squash(question)
         self._asked_months = frozenset(MONTH.findall(nfkc(question))) if language == "ja" else frozenset(
-            str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name}\b", question.lower()))
+            # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
+            str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
         self._question_acronyms = frozenset(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])", question))
         if language == "ja":
             self._question_lemmas = set(content_tokens(question))

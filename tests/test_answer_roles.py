@@ -510,3 +510,9 @@ def test_a_word_pointing_back_names_nothing_and_a_cause_is_what_the_text_gives_a
     asked = "チリ軍が南部に展開するきっかけとなった出来事は何ですか？"
     assert _short(asked, sentence) == "大地震"
     assert _short("チリ軍が展開した地域の名前は何？", "チリ軍が同地域に展開した。") is None
+
+
+def test_may_and_march_in_lower_case_date_nothing() -> None:
+    sentence = "日本との関係では、2月の特使によるペルー訪問、9月のロペス副大統領の訪日が行われた。"
+    assert _short("Who may have come to Japan from Peru?", sentence) == "ロペス"
+    assert _short("Who came to Japan from Peru in May?", sentence) is None
