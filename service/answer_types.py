@@ -72,6 +72,8 @@ VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+# Words for "a kind" (どういう種類の支援): the noun after them says what is asked.
+KIND_WORDS = ("種類", "タイプ", "形態", "形式", "類")
 # Words for a kind of body: alone (枠組み, 機関は…) they name no body. (政府, 軍, 議会 alone may be the actor asked.)
 GENERIC_BODIES = ("機関", "組織", "団体", "枠組み", "枠組", "グループ", "企業", "会社", "機構", "同盟", "連合",
                   "共同体", "委員会", "理事会", "事務局", "部隊", "社", "院", "銀行")
@@ -446,6 +448,10 @@ def classify_japanese(question: str) -> QuestionType:
             while start < len(words) and words[start].surface in ("よう", "な", "様"):
                 start += 1
             run = _noun_run_after(words, start)
+            after = start + len(run)
+            if run and _head(run) in KIND_WORDS and after + 1 < len(words) and words[after].surface == "の" \
+                    and _noun_run_after(words, after + 1):
+                run = _noun_run_after(words, after + 1)  # どういう種類の資金協力: a kind of 資金協力
             if run:
                 found.append((type_of_head(_head(run)), None, _head(run)))
             elif surface in ("どれ",):

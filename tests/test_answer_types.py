@@ -753,3 +753,10 @@ def test_a_polite_request_to_list_is_no_yes_no_question() -> None:
                                       "Which banks had their assets frozen?", "Which media outlet broke the story?"])
 def test_english_words_for_bodies_ask_for_an_organization(question: str) -> None:
     assert classify_question(question, "en").answer_type.value == "organization"
+
+
+def test_a_kind_of_something_asks_for_that_something() -> None:
+    asked = classify_question("ペルーへの支援は、どういう種類の資金協力でしたか？", "ja")
+    assert asked.head == "協力"
+    assert typed_spans("日本は国際機関を通じて緊急無償資金協力を決定した。", asked)[-1].text == "緊急無償資金協力"
+    assert classify_question("どんな種類の制裁を科したの？", "ja").head == "制裁"
