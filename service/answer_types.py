@@ -1132,7 +1132,12 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     def is_organization(w: Word | str) -> bool:
         surface = w if isinstance(w, str) else w.surface
         return any(surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1) or (
-            not isinstance(w, str) and w.pos3 == "組織")
+            not isinstance(w, str) and (w.pos3 == "組織" or office_of_title(w)))
+
+    def office_of_title(w: Word) -> bool:  # 大統領+府, 首相+官邸: the office of a title is a body
+        k = next((k for k, x in enumerate(words) if x is w), None)
+        return k is not None and k > 0 and w.surface in OFFICE_SUFFIXES and w.start == words[k - 1].end \
+            and _title_end(words, k - 1)
 
     def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
         return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES

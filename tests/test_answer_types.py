@@ -760,3 +760,11 @@ def test_a_kind_of_something_asks_for_that_something() -> None:
     assert asked.head == "協力"
     assert typed_spans("日本は国際機関を通じて緊急無償資金協力を決定した。", asked)[-1].text == "緊急無償資金協力"
     assert classify_question("どんな種類の制裁を科したの？", "ja").head == "制裁"
+
+
+def test_the_office_of_a_title_is_a_body() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import organization_spans
+
+    text = "12月には、ペルー大統領府とチリ首相府が共同声明を発表した。"
+    assert [s.text for s in organization_spans(tagged_words(text), text)] == ["ペルー大統領府", "チリ首相府"]
