@@ -20,6 +20,7 @@ from service.answer_types import (
     ENGLISH_KIND_ENDINGS,
     LATIN_ACRONYM,
     NUMBER_HEADS,
+    ORGANIZATION_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
     AnswerType,
@@ -599,6 +600,12 @@ class SpanFinder:
             # "the name of the ruling party" / 政党の名前: a body referred to by common nouns only (与党, 国際機関) is
             # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
             new = [s for s in new if not generic_reference(sentence, words, s)]
+        if kind == AnswerType.ORGANIZATION and self.language != "ja" and self.question_type.head_endings:
+            # "Which company built…" is not answered by a 連盟 or a 機構: a body whose name ends in a word for another
+            # kind of body is of that kind (a body named without one, ガスプロム, may be a company).
+            endings = self.question_type.head_endings
+            new = [s for s in new if s.text.endswith(endings) or not any(
+                s.text.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
             # ロシアの…省庁はどこ: a body of another country (日本政府, ロシアの民間軍事会社) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries

@@ -42,7 +42,9 @@ PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都
                "施設")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行",
-                      "裁判所", "事務局")
+                      "裁判所", "事務局", "当局", "省庁", "官庁", "内閣", "政権", "国会", "評議会", "協議会",
+                      "協会", "連盟", "組合", "財団", "大使館", "領事館", "警察", "検察", "放送局", "メディア",
+                      "審議会", "議院", "公社")
 # Heads of bodies only as words of their own (出版+社, どちらの院): as the end of a word they make other things too
 # (神社, 病院).
 WORD_ORGANIZATION_HEADS = ("社", "院")
@@ -819,7 +821,8 @@ def classify_english(question: str) -> QuestionType:
 # the kinds of bodies, documents, events and places the documents name (Ministry → 国防省, route → ラチン回廊).
 ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
-    "company": ("会社",), "court": ("裁判所",), "bank": ("銀行",), "organization": ("機構", "機関", "組織"),
+    "company": ("会社", "社", "企業", "公社"), "court": ("裁判所",), "bank": ("銀行",),
+    "organization": ("機構", "機関", "組織"),
     "organisation": ("機構", "機関", "組織"), "alliance": ("同盟",), "union": ("連合", "同盟"),
     "council": ("理事会", "評議会", "会議"), "committee": ("委員会",), "party": ("党",), "army": ("軍",),
     "forces": ("軍", "部隊"), "troops": ("軍", "部隊"), "election": ("選挙",), "treaty": ("条約",),

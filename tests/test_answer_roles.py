@@ -516,3 +516,11 @@ def test_may_and_march_in_lower_case_date_nothing() -> None:
     sentence = "日本との関係では、2月の特使によるペルー訪問、9月のロペス副大統領の訪日が行われた。"
     assert _short("Who may have come to Japan from Peru?", sentence) == "ロペス"
     assert _short("Who came to Japan from Peru in May?", sentence) is None
+
+
+def test_an_english_question_for_a_kind_of_body_is_not_answered_by_a_body_of_another_kind() -> None:
+    sentence = "6月にはペルー・日本友好議員連盟の代表が新都市の式典に出席した。"
+    assert _short("Which company built the new city?", sentence) is None
+    assert _short("Which company built the new city?", "新都市はリマ建設会社が建設した。") == "リマ建設会社"
+    # words for bodies of government are bodies too
+    assert classify_question("協議に応じたのはどの当局ですか？", "ja").answer_type.value == "organization"
