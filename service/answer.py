@@ -23,6 +23,7 @@ from service.answer_types import (
     ORGANIZATION_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
+    TITLE_NOUNS,
     AnswerType,
     QuestionType,
     TypedSpan,
@@ -35,6 +36,7 @@ from service.answer_types import (
     noun_compound_spans,
     noun_runs,
     organization_spans,
+    person_spans,
     place_spans,
     question_focus,
     topic_run,
@@ -558,6 +560,18 @@ class SpanFinder:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
         new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        if kind == AnswerType.NAME and self.question_type.head in TITLE_NOUNS:
+            # ヌルトレウ氏の肩書きは / "What was Yoshikawa's post": the title written after the person the question
+            # names (ヌルトレウ副首相兼外相 → 副首相兼外相), and nothing else.
+            titles = []
+            for person in person_spans(words, sentence):
+                named = person.text in self.question if self.language == "ja" else any(
+                    self._names(w) for w in words if person.start <= w.start < person.end)
+                title = person_title(sentence, words, person) if named else ""
+                if title:
+                    start = sentence.index(title, person.end)
+                    titles.append(TypedSpan(AnswerType.NAME, title, start, start + len(title)))
+            return titles
         if kind == AnswerType.PERSON and self._asked_office:
             # ロシアの外務大臣は誰 is not answered by a person the sentence titles otherwise (金正恩国務委員長); a
             # category of office (閣僚, 首脳) is no title to compare. Tune abstention +1 item, nothing else moved.

@@ -74,6 +74,8 @@ VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+# Nouns that ask for the title a named person holds (ヌルトレウ氏の肩書きは, "Yoshikawa's post").
+TITLE_NOUNS = ("肩書き", "肩書", "役職", "官職", "ポスト", "職名", "post", "posts", "title")
 # Words for "a kind" (どういう種類の支援): the noun after them says what is asked.
 KIND_WORDS = ("種類", "タイプ", "形態", "形式", "類")
 # Words for a kind of body: alone (枠組み, 機関は…) they name no body. (政府, 軍, 議会 alone may be the actor asked.)

@@ -524,3 +524,10 @@ def test_an_english_question_for_a_kind_of_body_is_not_answered_by_a_body_of_ano
     assert _short("Which company built the new city?", "新都市はリマ建設会社が建設した。") == "リマ建設会社"
     # words for bodies of government are bodies too
     assert classify_question("協議に応じたのはどの当局ですか？", "ja").answer_type.value == "organization"
+
+
+def test_the_title_of_a_person_the_question_names_is_written_after_the_name() -> None:
+    sentence = "9月に外務大臣はロペス副首相兼外相と会談し、ガルシア経済次官も同席した。"
+    assert _short("ペルーのロペス氏の肩書きは？", sentence) == "副首相兼外相"
+    assert _short("What was Garcia's post at the meeting?", sentence) == "経済次官"
+    assert _short("ペルーのサンチェス氏の肩書きは？", sentence) is None
