@@ -848,6 +848,9 @@ def _english_subordinate(text: str, position: int) -> bool:
     "the city where the talks were held") rather than asking: it follows other words of the question, not a
     conjunction (when and where) or a comma."""
     before = text[:position].rstrip()
+    if before.endswith(",") and re.search(r"\b(?:whom|whose)\b", text[position:position + 6]) and re.search(
+            r"\b(what|which|who|how|where|when|why)\b", text[position + 5:]):
+        return True  # "Bakirov, whom Yoshikawa met, chairs which body?": whom after a name describes it
     if not before or before.endswith((",", ";")):
         return False
     previous = re.findall(r"[a-z]+", before)

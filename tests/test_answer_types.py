@@ -768,3 +768,9 @@ def test_the_office_of_a_title_is_a_body() -> None:
 
     text = "12月には、ペルー大統領府とチリ首相府が共同声明を発表した。"
     assert [s.text for s in organization_spans(tagged_words(text), text)] == ["ペルー大統領府", "チリ首相府"]
+
+
+def test_whom_after_a_name_and_a_comma_describes_the_name() -> None:
+    asked = classify_question("Lopez, whom the envoy met in Lima, heads which ministry?", "en")
+    assert (asked.answer_type.value, asked.head) == ("organization", "ministry")
+    assert classify_question("In May, whom did the envoy meet?", "en").answer_type.value == "person"
