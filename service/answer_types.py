@@ -531,6 +531,8 @@ def classify_japanese(question: str) -> QuestionType:
             return QuestionType(AnswerType.LIST, years=years, is_list=True, each=each)
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     kind, counter, head = found[0]
+    if head in ("立場", "地位") and re.search(r"氏(?:は|って|の)", text):
+        kind, head = AnswerType.NAME, "肩書き"  # サイドフ氏はどういう立場: a person's standing is the title held
     if kind == AnswerType.NAME and is_name_noun(head):
         # 署名した文書の名前は: the name of a 文書; EAEUの日本語名: the name of what the acronym stands for.
         kind, head = _named_thing(words, head)

@@ -774,3 +774,9 @@ def test_whom_after_a_name_and_a_comma_describes_the_name() -> None:
     asked = classify_question("Lopez, whom the envoy met in Lima, heads which ministry?", "en")
     assert (asked.answer_type.value, asked.head) == ("organization", "ministry")
     assert classify_question("In May, whom did the envoy meet?", "en").answer_type.value == "person"
+
+
+def test_a_persons_standing_asks_for_the_title_held() -> None:
+    asked = classify_question("電話会談したロペス氏は、当時どういう立場でしたか？", "ja")
+    assert (asked.answer_type.value, asked.head) == ("name", "肩書き")
+    assert classify_question("日本はどういう立場ですか？", "ja").answer_type.value == "description"
