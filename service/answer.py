@@ -948,7 +948,9 @@ def rest_of_run(span: TypedSpan, beside: list[str], sentence: str) -> TypedSpan 
         return part in beside or len(words) == 1 and any(reads_as(words[0], name) for name in beside if name.isascii())
 
     parts = span.text.split("・")
-    if len(parts) < 2 or not any(named(part) for part in parts):
+    if len(parts) < 2:
+        return None if named(span.text) else span  # モスクワ for "apart from Moscow": that name, not the answer
+    if not any(named(part) for part in parts):
         return span
     kept = [k for k, part in enumerate(parts) if not named(part)]
     if not kept:

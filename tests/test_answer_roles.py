@@ -531,3 +531,11 @@ def test_the_title_of_a_person_the_question_names_is_written_after_the_name() ->
     assert _short("ペルーのロペス氏の肩書きは？", sentence) == "副首相兼外相"
     assert _short("What was Garcia's post at the meeting?", sentence) == "経済次官"
     assert _short("ペルーのサンチェス氏の肩書きは？", sentence) is None
+
+
+def test_the_name_put_beside_the_answer_alone_is_not_the_answer() -> None:
+    sentence = "その後も、大統領はリマなどで会談を行った。"
+    assert _short("Apart from Lima, in which city did the presidents meet?", sentence) is None
+    assert _short("リマのほかに、どの都市で会談した？", sentence) is None
+    assert _short("Apart from Lima, in which city did the presidents meet?", "大統領はリマ・クスコで会談を行った。") \
+        == "クスコ"
