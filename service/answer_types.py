@@ -719,7 +719,8 @@ ENGLISH_PERSON = re.compile(r"\b(who|whom|whose)\b")
 ENGLISH_PLACE = re.compile(r"\bwhere\b")
 ENGLISH_DATE = re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)s?\b|\bon what dates?\b|\bin what year\b")
 ENGLISH_DATE_UNITS = (("日", re.compile(r"\b(what|which|exact) (date|day)s?\b|\bon what dates?\b")),
-                      ("月", re.compile(r"\b(what|which) months?\b")))
+                      ("月", re.compile(r"\b(what|which) months?\b")),
+                      ("年", re.compile(r"\b(what|which) years?\b")))
 ENGLISH_NUMBER = re.compile(r"\bhow (many|much|long|far|close|large|big|often)\b|\bwhat (percentage|percent|share|"
                             r"proportion|rate|rating|number|amount|sum|level|figure|value)\b|\bby how much\b")
 ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|are|will|would|can)\b|\bin what way\b")

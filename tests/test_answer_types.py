@@ -780,3 +780,10 @@ def test_a_persons_standing_asks_for_the_title_held() -> None:
     asked = classify_question("電話会談したロペス氏は、当時どういう立場でしたか？", "ja")
     assert (asked.answer_type.value, asked.head) == ("name", "肩書き")
     assert classify_question("日本はどういう立場ですか？", "ja").answer_type.value == "description"
+
+
+def test_an_english_question_for_the_year_is_not_answered_by_a_month() -> None:
+    asked = classify_question("In what year did Peru adopt its mining code?", "en")
+    assert asked.date_units == frozenset({"年"})
+    assert not typed_spans("ペルーは3月、鉱業法を改定した。", asked)
+    assert typed_spans("ペルーは2019年3月、鉱業法を採択した。", asked)[0].text.startswith("2019年")
