@@ -580,6 +580,15 @@ class SpanFinder:
                 # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
                 # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
                 new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
+        if kind == AnswerType.PERSON and self.question_type.head in OFFICE_CATEGORIES:
+            # 会談した閣僚は誰: a 政務官 or a 次官 is no cabinet minister, a 議長 no head of state or government
+            offices = OFFICE_CATEGORIES[self.question_type.head]
+            new = [s for s in new if of_category(person_title(sentence, words, s), offices)]
+        if kind == AnswerType.PERSON and self.language == "ja" and (
+                self._owner_countries == {"日本"} or re.search(r"日本(?:側|政府)の", self.question)):
+            # 日本側の閣僚はどなた: the documents write Japanese people's names in kanji (上川), foreigners' mostly in
+            # katakana (クチカーロフ), so a name all in katakana is not the Japanese side's.
+            new = [s for s in new if not all("\u30a0" <= ch <= "\u30ff" for ch in s.text)]
         foreign_owners = self._owner_countries - {"日本"}
         if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not any(
                 country in sentence for country in foreign_owners) and any(
@@ -1345,6 +1354,17 @@ def titles_agree(title: str, asked: str) -> bool:
     return False
 
 
+# Words for a category of office, and the titles whose holders belong to it (a deputy minister, 副大臣, does not).
+OFFICE_CATEGORIES = {"閣僚": ("大臣", "相", "首相", "総理", "長官"),
+                     "首脳": ("大統領", "首相", "総理", "総理大臣", "国王", "首長", "主席", "国家元首", "委員長")}
+
+
+def of_category(title: str, offices: tuple[str, ...]) -> bool:
+    """Whether a person's title (empty: none given, which may be any) holds an office of the category."""
+    title = TITLE_TRAILERS.sub("", title)
+    return not title or any(post.endswith(offices) and not post.endswith("副大臣") for post in title.split("兼"))
+
+
 ACTOR_PARTICLES = ("は", "が", "も", "として", "と", "により", "によって", "による")
 
 
@@ -1548,8 +1568,11 @@ MONTH = re.compile(r"(?<![0-9])(1[0-2]|[1-9])月")
 
 def stretch_months(sentence: str, span: TypedSpan) -> frozenset[str]:
     """The months named in the stretch of `sentence` that holds `span`: between the commas or stops around it."""
-    start = max(sentence.rfind(mark, 0, span.start) for mark in "、，。") + 1
-    ends = [i for i in (sentence.find(mark, span.end) for mark in "、，。") if i >= 0]
+    # (及び / 並びに join events of an enumeration as a comma does: "7月の…訪日及び10月の…電話会談")
+    marks = ("、", "，", "。", "及び", "並びに")
+    start = max(sentence.rfind(mark, 0, span.start) + len(mark) for mark in marks if mark in sentence[:span.start]) \
+        if any(mark in sentence[:span.start] for mark in marks) else 0
+    ends = [i for i in (sentence.find(mark, span.end) for mark in marks) if i >= 0]
     return frozenset(MONTH.findall(nfkc(sentence[start:min(ends) if ends else len(sentence)])))
 
 

@@ -539,3 +539,17 @@ def test_the_name_put_beside_the_answer_alone_is_not_the_answer() -> None:
     assert _short("リマのほかに、どの都市で会談した？", sentence) is None
     assert _short("Apart from Lima, in which city did the presidents meet?", "大統領はリマ・クスコで会談を行った。") \
         == "クスコ"
+
+
+def test_events_joined_by_oyobi_are_dated_each_by_its_own_month() -> None:
+    sentence = "日本との関係では、7月のロペス副大統領の訪日及び10月の外務大臣とガルシア外相との電話会談が行われた。"
+    assert _short("10月に電話会談をしたペルーの要人は誰？", sentence) == "ガルシア"
+    assert _short("7月に来日したペルーの要人は誰？", sentence) == "ロペス"
+
+
+def test_the_japanese_side_and_a_category_of_office_narrow_who_is_asked() -> None:
+    sentence = "7月には政務官がペルーを訪問し、ロペス副大統領と会談を行った。"
+    assert _short("ペルーを訪問した日本側の閣僚は誰？", sentence) is None  # a katakana name is not Japan's side
+    met = "7月には吉田外務大臣政務官がペルーを訪問し、ロペス副大統領と会談を行った。"
+    assert _short("ペルーを訪問した日本の閣僚は誰？", met) is None  # a 政務官 is no cabinet minister
+    assert _short("ペルーを訪問した日本の閣僚は誰？", met.replace("外務大臣政務官", "外務大臣")) == "吉田"
