@@ -643,8 +643,10 @@ class SpanFinder:
             new = [rest_of_run(s, self._beside, sentence) for s in new]
             new = [s for s in new if s is not None]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
-            # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object.
-            new = [s for s in new if place_in_role(sentence, words, s, self._place_case)]
+            # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object; and
+            # どこが提供 asks for the actor, not where something happened (会談（…、ニューヨーク）).
+            new = [s for s in new if is_actor(sentence, compound_end(sentence, words, s))] \
+                if self._place_case == "が" else [s for s in new if place_in_role(sentence, words, s, self._place_case)]
         if self.language != "ja" and kind in NAMED_KINDS and self._question_names:
             # A name the English question says is not its answer, unless the sentence names no other: then the
             # sentence is still evidence, as it is for a Japanese question matched by its words.
@@ -1398,7 +1400,8 @@ def wh_case(question: str) -> str | None:
     neighbour named as the subject), nothing else moved."""
     words = tagged_words(question)
     for k, word in enumerate(words[:-1]):
-        if word.surface == "どこ" and words[k + 1].pos1 == "助詞" and words[k + 1].surface in ROLE_PARTICLES:
+        if word.surface == "どこ" and words[k + 1].pos1 == "助詞" and (words[k + 1].surface in ROLE_PARTICLES
+                                                                    or words[k + 1].surface == "が"):
             return words[k + 1].surface
         if word.surface in ("どの", "どこの"):
             j = k + 1

@@ -553,3 +553,9 @@ def test_the_japanese_side_and_a_category_of_office_narrow_who_is_asked() -> Non
     met = "7月には吉田外務大臣政務官がペルーを訪問し、ロペス副大統領と会談を行った。"
     assert _short("ペルーを訪問した日本の閣僚は誰？", met) is None  # a 政務官 is no cabinet minister
     assert _short("ペルーを訪問した日本の閣僚は誰？", met.replace("外務大臣政務官", "外務大臣")) == "吉田"
+
+
+def test_where_as_a_subject_asks_for_the_actor_not_a_place_where_something_happened() -> None:
+    caption = "日・ペルー外相会談（9月20日、米国・ニューヨーク）"
+    assert _short("外相会談の写真は、どこが提供したものですか？", caption) is None
+    assert _short("支援をどこが決めたの？", "10月、ペルーは緊急支援を決定した。") == "ペルー"
