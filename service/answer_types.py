@@ -39,7 +39,7 @@ SPAN_TYPES = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZA
 # A head noun is matched by its last characters, so 相手国 and 加盟国 are places and 国際機関 an organisation.
 PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港",
                "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所", "あたり", "辺り", "付近", "方面",
-               "施設")
+               "施設", "海", "海域", "水域", "空域", "上空", "半島", "諸島", "大陸", "基地", "会場")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行",
                       "裁判所", "事務局", "当局", "省庁", "官庁", "内閣", "政権", "国会", "評議会", "協議会",
@@ -72,6 +72,9 @@ FACILITY_HEADS = ("施設", "会場", "建物")
 # A visit named by the one-character name of the country visited (訪露, 訪中, 訪米, 訪日).
 VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
+# Seas and the air over them: どの海 is answered by a name ending in a word for a sea.
+SEA_HEADS = ("海", "海域", "水域", "上空", "空域")
+SEA_ENDINGS = ("海", "洋", "湾", "海峡", "海域", "水域")
 # Places inside a country: どの都市 is not answered by a country.
 CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
 # Nouns that ask for the title a named person holds (ヌルトレウ氏の肩書きは, "Yoshikawa's post").
@@ -1518,7 +1521,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                                                    if s.start <= w.start < s.end and w.pos3 == "地名")
                                           or not any(s.start <= w.start < s.end and w.pos3 == "地名" for w in words))
                      and not is_region(s.text)]
-        if question_type.head in FACILITY_HEADS:
+        if question_type.head in SEA_HEADS:
+            # どの海の上空: a sea (日本海, オホーツク海), not the country whose forces flew there
+            spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(SEA_ENDINGS)) if s.text not in SEA_ENDINGS]
+        elif question_type.head in FACILITY_HEADS:
             # どの施設: a building or venue (X市立第5病院), not the city it stands in
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(FACILITY_ENDINGS))]

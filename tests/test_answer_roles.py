@@ -559,3 +559,9 @@ def test_where_as_a_subject_asks_for_the_actor_not_a_place_where_something_happe
     caption = "日・ペルー外相会談（9月20日、米国・ニューヨーク）"
     assert _short("外相会談の写真は、どこが提供したものですか？", caption) is None
     assert _short("支援をどこが決めたの？", "10月、ペルーは緊急支援を決定した。") == "ペルー"
+
+
+def test_a_sea_is_answered_by_a_sea() -> None:
+    sentence = "ペルー海軍がチリ軍の艦艇との共同航行（7月）を実施した。"
+    assert _short("共同航行はどの海で行われた？", sentence) is None
+    assert _short("共同航行はどの海で行われた？", "7月、ペルー海軍は太平洋で共同航行を実施した。") == "太平洋"
