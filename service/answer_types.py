@@ -1306,6 +1306,8 @@ def naming_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         if words[k].surface == "と" and (words[k + 1].lemma or "") in ("呼ぶ", "称する", "名付ける", "言う"):
             if words[k - 1].surface in ("」", "』"):
                 continue  # a quoted name is found as such
+            if words[k + 1].surface in ("いっ", "言っ") and k + 2 < len(words) and words[k + 2].surface == "た":
+                continue  # 平和的解決といった原則: といった gives examples (such as), it names nothing
             start = compound_start(words, k - 1)
             if words[start].pos1 in ("名詞", "接頭辞", "形状詞"):
                 spans.append(TypedSpan(AnswerType.NAME, text[words[start].start:words[k - 1].end],

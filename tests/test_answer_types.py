@@ -787,3 +787,13 @@ def test_an_english_question_for_the_year_is_not_answered_by_a_month() -> None:
     assert asked.date_units == frozenset({"年"})
     assert not typed_spans("ペルーは3月、鉱業法を改定した。", asked)
     assert typed_spans("ペルーは2019年3月、鉱業法を採択した。", asked)[0].text.startswith("2019年")
+
+
+def test_to_itta_gives_examples_and_names_nothing() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import naming_spans
+
+    examples = "両国は、主権の尊重、紛争の平和的解決といった原則で一致した。"
+    assert naming_spans(tagged_words(examples), examples) == []
+    called = "グローバル・サウスと呼ばれる途上国との連携を進めた。"
+    assert [s.text for s in naming_spans(tagged_words(called), called)] == ["グローバル・サウス"]
