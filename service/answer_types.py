@@ -1163,6 +1163,10 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         start = max([p.end for p in people if p.start <= span.start < p.end < span.end], default=span.start)
         spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
+        glossed = _compound_before(words, text, match.start() - 1) if match.start() > 0 and text[
+            match.start() - 1] in ("（", "(") else ""
+        if glossed and not is_organization(glossed):
+            continue  # 包括的核実験禁止条約（CTBT）: an acronym in brackets names the compound before it, a treaty
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
     for match in QUOTED.finditer(text):
         # 民間軍事会社「ワグネル」: a kind of organisation followed by its name in quotes

@@ -797,3 +797,11 @@ def test_to_itta_gives_examples_and_names_nothing() -> None:
     assert naming_spans(tagged_words(examples), examples) == []
     called = "グローバル・サウスと呼ばれる途上国との連携を進めた。"
     assert [s.text for s in naming_spans(tagged_words(called), called)] == ["グローバル・サウス"]
+
+
+def test_an_acronym_in_brackets_is_of_the_kind_of_the_compound_it_glosses() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import organization_spans
+
+    text = "ペルーは包括的核実験禁止条約（CTBT）を批准し、上海協力機構（SCO）とG20にも参加した。"
+    assert [s.text for s in organization_spans(tagged_words(text), text)] == ["上海協力機構", "SCO", "G20"]
