@@ -1041,7 +1041,8 @@ def beside_japanese(question: str) -> list[str]:
 # The words by which a question asks for the name of something.
 ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|[党国社]名|団体名|機関名|\bnamed?\b|\bcalled\b", re.I)
 # "Who is/was the <role> …": a question for whoever holds a role.
-ENGLISH_WHO_HOLDS = re.compile(r"\s*who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+the\s+", re.I)
+ENGLISH_WHO_HOLDS = re.compile(r"\s*who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+"
+                               r"(?:the\s+|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s\s+)", re.I)
 
 
 # English titles and the Japanese words of the same title (副首相兼外相, 国民議会議長), longest first.

@@ -565,3 +565,9 @@ def test_a_sea_is_answered_by_a_sea() -> None:
     sentence = "ペルー海軍がチリ軍の艦艇との共同航行（7月）を実施した。"
     assert _short("共同航行はどの海で行われた？", sentence) is None
     assert _short("共同航行はどの海で行われた？", "7月、ペルー海軍は太平洋で共同航行を実施した。") == "太平洋"
+
+
+def test_the_person_whose_role_is_asked_does_not_hold_it() -> None:
+    sentence = "ロペス大統領は、12月、2026年大統領選挙への立候補を表明した。"
+    assert _short("Who was Lopez's main rival in the 2026 election?", sentence) is None
+    assert _short("Who announced a run in the 2026 election?", sentence) == "ロペス"
