@@ -1570,14 +1570,19 @@ MONTHED_KINDS = (AnswerType.PERSON, AnswerType.PLACE)
 MONTH = re.compile(r"(?<![0-9])(1[0-2]|[1-9])月")
 
 
+def stretch_bounds(sentence: str, span: TypedSpan) -> tuple[int, int]:
+    """The stretch of `sentence` that holds `span`: between the commas, stops or 及び around it."""
+    marks = ("、", "，", "。", "及び", "並びに")
+    before = [sentence.rfind(mark, 0, span.start) + len(mark) for mark in marks if mark in sentence[:span.start]]
+    ends = [i for i in (sentence.find(mark, span.end) for mark in marks) if i >= 0]
+    return max(before, default=0), min(ends, default=len(sentence))
+
+
 def stretch_months(sentence: str, span: TypedSpan) -> frozenset[str]:
     """The months named in the stretch of `sentence` that holds `span`: between the commas or stops around it."""
     # (及び / 並びに join events of an enumeration as a comma does: "7月の…訪日及び10月の…電話会談")
-    marks = ("、", "，", "。", "及び", "並びに")
-    start = max(sentence.rfind(mark, 0, span.start) + len(mark) for mark in marks if mark in sentence[:span.start]) \
-        if any(mark in sentence[:span.start] for mark in marks) else 0
-    ends = [i for i in (sentence.find(mark, span.end) for mark in marks) if i >= 0]
-    return frozenset(MONTH.findall(nfkc(sentence[start:min(ends) if ends else len(sentence)])))
+    start, end = stretch_bounds(sentence, span)
+    return frozenset(MONTH.findall(nfkc(sentence[start:end])))
 
 
 def english_names(question: str) -> list[str]:
