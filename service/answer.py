@@ -1078,10 +1078,33 @@ ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会"
                       "exports": ("輸出",), "export": ("輸出",), "imports": ("輸入",), "import": ("輸入",)}
 
 
+# Words of diplomacy and politics and the Japanese words the documents write for them: a closed vocabulary of the
+# genre (as the portfolios and kinds above are), by which an English question's events and acts anchor its span.
+ENGLISH_GENRE_WORDS = {
+    "met": ("会談",), "meet": ("会談",), "talks": ("会談", "協議"), "visit": ("訪問",), "visited": ("訪問",),
+    "visits": ("訪問",), "signed": ("署名", "調印"), "sign": ("署名", "調印"), "stationed": ("駐留",),
+    "deployed": ("配備",), "deployment": ("配備",), "agreed": ("合意", "一致"), "announced": ("発表", "表明"),
+    "adopted": ("採択",), "supported": ("支持", "支援"), "support": ("支持", "支援"), "sanctions": ("制裁",),
+    "invasion": ("侵略",), "aggression": ("侵略",), "withdrawal": ("脱退", "撤退"), "joined": ("加盟",),
+    "membership": ("加盟",), "ratification": ("批准",), "ratified": ("批准",), "suspended": ("停止",),
+    "suspension": ("停止",), "exception": ("例外",), "troops": ("軍",), "refugees": ("避難民",),
+    "displaced": ("避難民",), "negotiations": ("交渉",), "border": ("国境",), "weapons": ("兵器",),
+    "crashed": ("墜落",), "crash": ("墜落",), "drone": ("無人機",), "drones": ("無人機",), "attack": ("攻撃",),
+    "constitution": ("憲法",), "referendum": ("国民投票",), "term": ("任期",), "phone": ("電話",),
+    "telephone": ("電話",), "exchanges": ("交流",), "budget": ("予算",), "inflation": ("インフレ",),
+    "exports": ("輸出",), "imports": ("輸入",), "trade": ("貿易",), "grant": ("無償",), "loan": ("借款",),
+    "students": ("留学生",), "independence": ("独立",), "sovereignty": ("主権",), "peace": ("平和",),
+    "candidacy": ("立候補",), "elected": ("選出", "当選"), "reelected": ("再選",), "re-elected": ("再選",),
+    "begin": ("開始",), "began": ("開始",), "begun": ("開始",), "start": ("開始",), "started": ("開始",),
+    "launched": ("開始", "立ち上げ"), "ended": ("終了",),
+}
+
+
 def english_glossed(question: str) -> list[tuple[str, tuple[str, ...]]]:
     """The English question's words found in the closed glossaries, with their Japanese spellings."""
-    words = set(re.findall(r"[a-z]+", question.lower()))
-    glossary = {**ENGLISH_KIND_ENDINGS, **{w: (j,) for w, j in ENGLISH_PORTFOLIOS.items()}, **ENGLISH_ADJECTIVES}
+    words = set(re.findall(r"[a-z]+", question.lower())) | set(re.findall(r"[a-z]+-[a-z]+", question.lower()))
+    glossary = {**ENGLISH_GENRE_WORDS, **ENGLISH_KIND_ENDINGS, **{w: (j,) for w, j in ENGLISH_PORTFOLIOS.items()},
+                **ENGLISH_ADJECTIVES}
     return [(word, glossary[word]) for word in sorted(words) if word in glossary]
 
 

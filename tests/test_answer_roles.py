@@ -571,3 +571,10 @@ def test_the_person_whose_role_is_asked_does_not_hold_it() -> None:
     sentence = "ロペス大統領は、12月、2026年大統領選挙への立候補を表明した。"
     assert _short("Who was Lopez's main rival in the 2026 election?", sentence) is None
     assert _short("Who announced a run in the 2026 election?", sentence) == "ロペス"
+
+
+def test_an_english_questions_acts_anchor_its_span_through_the_genres_words() -> None:
+    sentence = "チリやペルーとは異なり、ボリビアは例外的に支持を表明した。"
+    assert _short("Which country is the exception that declared its support?", sentence) == "ボリビア"
+    began = "7月に開始した日・ペルー租税条約の締結交渉は、10月の2回目の締結交渉で合意に至った。"
+    assert _short("When did the tax treaty negotiations begin?", began) == "7月"
