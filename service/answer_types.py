@@ -1146,7 +1146,14 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     def is_organization(w: Word | str) -> bool:
         surface = w if isinstance(w, str) else w.surface
         return any(surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1) or (
-            not isinstance(w, str) and (w.pos3 == "組織" or office_of_title(w)))
+            not isinstance(w, str) and (w.pos3 == "組織" or office_of_title(w) or forces_or_ministry(w)))
+
+    def forces_or_ministry(w: Word) -> bool:  # ロシア+軍, 財務+省, 米軍: a one-character head ending a noun
+        if len(w.surface) >= 2 and w.surface.endswith("軍") and w.pos1 == "名詞":
+            return True  # (省 and 党 ending a word make other words too: 反省, 与党 is no name)
+        k = next((k for k, x in enumerate(words) if x is w), None)
+        return k is not None and k > 0 and w.surface in ("軍", "省", "庁", "党") and words[k - 1].end == w.start \
+            and words[k - 1].pos1 == "名詞"
 
     def office_of_title(w: Word) -> bool:  # 大統領+府, 首相+官邸: the office of a title is a body
         k = next((k for k, x in enumerate(words) if x is w), None)

@@ -805,3 +805,11 @@ def test_an_acronym_in_brackets_is_of_the_kind_of_the_compound_it_glosses() -> N
 
     text = "ペルーは包括的核実験禁止条約（CTBT）を批准し、上海協力機構（SCO）とG20にも参加した。"
     assert [s.text for s in organization_spans(tagged_words(text), text)] == ["上海協力機構", "SCO", "G20"]
+
+
+def test_forces_and_ministries_named_by_a_one_character_head_are_bodies() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import organization_spans
+
+    text = "米軍が同地域に駐留し、チリ軍と財務省が協議したが、反省も残った。"
+    assert [s.text for s in organization_spans(tagged_words(text), text)] == ["米軍", "チリ軍", "財務省"]
