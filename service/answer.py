@@ -545,6 +545,7 @@ class SpanFinder:
             # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
             # and its months as N月: those anchor the span too, and a name it says is not its answer.
             self._question_names = english_names(question)
+            self._says_japan = bool(re.search(r"\bJapan\b", question))
             self._question_months = {f"{number}月" for name, number in ENGLISH_MONTHS.items()
                                      if re.search(rf"\b{name}\b", question.lower())}
             # Nouns for kinds of things and portfolio words (election → 選挙, presidential → 大統領) are a closed
@@ -647,10 +648,12 @@ class SpanFinder:
             # どこが提供 asks for the actor, not where something happened (会談（…、ニューヨーク）).
             new = [s for s in new if is_actor(sentence, compound_end(sentence, words, s))] \
                 if self._place_case == "が" else [s for s in new if place_in_role(sentence, words, s, self._place_case)]
-        if self.language != "ja" and kind in NAMED_KINDS and self._question_names:
+        if self.language != "ja" and kind in NAMED_KINDS and (self._question_names or self._says_japan):
             # A name the English question says is not its answer, unless the sentence names no other: then the
             # sentence is still evidence, as it is for a Japanese question matched by its words.
             def named(span: TypedSpan) -> bool:
+                if span.text == "日本" and self._says_japan:
+                    return True  # Japan is left out of the names that anchor (it is in most questions), not of these
                 inside = [w for w in words if span.start <= w.start < span.end]
                 if kind in STRICT_NAMED_KINDS:
                     # only the name itself (サハリン2 for Sakhalin-2): a compound the name merely modifies
@@ -663,6 +666,7 @@ class SpanFinder:
                 # answers as for 誰, when the only person named is the question's own
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
                           if not any(self._names(w) for w in words if s.start <= w.start < s.end)
+                          and not (s.text == "日本" and self._says_japan)
                           and squash(s.text) not in self._question_key
                           and is_actor(sentence, compound_end(sentence, words, s))]
             # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
@@ -670,7 +674,10 @@ class SpanFinder:
             # A body or thing asked for is never the one the question names ("Which companies hold stakes in
             # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it.
             new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
-                or kind in STRICT_NAMED_KINDS else others or new
+                or kind in STRICT_NAMED_KINDS else others or [
+                    s for s in new if kind != AnswerType.PERSON or s.answer_type == AnswerType.PERSON]
+            # (a country or body standing in for "who" is never one the question names: "Who chairs the Forum of
+            # Japan?" is not answered by 日本)
         if kind in (AnswerType.NAME, AnswerType.PLACE, AnswerType.ORGANIZATION):
             # 同地域, 同国, 同協定: a word pointing back to something named before names nothing itself
             new = [s for s in new if not ANAPHORIC.match(s.text)]

@@ -578,3 +578,9 @@ def test_an_english_questions_acts_anchor_its_span_through_the_genres_words() ->
     assert _short("Which country is the exception that declared its support?", sentence) == "ボリビア"
     began = "7月に開始した日・ペルー租税条約の締結交渉は、10月の2回目の締結交渉で合意に至った。"
     assert _short("When did the tax treaty negotiations begin?", began) == "7月"
+
+
+def test_a_country_the_english_question_names_never_stands_in_for_who() -> None:
+    sentence = "日本も議論に参加し、3月、フォーラムとの共催で東京対話を開催した。"
+    assert _short("Who chairs the Global Forum of Japan?", sentence) is None
+    assert _short("Who co-hosted the Tokyo Dialogue with the Forum?", sentence) == "日本"
