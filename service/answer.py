@@ -628,8 +628,8 @@ class SpanFinder:
             # "Which company built…" is not answered by a 連盟 or a 機構: a body whose name ends in a word for another
             # kind of body is of that kind (a body named without one, ガスプロム, may be a company).
             endings = self.question_type.head_endings
-            new = [s for s in new if s.text.endswith(endings) or not any(
-                s.text.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1)]
+            new = [s for s in new if s.text.endswith(endings) or not s.text.endswith(
+                tuple(h for h in ORGANIZATION_HEADS if len(h) > 1) + ("軍", "省", "庁", "党"))]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
             # ロシアの…省庁はどこ: a body of another country (日本政府, ロシアの民間軍事会社) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries

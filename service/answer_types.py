@@ -1170,8 +1170,10 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         start = max([p.end for p in people if p.start <= span.start < p.end < span.end], default=span.start)
         spans.append(TypedSpan(AnswerType.ORGANIZATION, text[start:span.end], start, span.end))
     for match in LATIN_ACRONYM.finditer(text):
-        glossed = _compound_before(words, text, match.start() - 1) if match.start() > 0 and text[
-            match.start() - 1] in ("（", "(") else ""
+        # the bracket may hold a prefix before the acronym (新戦略兵器削減条約（新START）)
+        opening = max(text.rfind("（", max(0, match.start() - 3), match.start()),
+                      text.rfind("(", max(0, match.start() - 3), match.start()))
+        glossed = _compound_before(words, text, opening) if opening >= 0 else ""
         if glossed and not is_organization(glossed):
             continue  # 包括的核実験禁止条約（CTBT）: an acronym in brackets names the compound before it, a treaty
         spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))

@@ -584,3 +584,9 @@ def test_a_country_the_english_question_names_never_stands_in_for_who() -> None:
     sentence = "日本も議論に参加し、3月、フォーラムとの共催で東京対話を開催した。"
     assert _short("Who chairs the Global Forum of Japan?", sentence) is None
     assert _short("Who co-hosted the Tokyo Dialogue with the Forum?", sentence) == "日本"
+
+
+def test_an_acronym_glossing_a_treaty_and_a_ministry_are_no_alliance() -> None:
+    sentence = "ペルーは新太平洋条約（新PACT）の停止に関する法律に署名し、11月にペルー外務省が手続完了を発表した。"
+    assert _short("Which alliance suspended its obligations under the treaty?", sentence) is None
+    assert _short("Which alliance did Peru leave?", "ペルーは11月、南米同盟から脱退した。") == "南米同盟"
