@@ -1483,6 +1483,9 @@ def place_in_role(sentence: str, words: Sequence[Word], span: TypedSpan, case: s
     """Whether the place `span` plays the role the question's どこ+particle asks: followed (after the compound it
     begins) by a particle of that role, or annotating the phrase before it in brackets (会合（英国・ロンドン）)."""
     end = compound_end(sentence, words, span)
+    bracket = next((w for w in words if w.end == span.start and w.surface in ("（", "(")), None)
+    if LATIN_ACRONYM.fullmatch(span.text) and bracket is not None and acronym_gloss(sentence, bracket):
+        return False  # 締約国会議（COP29）: the acronym names the compound before it, it annotates no venue
     for among in ("など", "等"):  # モスクワなどで: one of several places, in the role asked
         if sentence.startswith(among, end):
             end += len(among)

@@ -590,3 +590,9 @@ def test_an_acronym_glossing_a_treaty_and_a_ministry_are_no_alliance() -> None:
     sentence = "ペルーは新太平洋条約（新PACT）の停止に関する法律に署名し、11月にペルー外務省が手続完了を発表した。"
     assert _short("Which alliance suspended its obligations under the treaty?", sentence) is None
     assert _short("Which alliance did Peru leave?", "ペルーは11月、南米同盟から脱退した。") == "南米同盟"
+
+
+def test_an_acronym_glossing_the_compound_before_it_annotates_no_venue() -> None:
+    sentence = "ペルーとチリは共同声明で、2026年の太平洋会議（PAC7）の招致を取り下げた。"
+    assert _short("共同声明はどこで発表された？", sentence) is None
+    assert _short("会合はどこで開かれた？", "太平洋会議（リマ）が開かれた。") == "リマ"
