@@ -503,9 +503,12 @@ def classify_japanese(question: str) -> QuestionType:
                 # figure or a trend, so other topics only guess.
                 counted = kind == AnswerType.NUMBER and len(topic) >= 2 and topic.endswith("数") \
                     and topic[-2] in COUNT_COUNTERS
+                # 移動したベラルーシの都市は？ / 会談した閣僚は？: a noun for a place, a body or a person says as surely
+                # as どの都市 what is asked.
                 return QuestionType(kind, head=_head(run),
                                     counter=topic[-2] if counted else None,
-                                    years=years, is_list=is_list, each=each, explicit=counted,
+                                    years=years, is_list=is_list, each=each, explicit=counted or kind in (
+                                        AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.PERSON),
                                     wants_direction=kind == AnswerType.NUMBER and not any(
                                         word in topic for word in DIRECTION_WORDS))
         if ending and ending[-1].surface in ("か", "の") and ending[-1].pos1 == "助詞" \

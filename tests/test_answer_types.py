@@ -813,3 +813,11 @@ def test_forces_and_ministries_named_by_a_one_character_head_are_bodies() -> Non
 
     text = "米軍が同地域に駐留し、チリ軍と財務省が協議したが、反省も残った。"
     assert [s.text for s in organization_spans(tagged_words(text), text)] == ["米軍", "チリ軍", "財務省"]
+
+
+def test_an_elliptic_question_about_a_place_body_or_person_is_as_sure_as_which() -> None:
+    for question, kind in (("部隊が移動したペルーの都市は？", "place"), ("協議した省庁は？", "organization"),
+                           ("会談した閣僚は？", "person")):
+        asked = classify_question(question, "ja")
+        assert (asked.answer_type.value, asked.explicit) == (kind, True), question
+    assert not classify_question("輸出額は？", "ja").explicit  # a figure or a trend: still a guess
