@@ -503,10 +503,16 @@ def classify_japanese(question: str) -> QuestionType:
                 # figure or a trend, so other topics only guess.
                 counted = kind == AnswerType.NUMBER and len(topic) >= 2 and topic.endswith("数") \
                     and topic[-2] in COUNT_COUNTERS
+                counter = topic[-2] if counted else None
+                owner = _noun_run_before(words, words.index(run[0]) - 1) if topic == "数" and words.index(
+                    run[0]) >= 2 and words[words.index(run[0]) - 1].surface == "の" else []
+                if owner and _head(owner) in COUNTED_NOUNS:
+                    # 参加した国の数は？ / 首脳の数は？: a count of that noun, as 何か国 / 何人 asks
+                    counted, counter = True, COUNTED_NOUNS[_head(owner)]
                 # 移動したベラルーシの都市は？ / 会談した閣僚は？: a noun for a place, a body or a person says as surely
                 # as どの都市 what is asked.
                 return QuestionType(kind, head=_head(run),
-                                    counter=topic[-2] if counted else None,
+                                    counter=counter,
                                     years=years, is_list=is_list, each=each, explicit=counted or kind in (
                                         AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.PERSON),
                                     wants_direction=kind == AnswerType.NUMBER and not any(
@@ -604,6 +610,9 @@ HAPPENING_VERBS = ("する", "為る", "起きる", "起こる", "生じる", "�
 THING_HEADS = ("もの", "物")
 # Counters a count noun is made of (人数, 件数, 回数): Xの人数は？ asks for …人.
 COUNT_COUNTERS = ("人", "件", "回", "国", "隻", "機", "発", "社", "団体")
+# Nouns counted with a counter of their own: Xの数は？ asks for a count of X (国の数 → …か国).
+COUNTED_NOUNS = {"国": "箇国", "国家": "箇国", "首脳": "人", "人": "人", "者": "人", "人々": "人", "回": "回",
+                 "件": "件", "企業": "社", "会社": "社", "団体": "団体"}
 # Nouns for the day of something (投票日 is …日 as well): asked when, they want at least its month.
 DAY_NOUNS = ("期日", "日付", "日程", "日時", "当日")
 # Verbs of naming: 何と呼ばれる asks for what something is called.

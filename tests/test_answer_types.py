@@ -821,3 +821,10 @@ def test_an_elliptic_question_about_a_place_body_or_person_is_as_sure_as_which()
         asked = classify_question(question, "ja")
         assert (asked.answer_type.value, asked.explicit) == (kind, True), question
     assert not classify_question("輸出額は？", "ja").explicit  # a figure or a trend: still a guess
+
+
+def test_the_number_of_a_counted_noun_asks_for_that_count() -> None:
+    asked = classify_question("会合に参加した南米の国の数は？", "ja")
+    assert (asked.answer_type.value, asked.counter, asked.explicit) == ("number", "箇国", True)
+    assert not typed_spans("7月に開催された第2回南米会合では、首脳級の出席が注目された。", asked)
+    assert typed_spans("会合には12か国が参加した。", asked)[0].text == "12か国"
