@@ -560,7 +560,8 @@ class SpanFinder:
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
-        new = [s for s in spans if squash(s.text) not in self._question_key and squash(s.text)]
+        new = [s for s in spans if squash(s.text) and (squash(s.text) not in self._question_key
+                                                       or self._named_in_another_role(sentence, words, s, kind))]
         if kind == AnswerType.NAME and self.question_type.head in TITLE_NOUNS:
             # ヌルトレウ氏の肩書きは / "What was Yoshikawa's post": the title written after the person the question
             # names (ヌルトレウ副首相兼外相 → 副首相兼外相), and nothing else.
@@ -691,6 +692,16 @@ class SpanFinder:
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
             new = [s for s in noun_compound_spans(words, sentence) if squash(s.text) not in self._question_key]
         return new
+
+    def _named_in_another_role(self, sentence: str, words: Sequence[Word], span: TypedSpan, kind: AnswerType) -> bool:
+        """タジキスタンとの委員会はどこで開かれた answered by タジキスタンで: a place the question names as a partner
+        (と, との) answers where, when the sentence puts it in the role asked."""
+        if kind != AnswerType.PLACE or self.language != "ja" or self._place_case not in ROLE_PARTICLES:
+            return False
+        roles = ROLE_PARTICLES[self._place_case]
+        after = [self.question[m.end():m.end() + 2] for m in re.finditer(re.escape(span.text), self.question)]
+        return bool(after) and all(a.startswith("と") and not a.startswith(roles) for a in after) \
+            and place_in_role(sentence, words, span, self._place_case)
 
     def best_span(self, sentence: str, kind: AnswerType, near: int | None = None) -> TypedSpan | None:
         stated = set(YEAR.findall(nfkc(sentence)))

@@ -596,3 +596,9 @@ def test_an_acronym_glossing_the_compound_before_it_annotates_no_venue() -> None
     sentence = "ペルーとチリは共同声明で、2026年の太平洋会議（PAC7）の招致を取り下げた。"
     assert _short("共同声明はどこで発表された？", sentence) is None
     assert _short("会合はどこで開かれた？", "太平洋会議（リマ）が開かれた。") == "リマ"
+
+
+def test_a_place_the_question_names_as_a_partner_may_answer_where() -> None:
+    sentence = "ペルーとの関係では、3月、両国はペルーで合同委員会の第2回会合を開催した。"
+    assert _short("ペルーとの合同委員会の第2回会合はどこで開かれた？", sentence) == "ペルー"
+    assert _short("ペルーで開かれた合同委員会の第2回会合はどこで開かれた？", sentence) is None
