@@ -18,6 +18,7 @@ from service.answer_types import (
     AMOUNT_WH,
     COUNT_COUNTERS,
     ENGLISH_KIND_ENDINGS,
+    GENERIC_BODIES,
     LATIN_ACRONYM,
     NUMBER_HEADS,
     ORGANIZATION_HEADS,
@@ -644,6 +645,13 @@ class SpanFinder:
             # 東京のほかにどこ answered by 東京・京都: the rest of the run is the answer
             new = [rest_of_run(s, self._beside, sentence) for s in new]
             new = [s for s in new if s is not None]
+        if kind == AnswerType.PLACE and self.language == "ja" and not self.question_type.head and (
+                self._place_case == "が" or self._place_case is None and ACTOR_WHERE.search(self.question)):
+            # どこが主導 / 政策金利を引き上げたのはどこ: the actor asked may be a body (ロシア中央銀行) as well as a
+            # country, when the sentence makes it the actor
+            new += [TypedSpan(AnswerType.PLACE, o.text, o.start, o.end) for o in organization_spans(words, sentence)
+                    if o.text not in GENERIC_BODIES and squash(o.text) not in self._question_key
+                    and is_actor(sentence, compound_end(sentence, words, o))]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object; and
             # どこが提供 asks for the actor, not where something happened (会談（…、ニューヨーク）).
@@ -1606,6 +1614,8 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
 CAUSE_ASKED = re.compile(r"きっかけ|契機|発端|原因|引き金|\b(?:triggered|prompted|led to|caused)\b")
 CAUSE_MARKER = re.compile(r"(?:（[^）]{1,12}）)?(?:を受け|を契機|をきっかけ|を背景|に起因|による|により|によって)")
+# 〜したのはどこ: どこ as the one who did something (a clause ending in a verb, then のは).
+ACTOR_WHERE = re.compile(r"(?:た|る|ている|ていた)のは(?:、)?どこ")
 # Compounds that point back to something the text named before (同地域, 同国, 当該協定, 両国).
 ANAPHORIC = re.compile(r"^(?:同(?!時|盟|意|様|志|等|一|じ)|当該|両(?:国|者|首脳))")
 # The kinds of span that belong to the event of their stretch of a sentence, and the month that dates it. (Bodies

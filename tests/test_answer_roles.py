@@ -602,3 +602,9 @@ def test_a_place_the_question_names_as_a_partner_may_answer_where() -> None:
     sentence = "ペルーとの関係では、3月、両国はペルーで合同委員会の第2回会合を開催した。"
     assert _short("ペルーとの合同委員会の第2回会合はどこで開かれた？", sentence) == "ペルー"
     assert _short("ペルーで開かれた合同委員会の第2回会合はどこで開かれた？", sentence) is None
+
+
+def test_where_as_the_one_who_did_something_may_be_a_body() -> None:
+    sentence = "インフレ圧力の継続を受け、ペルー中央銀行は7月から政策金利を順次引き上げた。"
+    assert _short("ペルーの政策金利を引き上げたのはどこ？", sentence) == "ペルー中央銀行"
+    assert _short("政策金利の引上げはどこで決まった？", sentence) is None  # どこで asks where, not who
