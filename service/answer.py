@@ -583,9 +583,12 @@ class SpanFinder:
                 # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
                 # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
                 new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
-        if kind == AnswerType.PERSON and self.question_type.head in OFFICE_CATEGORIES:
-            # 会談した閣僚は誰: a 政務官 or a 次官 is no cabinet minister, a 議長 no head of state or government
-            offices = OFFICE_CATEGORIES[self.question_type.head]
+        category = self.question_type.head if self.language == "ja" else "閣僚" if (
+            not self._asked_office and re.search(r"\b(?:which|what)\s+(?:[a-z]+\s+){0,2}ministers?\b",
+                                                 self.question.lower())) else None
+        if kind == AnswerType.PERSON and category in OFFICE_CATEGORIES:
+            # 会談した閣僚は誰 / "which Armenian minister": a 政務官 or a 次官 is no minister, a 議長 no head of state
+            offices = OFFICE_CATEGORIES[category]
             new = [s for s in new if of_category(person_title(sentence, words, s), offices)]
         if kind == AnswerType.PERSON and self.language == "ja" and (
                 self._owner_countries == {"日本"} or re.search(r"日本(?:側|政府)の", self.question)):
@@ -1095,7 +1098,8 @@ ENGLISH_PORTFOLIOS = {
     "internal": "内務", "foreign": "外務", "external": "対外", "relations": "関係", "security": "安全保障",
 }
 PORTFOLIO_MINISTER = re.compile(r"\b((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\s+)+)minister\b")
-MINISTER_OF = re.compile(r"\bminister (?:of|for) ((?:(?:" + "|".join(ENGLISH_PORTFOLIOS) + r")\b(?:,? and |, | |$)?)+)")
+MINISTER_OF = re.compile(r"\bminister (?:of|for) (?:the )?((?:(?:" + "|".join(ENGLISH_PORTFOLIOS)
+                         + r")\b(?:,? and |, | |$)?)+)")
 
 
 ENGLISH_ADJECTIVES = {"presidential": ("大統領",), "parliamentary": ("議会",), "nuclear": ("核",),
@@ -1122,7 +1126,8 @@ ENGLISH_GENRE_WORDS = {
     "students": ("留学生",), "independence": ("独立",), "sovereignty": ("主権",), "peace": ("平和",),
     "candidacy": ("立候補",), "elected": ("選出", "当選"), "reelected": ("再選",), "re-elected": ("再選",),
     "begin": ("開始",), "began": ("開始",), "begun": ("開始",), "start": ("開始",), "started": ("開始",),
-    "launched": ("開始", "立ち上げ"), "ended": ("終了",),
+    "launched": ("開始", "立ち上げ"), "ended": ("終了",), "progressed": ("進展",), "progress": ("進展",),
+    "realized": ("実現",), "realised": ("実現",), "completed": ("完了", "実現"),
 }
 
 
@@ -1400,7 +1405,7 @@ def titles_agree(title: str, asked: str) -> bool:
     for post in _title_key(title).split("兼"):
         if not post or ("副" in post) != ("副" in asked):
             continue
-        if post.endswith(asked) or asked.endswith(post) or (
+        if post.endswith(asked) or asked.endswith(post) or post.endswith(asked + "代行") or (
                 post[-1] == asked[-1] and set(post[:-1]) & set(asked[:-1]) - {"・"}):
             return True
     return False

@@ -608,3 +608,13 @@ def test_where_as_the_one_who_did_something_may_be_a_body() -> None:
     sentence = "インフレ圧力の継続を受け、ペルー中央銀行は7月から政策金利を順次引き上げた。"
     assert _short("ペルーの政策金利を引き上げたのはどこ？", sentence) == "ペルー中央銀行"
     assert _short("政策金利の引上げはどこで決まった？", sentence) is None  # どこで asks where, not who
+
+
+def test_english_minister_questions_compare_the_office() -> None:
+    from service.answer import english_asked_office
+
+    assert english_asked_office("Which Peruvian minister for the economy did the envoy meet?") == "経済相"
+    met = "5月に吉田外務大臣政務官が訪問し、ロペス国会議長、ガルシア外務次官と会談した。"
+    assert _short("Which Peruvian minister did the envoy meet in May?", met) is None  # no minister among them
+    acting = "3月の外務大臣とサンチェス外相代行との電話会談が行われた。"
+    assert _short("Who was Peru's foreign minister in March?", acting) == "サンチェス"
