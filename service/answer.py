@@ -21,6 +21,7 @@ from service.answer_types import (
     GENERIC_BODIES,
     LATIN_ACRONYM,
     NUMBER_HEADS,
+    ONE_CHARACTER_BODY_HEADS,
     ORGANIZATION_HEADS,
     SPAN_TYPES,
     TITLE_ENDINGS,
@@ -633,8 +634,7 @@ class SpanFinder:
             # "Which company built…" is not answered by a 連盟 or a 機構: a body whose name ends in a word for another
             # kind of body is of that kind (a body named without one, ガスプロム, may be a company).
             endings = self.question_type.head_endings
-            new = [s for s in new if s.text.endswith(endings) or not s.text.endswith(
-                tuple(h for h in ORGANIZATION_HEADS if len(h) > 1) + ("軍", "省", "庁", "党"))]
+            new = [s for s in new if s.text.endswith(endings) or not s.text.endswith(BODY_ENDINGS)]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
             # ロシアの…省庁はどこ: a body of another country (日本政府, ロシアの民間軍事会社) is not the one asked about
             new = [s for s in new if not any(w.pos4 == "国" and w.surface not in self._owner_countries
@@ -684,12 +684,11 @@ class SpanFinder:
             # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
             # names is never its holder, even when the sentence names no one else.
             # A body or thing asked for is never the one the question names ("Which companies hold stakes in
-            # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it.
+            # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it; nor is
+            # a country or body standing in for "who" ("Who chairs the Forum of Japan?" is not answered by 日本).
             new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
                 or kind in STRICT_NAMED_KINDS else others or [
                     s for s in new if kind != AnswerType.PERSON or s.answer_type == AnswerType.PERSON]
-            # (a country or body standing in for "who" is never one the question names: "Who chairs the Forum of
-            # Japan?" is not answered by 日本)
         if kind in (AnswerType.NAME, AnswerType.PLACE, AnswerType.ORGANIZATION):
             # 同地域, 同国, 同協定: a word pointing back to something named before names nothing itself
             new = [s for s in new if not ANAPHORIC.match(s.text)]
@@ -1610,6 +1609,8 @@ ENGLISH_NOT_NAMES = frozenset({
     "dialogue", "meeting", "summit", "plus", "japan", "japanese", "i", *ENGLISH_MONTHS})
 
 
+# What the name of a body of some kind ends with (…機構, …連盟, 外務省, ロシア軍).
+BODY_ENDINGS = tuple(h for h in ORGANIZATION_HEADS if len(h) > 1) + ONE_CHARACTER_BODY_HEADS
 # The kinds of answer an English question's own names are not (Kazakhstan is not the answer to "Which country
 # borders Kazakhstan?"); for the strict ones not even when the sentence names nothing else.
 NAMED_KINDS = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.NAME)
@@ -1624,7 +1625,7 @@ ACTOR_WHERE = re.compile(r"(?:た|る|ている|ていた)のは(?:、)?どこ")
 # Compounds that point back to something the text named before (同地域, 同国, 当該協定, 両国).
 ANAPHORIC = re.compile(r"^(?:同(?!時|盟|意|様|志|等|一|じ)|当該|両(?:国|者|首脳))")
 # The kinds of span that belong to the event of their stretch of a sentence, and the month that dates it. (Bodies
-# and names too cost two English organisation questions of the check split their answers.)
+# were tried too: they cost an answer on the check split and one on holdout3.)
 MONTHED_KINDS = (AnswerType.PERSON, AnswerType.PLACE)
 MONTH = re.compile(r"(?<![0-9])(1[0-2]|[1-9])月")
 

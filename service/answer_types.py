@@ -48,6 +48,8 @@ ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政�
 # Heads of bodies only as words of their own (出版+社, どちらの院): as the end of a word they make other things too
 # (神社, 病院).
 WORD_ORGANIZATION_HEADS = ("社", "院")
+# One-character heads of bodies that follow the noun they belong to (ロシア+軍, 財務+省, 国税+庁, 共産+党).
+ONE_CHARACTER_BODY_HEADS = ("軍", "省", "庁", "党")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
@@ -1155,6 +1157,8 @@ def _compound_ending(words: Sequence[Word], text: str, predicate: callable,  # t
 
 
 def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
+    position = {id(w): k for k, w in enumerate(words)}
+
     def is_organization(w: Word | str) -> bool:
         surface = w if isinstance(w, str) else w.surface
         return any(surface.endswith(h) for h in ORGANIZATION_HEADS if len(h) > 1) or (
@@ -1163,14 +1167,13 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     def forces_or_ministry(w: Word) -> bool:  # ロシア+軍, 財務+省, 米軍: a one-character head ending a noun
         if len(w.surface) >= 2 and w.surface.endswith("軍") and w.pos1 == "名詞":
             return True  # (省 and 党 ending a word make other words too: 反省, 与党 is no name)
-        k = next((k for k, x in enumerate(words) if x is w), None)
-        return k is not None and k > 0 and w.surface in ("軍", "省", "庁", "党") and words[k - 1].end == w.start \
+        k = position.get(id(w), 0)
+        return k > 0 and w.surface in ONE_CHARACTER_BODY_HEADS and words[k - 1].end == w.start \
             and words[k - 1].pos1 == "名詞"
 
     def office_of_title(w: Word) -> bool:  # 大統領+府, 首相+官邸: the office of a title is a body
-        k = next((k for k, x in enumerate(words) if x is w), None)
-        return k is not None and k > 0 and w.surface in OFFICE_SUFFIXES and w.start == words[k - 1].end \
-            and _title_end(words, k - 1)
+        k = position.get(id(w), 0)
+        return k > 0 and w.surface in OFFICE_SUFFIXES and w.start == words[k - 1].end and _title_end(words, k - 1)
 
     def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
         return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES
