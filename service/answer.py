@@ -626,7 +626,8 @@ class SpanFinder:
             # 亡くなった人は何人 is not answered by "10万人以上の避難民": a count followed by の and a noun counts
             # that noun, which the question must speak of.
             new = [s for s in new if counts_what_is_asked(sentence, words, s, self._question_lemmas)]
-        if kind == AnswerType.ORGANIZATION and ASKS_FOR_A_NAME.search(self.question):
+        if kind == AnswerType.ORGANIZATION and (ASKS_FOR_A_NAME.search(self.question)
+                                                 or self.question_type.head in PARTY_HEADS):
             # "the name of the ruling party" / 政党の名前: a body referred to by common nouns only (与党, 国際機関) is
             # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
             new = [s for s in new if not generic_reference(sentence, words, s)]
@@ -1609,6 +1610,8 @@ ENGLISH_NOT_NAMES = frozenset({
     "dialogue", "meeting", "summit", "plus", "japan", "japanese", "i", *ENGLISH_MONTHS})
 
 
+# Nouns asking which party: 与党 (the ruling party) and 野党 are roles, not a party's name.
+PARTY_HEADS = ("party", "parties", "政党", "党")
 # What the name of a body of some kind ends with (…機構, …連盟, 外務省, ロシア軍).
 BODY_ENDINGS = tuple(h for h in ORGANIZATION_HEADS if len(h) > 1) + ONE_CHARACTER_BODY_HEADS
 # The kinds of answer an English question's own names are not (Kazakhstan is not the answer to "Which country

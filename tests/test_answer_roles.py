@@ -618,3 +618,11 @@ def test_english_minister_questions_compare_the_office() -> None:
     assert _short("Which Peruvian minister did the envoy meet in May?", met) is None  # no minister among them
     acting = "3月の外務大臣とサンチェス外相代行との電話会談が行われた。"
     assert _short("Who was Peru's foreign minister in March?", acting) == "サンチェス"
+
+
+def test_which_party_is_not_answered_by_the_ruling_party() -> None:
+    sentence = "ペルーでは、3月に議会選挙が実施され、与党が勝利した。"
+    assert _short("Which party won Peru's election in March?", sentence) is None
+    assert _short("どの政党が3月の選挙で勝利した？", sentence) is None
+    named = "3月の議会選挙では国民刷新党が勝利した。"
+    assert _short("Which party won Peru's election in March?", named) == "国民刷新党"
