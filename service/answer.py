@@ -253,9 +253,13 @@ class ExtractiveAnswerer:
         # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約), or one whose
         # topic is another country than the one the question sets its event in (ベラルーシ国内では… for ロシアで).
         asked_things = named_things(question) if language == "ja" and question_type.wants_span else {}
+        # An English question's countries, as the retrieved text writes them (Uzbekistan → ウズベキスタン).
+        finder = SpanFinder(question, question_type, language, place_role=params.place_role)
+        asked_countries = None if language == "ja" else frozenset(
+            w.surface for w in countries_in(retrieved) if finder.names_of(w))
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
-                    and not (language == "ja" and question_type.wants_span and other_country_topic(question, s.text))]
+                    and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))]
         if not agreeing:
             stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
             return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
@@ -277,7 +281,6 @@ class ExtractiveAnswerer:
         # Sentences good enough to quote: close to the best, and above the similarity floor.
         candidates = [c for c in scored if c.score >= best.score - max(params.typed_margin, params.list_margin)
                       and c.similarity >= params.min_similarity - params.coverage_slack]
-        finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         parts = coordinated_parts(question, language) if question_type.each else []
         # Each part on its own when the question has several; when no part is found the conjuncts or types were
         # maybe misread ("AとBは…どの分野で一致", where A and B are who agreed), and the question is answered whole.
@@ -484,6 +487,11 @@ class ExtractiveAnswerer:
                       answer_type=question_type.answer_type.value if question_type else None)
 
 
+def countries_in(retrieved: list[RetrievedPassage]) -> list[Word]:
+    """The words of the retrieved passages that name a country."""
+    return [w for item in retrieved for w in tagged_words(item.passage.text) if w.pos4 == "国"]
+
+
 class SpanFinder:
     """Finds the span of a sentence that answers the question: of the asked type, not already in the question,
     and nearest to the words the sentence shares with the question."""
@@ -570,7 +578,7 @@ class SpanFinder:
             titles = []
             for person in person_spans(words, sentence):
                 named = person.text in self.question if self.language == "ja" else any(
-                    self._names(w) for w in words if person.start <= w.start < person.end)
+                    self.names_of(w) for w in words if person.start <= w.start < person.end)
                 title = person_title(sentence, words, person) if named else ""
                 if title:
                     start = sentence.index(title, person.end)
@@ -671,14 +679,14 @@ class SpanFinder:
                 if kind in STRICT_NAMED_KINDS:
                     # only the name itself (サハリン2 for Sakhalin-2): a compound the name merely modifies
                     # (日・アゼルバイジャン租税条約 for "between Japan and Azerbaijan") is another thing
-                    return all(self._names(w) or w.is_number or w.pos1 == "補助記号" for w in inside)
-                return any(self._names(w) for w in inside)
+                    return all(self.names_of(w) or w.is_number or w.pos1 == "補助記号" for w in inside)
+                return any(self.names_of(w) for w in inside)
             others = [s for s in new if not named(s)]
             if not others and new and kind == AnswerType.PERSON and not self.question_type.head:
                 # "who will control them, according to Lukashenko?": with no title asked, a country or a body
                 # answers as for 誰, when the only person named is the question's own
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
-                          if not any(self._names(w) for w in words if s.start <= w.start < s.end)
+                          if not any(self.names_of(w) for w in words if s.start <= w.start < s.end)
                           and not (s.text == "日本" and self._says_japan)
                           and squash(s.text) not in self._question_key
                           and is_actor(sentence, compound_end(sentence, words, s))]
@@ -810,7 +818,7 @@ class SpanFinder:
             scoped = span_scopes(sentence, spans, anchors, clause_bounds(sentence, words))[spans.index(span)]
         return len(scoped) + len(scoped & self._focus)
 
-    def _names(self, word: Word) -> list[str]:
+    def names_of(self, word: Word) -> list[str]:
         """The question's English names that `word` is read as (Kazakhstan for カザフスタン); none in Japanese."""
         if self.language == "ja":
             return []
@@ -840,7 +848,7 @@ class SpanFinder:
                 anchors += [(m.start() + len(j) // 2, word) for j in japanese for m in re.finditer(re.escape(j), text)]
             words = tagged_words(sentence)
             for word in words:
-                anchors += [((word.start + word.end) // 2, name.lower()) for name in self._names(word)]
+                anchors += [((word.start + word.end) // 2, name.lower()) for name in self.names_of(word)]
             for k, word in enumerate(words[:-1]):
                 # "Japan's exports to Russia": 日本から and ロシアへ, not ロシアから日本へ
                 for name, particle in self._english_pairs:

@@ -192,11 +192,12 @@ TOPIC_PLACE = re.compile(r"^(?:また、|さらに、|一方、|他方、)?([^\s
                          r"(?:では|については|において(?:は)?)、?")
 
 
-def other_country_topic(question: str, sentence: str) -> bool:
+def other_country_topic(question: str, sentence: str, asked: frozenset[str] | None = None) -> bool:
     """Whether `sentence` is about another country than the one a question sets its event in: "ロシアで大統領選挙が
     行われるのはいつ" is not answered by "ベラルーシ国内では、…2025年には大統領選挙を控えて" (its topic, ベラルーシ,
-    is another country, and it never names ロシア)."""
-    asked = {w.surface for w in tagged_words(question) if w.pos4 == "国"}
+    is another country, and it never names ロシア). `asked`: the countries an English question names, as the text
+    writes them."""
+    asked = asked if asked is not None else {w.surface for w in tagged_words(question) if w.pos4 == "国"}
     if not asked:
         return False
     match = TOPIC_PLACE.match(sentence)

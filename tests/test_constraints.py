@@ -106,3 +106,9 @@ def test_a_sentence_whose_topic_is_another_country_speaks_of_another_event() -> 
     assert not other_country_topic(asked, "ペルーでは、2025年に大統領選挙が予定されている。")
     assert not other_country_topic(asked, "2025年には大統領選挙が予定されている。")  # no topic: implied
     assert not other_country_topic(asked, "チリでは、ペルーと同じく2025年に大統領選挙がある。")  # names it too
+
+
+def test_an_english_questions_country_is_given_as_the_text_writes_it():
+    asked, question = frozenset({"ペルー"}), "When was the council set up in Peru?"
+    assert other_country_topic(question, "チリでは、1月に評議会が設立された。", asked)
+    assert not other_country_topic(question, "ペルーでは、1月に評議会が設立された。", asked)
