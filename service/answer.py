@@ -639,10 +639,12 @@ class SpanFinder:
             # "the name of the ruling party" / 政党の名前: a body referred to by common nouns only (与党, 国際機関) is
             # not named. (Asked only which body, 与党 may do: requiring a name there cost false abstentions.)
             new = [s for s in new if not generic_reference(sentence, words, s)]
-        if kind == AnswerType.ORGANIZATION and self.language != "ja" and self.question_type.head_endings:
-            # "Which company built…" is not answered by a 連盟 or a 機構: a body whose name ends in a word for another
-            # kind of body is of that kind (a body named without one, ガスプロム, may be a company).
-            endings = self.question_type.head_endings
+        endings = self.question_type.head_endings if self.language != "ja" else BODY_KINDS.get(
+            self.question_type.head or "", ())
+        if kind == AnswerType.ORGANIZATION and endings:
+            # "Which company built…" / 建設した企業は is not answered by a 連盟 or a 機構, nor 省庁は by
+            # ロシア政府: a body whose name ends in a word for another kind of body is of that kind (a body named
+            # without one, ガスプロム, may be a company).
             new = [s for s in new if s.text.endswith(endings) or not s.text.endswith(BODY_ENDINGS)]
         if kind == AnswerType.ORGANIZATION and self._owner_countries:
             # ロシアの…省庁はどこ: a body of another country (日本政府, ロシアの民間軍事会社) is not the one asked about
@@ -1622,6 +1624,12 @@ ENGLISH_NOT_NAMES = frozenset({
 PARTY_HEADS = ("party", "parties", "政党", "党")
 # What the name of a body of some kind ends with (…機構, …連盟, 外務省, ロシア軍).
 BODY_ENDINGS = tuple(h for h in ORGANIZATION_HEADS if len(h) > 1) + ONE_CHARACTER_BODY_HEADS
+# Words for a specific kind of body and the endings of names of that kind (企業 → …会社, …社); the general words
+# (機関, 組織, 団体) accept a body of any kind.
+BODY_KINDS = {"企業": ("企業", "会社", "社", "公社"), "会社": ("企業", "会社", "社", "公社"), "銀行": ("銀行",),
+              "政党": ("党",), "党": ("党",), "省庁": ("省", "庁"), "省": ("省",), "裁判所": ("裁判所",),
+              "軍": ("軍", "部隊"), "部隊": ("軍", "部隊"), "委員会": ("委員会",), "議会": ("議会", "院"),
+              "大使館": ("大使館",), "政府": ("政府",)}
 # The kinds of answer an English question's own names are not (Kazakhstan is not the answer to "Which country
 # borders Kazakhstan?"); for the strict ones not even when the sentence names nothing else.
 NAMED_KINDS = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZATION, AnswerType.NAME)

@@ -626,3 +626,10 @@ def test_which_party_is_not_answered_by_the_ruling_party() -> None:
     assert _short("どの政党が3月の選挙で勝利した？", sentence) is None
     named = "3月の議会選挙では国民刷新党が勝利した。"
     assert _short("Which party won Peru's election in March?", named) == "国民刷新党"
+
+
+def test_a_japanese_question_for_a_kind_of_body_is_not_answered_by_a_body_of_another_kind() -> None:
+    sentence = "6月にはペルー・日本友好議員連盟の代表が新都市の式典に出席した。"
+    assert _short("新都市を建設した企業はどこ？", sentence) is None
+    assert _short("新都市を建設した企業はどこ？", "新都市はリマ建設会社が建設した。") == "リマ建設会社"
+    assert _short("申し入れを受けたペルーの省庁は？", "日本政府はペルー政府に対し、立場を申し入れた。") is None
