@@ -844,7 +844,9 @@ def classify_english(question: str) -> QuestionType:
 ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
     "company": ("会社", "社", "企業", "公社"), "court": ("裁判所",), "bank": ("銀行",),
-    "organization": ("機構", "機関", "組織"),
+    "organization": ("機構", "機関", "組織"), "newspaper": ("新聞", "新聞社", "通信社"),
+    "newspapers": ("新聞", "新聞社", "通信社"), "broadcaster": ("放送", "放送局", "テレビ"),
+    "agency": ("庁", "機関", "局"), "authority": ("当局", "庁"), "authorities": ("当局", "庁"),
     "organisation": ("機構", "機関", "組織"), "alliance": ("同盟",), "union": ("連合", "同盟"),
     "council": ("理事会", "評議会", "会議"), "committee": ("委員会",), "party": ("党",), "army": ("軍",),
     "forces": ("軍", "部隊"), "troops": ("軍", "部隊"), "election": ("選挙",), "treaty": ("条約",),

@@ -633,3 +633,8 @@ def test_a_japanese_question_for_a_kind_of_body_is_not_answered_by_a_body_of_ano
     assert _short("新都市を建設した企業はどこ？", sentence) is None
     assert _short("新都市を建設した企業はどこ？", "新都市はリマ建設会社が建設した。") == "リマ建設会社"
     assert _short("申し入れを受けたペルーの省庁は？", "日本政府はペルー政府に対し、立場を申し入れた。") is None
+
+
+def test_the_press_is_not_answered_by_a_ministry() -> None:
+    sentence = "6月には、国防省との対立が報じられていた部隊がリマに到達した。"
+    assert _short("Which newspaper reported the clash with the defence ministry?", sentence) is None
