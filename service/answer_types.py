@@ -1100,8 +1100,11 @@ def _joins_compound(words: Sequence[Word], k: int) -> bool:
         year_of_name = bool(re.fullmatch(r"(?:19|20)\d\d", nfkc(word.surface))) and following.surface == "年" \
             and k + 2 < len(words) and words[k + 2].start == following.end and words[k + 2].pos1 == "名詞" \
             and not words[k + 2].is_number and words[k + 2].pos2 != "数詞"
-        return year_of_name or k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number
-                                          and _joins_compound(words, k - 1))
+        # 北方+四+島: a kanji numeral with its suffix inside a name after a noun (not a figure: 5か国 is one)
+        in_name = bool(re.fullmatch(r"[一二三四五六七八九十]+", word.surface)) and following.pos1 == "接尾辞" \
+            and k > 0 and words[k - 1].pos1 == "名詞" and words[k - 1].end == word.start
+        return year_of_name or in_name or k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number
+                                                     and _joins_compound(words, k - 1))
     return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
             or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
             or word.surface == "・")

@@ -828,3 +828,9 @@ def test_the_number_of_a_counted_noun_asks_for_that_count() -> None:
     assert (asked.answer_type.value, asked.counter, asked.explicit) == ("number", "箇国", True)
     assert not typed_spans("7月に開催された第2回南米会合では、首脳級の出席が注目された。", asked)
     assert typed_spans("会合には12か国が参加した。", asked)[0].text == "12か国"
+
+
+def test_a_kanji_numeral_with_its_suffix_is_part_of_a_name() -> None:
+    asked = classify_question("What is the name of the fisheries agreement Peru suspended in January?", "en")
+    sentence = "南方三島周辺水域操業協定について1月、ペルー側から協議を停止する旨の通報があった。"
+    assert typed_spans(sentence, asked)[0].text == "南方三島周辺水域操業協定"
