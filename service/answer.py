@@ -33,6 +33,7 @@ from service.answer_types import (
     coordinated_parts,
     interrogative_clauses,
     is_interrogative,
+    is_katakana,
     is_negative,
     nfkc,
     noun_compound_spans,
@@ -603,7 +604,7 @@ class SpanFinder:
                 self._owner_countries == {"日本"} or re.search(r"日本(?:側|政府)の", self.question)):
             # 日本側の閣僚はどなた: the documents write Japanese people's names in kanji (上川), foreigners' mostly in
             # katakana (クチカーロフ), so a name all in katakana is not the Japanese side's.
-            new = [s for s in new if not all("\u30a0" <= ch <= "\u30ff" for ch in s.text)]
+            new = [s for s in new if not is_katakana(s.text)]
         foreign_owners = self._owner_countries - {"日本"}
         if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not any(
                 country in sentence for country in foreign_owners) and any(
@@ -688,9 +689,7 @@ class SpanFinder:
                 # "who will control them, according to Lukashenko?": with no title asked, a country or a body
                 # answers as for 誰, when the only person named is the question's own
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
-                          if not any(self.names_of(w) for w in words if s.start <= w.start < s.end)
-                          and not (s.text == "日本" and self._says_japan)
-                          and squash(s.text) not in self._question_key
+                          if not named(s) and squash(s.text) not in self._question_key
                           and is_actor(sentence, compound_end(sentence, words, s))]
             # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
             # names is never its holder, even when the sentence names no one else.
@@ -706,8 +705,10 @@ class SpanFinder:
         if self._asked_months and kind in MONTHED_KINDS:
             # "1月の訪問、3月の電話会談、7月の訪日": a span in a stretch of an enumeration that names another month
             # than the question's belongs to another event.
-            new = [s for s in new if not (stretch_months(sentence, s) - self._asked_months)
-                   or stretch_months(sentence, s) & self._asked_months]
+            def dated_otherwise(span: TypedSpan) -> bool:
+                months = stretch_months(sentence, span)
+                return bool(months) and not months & self._asked_months
+            new = [s for s in new if not dated_otherwise(s)]
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -1673,10 +1674,10 @@ def english_names(question: str) -> list[str]:
 def katakana_reading(word: Word) -> str | None:
     """A word's katakana: itself when written in katakana, else the dictionary's reading of a proper noun (上川 →
     カミカワ)."""
-    if word.surface and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface):
+    if is_katakana(word.surface):
         return word.surface
     lemma = word.lemma or ""
-    if word.is_proper and lemma and all("\u30a0" <= ch <= "\u30ff" for ch in lemma):
+    if word.is_proper and is_katakana(lemma):
         return lemma
     return None
 

@@ -946,8 +946,13 @@ def _is_katakana_name(word: Word) -> bool:
             and (word.lemma is None or word.is_proper))
 
 
+def is_katakana(text: str) -> bool:
+    """Whether `text` is written wholly in katakana (クチカーロフ, ロシア)."""
+    return bool(text) and all("\u30a0" <= ch <= "\u30ff" for ch in text)
+
+
 def _all_katakana(word: Word) -> bool:
-    return bool(word.surface) and all("\u30a0" <= ch <= "\u30ff" for ch in word.surface)
+    return is_katakana(word.surface)
 
 
 def _name_piece(word: Word) -> bool:
