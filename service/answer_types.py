@@ -1186,7 +1186,9 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         return k > 0 and w.surface in OFFICE_SUFFIXES and w.start == words[k - 1].end and _title_end(words, k - 1)
 
     def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
-        return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES
+        # the title may be tagged as two words (委員+長 in X委員会委員長)
+        following = [w.surface for w in ws[i + 1:i + 3]]
+        return bool(following) and (following[0] in ORGANIZATION_TITLES or "".join(following) in ORGANIZATION_TITLES)
 
     people = person_spans(words, text)
     spans = []
