@@ -269,7 +269,11 @@ class ExtractiveAnswerer:
         best = scored[0]
         # A long sentence about several things scores low on similarity even when it names exactly what was
         # asked ("プリゴジンはどうなった？"), so a sentence that covers the question's words gets some slack.
-        floor = params.min_similarity - (params.coverage_slack if best.coverage >= params.full_coverage else 0.0)
+        # So does one naming, with a title, the person the question asks about (ヌルトレウ氏の肩書きは): a short
+        # question about one official scores low against the long sentence listing the officials met.
+        anchored = best.coverage >= params.full_coverage or (
+            question_type.wants_span and finder.names_asked_person(best.text))
+        floor = params.min_similarity - (params.coverage_slack if anchored else 0.0)
         if best.similarity < floor:
             return self.abstain(language, retrieved, f"best sentence similarity {best.similarity:.2f} "
                                                      f"is below {floor:.2f}", question_type)
@@ -568,6 +572,17 @@ class SpanFinder:
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
             self._beside = BESIDE_ENGLISH.findall(question)
 
+    def names_asked_person(self, sentence: str) -> bool:
+        """Whether the sentence names, with a title, a person the question names (ヌルトレウ氏, Bakirov)."""
+        if self.language == "ja":
+            asked = {p.text for p in person_spans(tagged_words(self.question), self.question)}
+            return bool(asked) and any(p.text in asked for p in person_spans(tagged_words(sentence), sentence))
+        if not self._question_names:
+            return False
+        words = tagged_words(sentence)
+        people = person_spans(words, sentence)
+        return any(self.names_of(w) for w in words for p in people if p.start <= w.start < p.end)
+
     def spans(self, sentence: str, kind: AnswerType) -> list[TypedSpan]:
         words = tagged_words(sentence)
         spans = typed_spans(sentence, self.question_type, kind, words=words)
@@ -691,12 +706,13 @@ class SpanFinder:
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
                           if not named(s) and squash(s.text) not in self._question_key
                           and is_actor(sentence, compound_end(sentence, words, s))]
-            # "Who was the prosecutor who … against President Putin?" asks who holds a role: the person the question
-            # names is never its holder, even when the sentence names no one else.
+            # A person the question names never answers who ("Who took over as head of Wagner after Prigozhin's
+            # death?", "Who was the prosecutor who … against President Putin?"), even when the sentence names no one
+            # else: then it does not say who.
             # A body or thing asked for is never the one the question names ("Which companies hold stakes in
             # Sakhalin-2?" is not answered by サハリン2), as a Japanese question's own words never answer it; nor is
             # a country or body standing in for "who" ("Who chairs the Forum of Japan?" is not answered by 日本).
-            new = others if kind == AnswerType.PERSON and ENGLISH_WHO_HOLDS.match(self.question) \
+            new = others if kind == AnswerType.PERSON \
                 or kind in STRICT_NAMED_KINDS else others or [
                     s for s in new if kind != AnswerType.PERSON or s.answer_type == AnswerType.PERSON]
         if kind in (AnswerType.NAME, AnswerType.PLACE, AnswerType.ORGANIZATION):
@@ -1080,9 +1096,6 @@ def beside_japanese(question: str) -> list[str]:
 
 # The words by which a question asks for the name of something.
 ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|[党国社]名|団体名|機関名|\bnamed?\b|\bcalled\b", re.I)
-# "Who is/was the <role> …": a question for whoever holds a role.
-ENGLISH_WHO_HOLDS = re.compile(r"\s*who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+"
-                               r"(?:the\s+|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*['’]s\s+)", re.I)
 
 
 # English titles and the Japanese words of the same title (副首相兼外相, 国民議会議長), longest first.

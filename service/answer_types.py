@@ -654,9 +654,12 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
     """For 〇〇の名前, the noun 〇〇 whose name is asked: (NAME, 文書) for 署名した文書の名前."""
     for k, word in enumerate(words):
         # 共同声明の正式なタイトル: an adjective (正式な, 公式の) may stand between the thing and its name
-        j = k - 2 if k >= 2 and words[k - 1].surface in ("な", "の") and words[k - 2].surface in NAME_QUALIFIERS else k
+        j = k - 2 if k >= 2 and words[k - 1].surface in ("な", "の") and words[k - 2].surface in NAME_QUALIFIERS else \
+            k - 1 if k >= 1 and words[k - 1].surface in NAME_QUALIFIERS else k  # 条約の正式名称
         if word.surface == name_noun and j >= 2 and words[j - 1].surface == "の":
-            run = _noun_run_before(words, j - 1)
+            # 「北方四島周辺水域操業枠組協定」の正式な名称: the quoted name's last noun says what it names
+            end = j - 2 if words[j - 2].surface in ("」", "』") else j - 1
+            run = _noun_run_before(words, end)
             if run and not is_name_noun(_head(run)):
                 return _kind_named(_head(run)), _head(run)
     # 基金は何という名前 / 演習には何という名前が付いて: the topic before the interrogative is what is named.
@@ -1186,7 +1189,9 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         return k > 0 and w.surface in OFFICE_SUFFIXES and w.start == words[k - 1].end and _title_end(words, k - 1)
 
     def before_title(ws: Sequence[Word], i: int) -> bool:  # X銀行総裁: the bank, before its head's title
-        return i + 1 < len(ws) and ws[i + 1].surface in ORGANIZATION_TITLES
+        # the title may be tagged as two words (委員+長 in X委員会委員長)
+        following = [w.surface for w in ws[i + 1:i + 3]]
+        return bool(following) and (following[0] in ORGANIZATION_TITLES or "".join(following) in ORGANIZATION_TITLES)
 
     people = person_spans(words, text)
     spans = []
@@ -1426,6 +1431,7 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
     if head:
         ending = _compound_ending(words, text, lambda w: _text(w).endswith(head) or head.endswith(_text(w))
                                   and len(_text(w)) > 1)
+        ending = [phrase_name(words, text, s) for s in ending]
         if strict:
             # A name asked for in so many words is not a kind of the noun (イメージキャラクター): a compound ending
             # with it names one only with a proper noun or a figure in it (エチミアジン市立第13幼稚園).
@@ -1463,6 +1469,38 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
         # compound of the sentence may be the name; the one whose stretch says what the question says is chosen.
         spans = noun_compound_spans(words, text)
     return spans
+
+
+# What joins the noun phrases of a formal name (…水域における日本漁船の操業に関する協定, …の除去のための条約):
+# a name must cross one of the first kind; の, 及び and と join phrases within it.
+NAME_LINKS = ("に関する", "における", "に対する", "のための", "との間の", "に係る", "についての")
+NAME_JOINERS = ("の", "及び", "並びに", "と")
+# The kinds of documents named so; an undertaking or an event is named by a compound (石油・天然ガス開発事業), and
+# a place before it (ロシアにおける) says where it is.
+DOCUMENT_KINDS = ("条約", "協定", "宣言", "声明", "法", "法律", "計画", "覚書", "議定書", "決議", "公文", "憲章")
+
+
+def phrase_name(words: Sequence[Word], text: str, span: TypedSpan) -> TypedSpan:
+    """The formal name a compound naming a kind of document ends (協定 → 北方四島周辺水域における日本漁船の操業に関する
+    協定): the noun compounds before it joined by NAME_LINKS and NAME_JOINERS, back to the last link; the compound
+    itself when no link comes before it."""
+    if not span.text.endswith(DOCUMENT_KINDS):
+        return span
+    ends = {w.end: k for k, w in enumerate(words)}
+    start, linked, last_link = span.start, span.start, ""
+    while True:
+        link = next((j for j in NAME_LINKS + NAME_JOINERS if text.endswith(j, 0, start)), None)
+        k = ends.get(start - len(link)) if link else None
+        if k is None or words[k].pos1 not in ("名詞", "接尾辞") or words[k].is_number:
+            break
+        j = compound_start(words, k)
+        while j > 0 and words[j - 1].is_number and words[j - 1].end == words[j].start:
+            j -= 1  # 二+重課税: a numeral the tagger split off a word
+        start = words[j].start
+        if link in NAME_LINKS or link == "と" and last_link == "との間の":  # AとBとの間の…協定 names both
+            linked = start
+        last_link = link
+    return span if linked == span.start else TypedSpan(span.answer_type, text[linked:span.end], linked, span.end)
 
 
 def _quoted_compound(words: Sequence[Word], text: str, quoted: TypedSpan) -> TypedSpan:

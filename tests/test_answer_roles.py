@@ -638,3 +638,14 @@ def test_a_japanese_question_for_a_kind_of_body_is_not_answered_by_a_body_of_ano
 def test_the_press_is_not_answered_by_a_ministry() -> None:
     sentence = "6月には、国防省との対立が報じられていた部隊がリマに到達した。"
     assert _short("Which newspaper reported the clash with the defence ministry?", sentence) is None
+
+
+def test_the_body_before_a_title_tagged_as_two_words_is_a_body() -> None:
+    sentence = "5月に大臣政務官がペルーを訪問し、ロペス国家関税委員会委員長と会談した。"  # 委員+長
+    assert _short("ロペス氏はどの機関の委員長ですか？", sentence) == "国家関税委員会"
+
+
+def test_a_person_the_english_question_names_never_answers_who() -> None:
+    sentence = "8月、ロペス「ルス」代表が搭乗していたとされる航空機が墜落した。"
+    assert _short("Who took over as head of Luz after Lopez's death?", sentence) is None
+    assert _short("Who headed Luz when the plane crashed in August?", sentence) == "ロペス"

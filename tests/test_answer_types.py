@@ -834,3 +834,14 @@ def test_a_kanji_numeral_with_its_suffix_is_part_of_a_name() -> None:
     asked = classify_question("What is the name of the fisheries agreement Peru suspended in January?", "en")
     sentence = "南方三島周辺水域操業協定について1月、ペルー側から協議を停止する旨の通報があった。"
     assert typed_spans(sentence, asked)[0].text == "南方三島周辺水域操業協定"
+
+
+def test_a_formal_name_runs_back_over_its_links() -> None:
+    sentence = "両国は、日本国とペルー共和国との間の所得に対する租税に関する二重課税の除去のための条約に署名した。"
+    assert _short("両国が署名した条約の正式名称は？", sentence) == \
+        "日本国とペルー共和国との間の所得に対する租税に関する二重課税の除去のための条約"
+    footnote = "3 ペルー沿岸水域における日本漁船の操業に関する協定"
+    assert _short("「日・ペルー漁業協定」の正式な名称は何ですか？", footnote) == footnote[2:]
+    # an undertaking is named by its compound: the place before it says where it is
+    project = "ペルーにおける銅鉱山開発事業「ラス・バンバス」については権益を維持する。"
+    assert _short("日本が権益を持つのはどういう事業？", project) != "ペルーにおける銅鉱山開発事業"

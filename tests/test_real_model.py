@@ -65,6 +65,14 @@ def test_a_question_asking_when_twice_answers_each_clause_from_its_own_sentence(
     assert any("任期満了前の大統領選挙" in c["quote"] for c in body["citations"])
 
 
+def test_a_short_question_about_one_official_of_a_long_list_is_answered(real_client: TestClient) -> None:
+    # The sentence lists three officials met, so it scores below the similarity floor against a question this
+    # short; naming the person asked about, with a title, is what makes it evidence.
+    body = real_client.post("/v1/ask", json={"question": "バキロフ氏はどの機関の委員長ですか？"}).json()
+    assert body["short_answer"] == "国家税関委員会"
+    assert any("バキロフ国家税関委員会委員長" in c["quote"] for c in body["citations"])
+
+
 def test_question_about_an_absent_figure_abstains(real_client: TestClient) -> None:
     body = real_client.post("/v1/ask", json={"question": "カザフスタンの人口は何人ですか？"}).json()
     assert body["abstained"] is True
