@@ -1618,7 +1618,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # (a venue word alone, 地域 or 施設, names no place)
             spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS)) if s.text not in VENUE_ENDINGS
-                      and not (question_type.head in CITY_HEADS and is_region(s.text))]
+                      # a city is neither a region nor a building in it (X市立第13幼稚園)
+                      and not (question_type.head in CITY_HEADS and (is_region(s.text)
+                                                                     or s.text.endswith(FACILITY_ENDINGS)))]
             if not question_type.head:
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())

@@ -845,3 +845,9 @@ def test_a_formal_name_runs_back_over_its_links() -> None:
     # an undertaking is named by its compound: the place before it says where it is
     project = "ペルーにおける銅鉱山開発事業「ラス・バンバス」については権益を維持する。"
     assert _short("日本が権益を持つのはどういう事業？", project) != "ペルーにおける銅鉱山開発事業"
+
+
+def test_a_city_is_not_a_building_in_it() -> None:
+    caption = "政務官がペルーのクスコ市立第2小学校を訪問（5月3日、ペルー・クスコ）"
+    assert _short("In which Peruvian town was the school visited on May 3?", caption) in ("クスコ", "クスコ市")
+    assert _short("政務官が5月3日に訪問した学校は？", caption) == "クスコ市立第2小学校"

@@ -87,6 +87,37 @@ def test_every_item_is_grounded_in_the_chapter(dataset: str, variants: slice) ->
     assert problems == []
 
 
+def test_the_second_document_set_is_valid_and_grounded_in_its_own_document() -> None:
+    """eval/doc2.jsonl asks about eval/doc2's chapter, not the corpus one: the same mix as the holdouts, its
+    evidence verbatim in that document (read as the corpus loader reads it, README skipped), and its gold in it too:
+    the first variant (a multi item's every part; a yes/no item's deciding words), English glosses excepted."""
+    from index.corpus import load_corpus
+
+    documents = load_corpus(PROJECT_ROOT / "eval" / "doc2")
+    assert [document.source for document in documents] == ["diplomatic-bluebook-style_ch2-2_southeast-asia.txt"]
+    text = squash(documents[0].clean().text)
+    items = load_dataset(PROJECT_ROOT / "eval" / "doc2.jsonl")
+    assert len(items) == 100 and {i.split for i in items} == {"check"}
+    counts = {kind: sum(i.type == kind for i in items) for kind in
+              ("factoid", "numeric", "en", "followup", "multi", "unanswerable")}
+    assert counts == {"factoid": 30, "numeric": 10, "en": 15, "followup": 10, "multi": 10, "unanswerable": 25}
+    assert all(i.history for i in items if i.type == "followup")
+    assert {i.answer_type for i in items} == set(ANSWER_TYPES)
+    problems = []
+    for item in items:
+        problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in text]
+        if item.type == "multi":
+            golds = item.answers
+        elif item.answer_type == "yesno":
+            golds = [a for a in item.answers if squash(a) not in ("はい", "いいえ", "yes", "no")][:1]
+        else:
+            golds = item.answers[:1]
+        for answer in golds:
+            if not (item.lang == "en" and answer.isascii()) and squash(answer) not in text:
+                problems.append(f"{item.id}: answer {answer!r}")
+    assert problems == []
+
+
 @pytest.mark.parametrize("row, message", [
     ("{not json", ":2: not valid JSON"),
     ({**GOOD, "id": "q2", "answers": "フィンランド"}, "field 'answers' must be list"),
