@@ -47,10 +47,12 @@ from service.answer_types import (
     typed_spans,
 )
 from service.constraints import (
+    asked_countries_ja,
     contradicted,
     english_figures,
     figures,
     named_things,
+    names_an_asked_country,
     other_country_topic,
     other_instance,
     other_stage,
@@ -258,9 +260,13 @@ class ExtractiveAnswerer:
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         asked_countries = None if language == "ja" else frozenset(
             w.surface for w in countries_in(retrieved) if finder.names_of(w))
+        # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
+        # Armenia) is about something else, wherever its sentence ranks.
+        countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
-                    and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))]
+                    and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))
+                    and passage_names(s, countries_asked)]
         if not agreeing:
             stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
             return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
@@ -495,6 +501,12 @@ class ExtractiveAnswerer:
 def countries_in(retrieved: list[RetrievedPassage]) -> list[Word]:
     """The words of the retrieved passages that name a country."""
     return [w for item in retrieved for w in tagged_words(item.passage.text) if w.pos4 == "国"]
+
+
+def passage_names(sentence: ScoredSentence, countries: frozenset[str]) -> bool:
+    """Whether the passage of `sentence`, or a heading above it, names a country of `countries` (all, if empty)."""
+    passage = sentence.retrieved.passage
+    return not countries or names_an_asked_country(countries, " ".join((*passage.section_path, passage.text)))
 
 
 class SpanFinder:

@@ -183,3 +183,10 @@ def test_a_list_of_the_names_of_a_kind_lists_things_of_that_kind(tiny_answerer: 
     assert (asked.head, asked.parts) == ("国名", (AnswerType.PLACE,))
     listed = tiny_answerer.ask("NATOに加盟した国名を全て挙げてください。").answer
     assert not listed.abstained and "フィンランド" in (listed.short_answer or "")
+
+
+def test_a_passage_that_never_names_the_country_asked_about_does_not_answer(tiny_answerer: QuestionAnswerer) -> None:
+    assert not tiny_answerer.ask("フィンランドのNATO加盟はどうなった？").answer.abstained
+    assert tiny_answerer.ask("ノルウェーのNATO加盟はどうなった？").answer.abstained
+    # abbreviated in compounds (日露間, 露独) the country is still named
+    assert not tiny_answerer.ask("ロシアと日本の貿易は前年からどれだけ減った？").answer.abstained
