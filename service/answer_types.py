@@ -985,6 +985,15 @@ def _office_after(words: Sequence[Word], i: int) -> bool:
     return words[i + 1].surface in OFFICE_SUFFIXES
 
 
+def _split_kanji_name(words: Sequence[Word], j: int, end: int) -> bool:
+    """Whether words[j], a kanji common noun of one or two characters right before a one-character name
+    words[j + 1] (and after a non-noun), is the first part of that name (習近 + 平)."""
+    name, before = words[j + 1], words[j]
+    return (j + 1 == end and len(name.surface) == 1 and before.end == name.start and before.pos1 == "名詞"
+            and 1 <= len(before.surface) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in before.surface)
+            and (j == 0 or words[j - 1].pos1 not in ("名詞", "接頭辞", "接尾辞")))
+
+
 def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     spans: list[TypedSpan] = []
     taken: set[int] = set()
@@ -1008,6 +1017,8 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                               and words[j - 1].pos3 == "人名")
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
             j -= 1
+        if end > j and j >= 0 and _split_kanji_name(words, j, end):
+            j -= 1  # 習近+平国家主席: the tagger split a Chinese name and kept its last character as the name
         if end > j:
             start_word, end_word = words[j + 1], words[end]
             if any(k in taken for k in range(j + 1, end + 1)):

@@ -862,3 +862,8 @@ def test_a_city_is_not_a_building_in_it() -> None:
 ])
 def test_a_question_counting_what_it_asks_for_asks_for_a_list(question: str, language: str, is_list: bool) -> None:
     assert classify_question(question, language).is_list is is_list
+
+
+def test_a_chinese_name_the_tagger_splits_is_found_whole() -> None:
+    sentence = "3月、習近平国家主席が、3期目初の外遊としてペルーを訪問した。"
+    assert _short("3期目最初の外遊先にペルーを選んだ指導者は？", sentence) == "習近平"
