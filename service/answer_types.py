@@ -773,7 +773,7 @@ ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.NUMBER: ("percentage", "percent", "share", "number", "amount", "figure", "rate", "rating", "sum",
                         "level", "anniversary", "edition", "round", "session", "population", "budget", "cost", "price",
                         "total", "size", "length", "distance", "turnout", "volume", "value", "count", "age",
-                        "duration", "growth"),
+                        "duration", "growth", "factor", "ratio", "proportion", "margin"),
     AnswerType.DESCRIPTION: ("reason", "reasons", "way", "measures", "measure", "position", "stance", "view",
                              "purpose", "role", "steps", "step", "action", "actions", "concern", "concerns",
                              "goal", "aim", "did", "does", "do", "was", "were", "is", "are", "has", "have"),
@@ -782,7 +782,7 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人
                     ("delegates", "人"), ("refugees", "人"), ("soldiers", "人"),
                     ("countries", "箇国"), ("nations", "箇国"),
                     ("times", "回"), ("percent", "パーセント"), ("percentage", "パーセント"), ("years", "年"),
-                    ("missiles", "発"), ("rounds", "回"))
+                    ("missiles", "発"), ("rounds", "回"), ("factor", "倍"))
 
 
 ENGLISH_DIRECTION = re.compile(r"\b(fall|fell|fallen|drop|dropped|declin\w*|decreas\w*|shr[iu]nk\w*|los[te]|"

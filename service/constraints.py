@@ -69,14 +69,23 @@ ENGLISH_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fift
 ENGLISH_EVENT_ORDINAL = re.compile(
     r"\b(" + "|".join(ENGLISH_ORDINAL_WORDS) + r"|\d+(?:st|nd|rd|th))\b(?:\s+[\w'+-]+){0,4}?\s+(?:meetings?|summits?|"
     r"sessions?|rounds?|dialogues?|forums?|conferences?|talks|consultations?|visits?|trips?)\b", re.IGNORECASE)
+ENGLISH_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                        "ten": 10}
+# "the first summit in four years": the interval since the last one, as 4年ぶり says it.
+ENGLISH_INTERVAL = re.compile(r"\bfirst\b[^.?;]{0,60}?\bin\s+(\d+|" + "|".join(ENGLISH_NUMBER_WORDS) + r")\s+years\b",
+                              re.IGNORECASE)
 
 
 def english_figures(question: str) -> frozenset[Figure]:
-    """The ordinals of events an English question names, as `figures` gives them for a Japanese one."""
+    """The ordinals of events an English question names, and the interval of a "first in N years", as `figures`
+    gives them for a Japanese one."""
     found = set()
     for match in ENGLISH_EVENT_ORDINAL.finditer(question):
         word = match.group(1).lower()
         found.add(Figure("回:ordinal", str(ENGLISH_ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word)))))
+    for match in ENGLISH_INTERVAL.finditer(question):
+        word = match.group(1).lower()
+        found.add(Figure("年:interval", str(ENGLISH_NUMBER_WORDS.get(word) or word)))
     return frozenset(found)
 
 

@@ -867,3 +867,8 @@ def test_a_question_counting_what_it_asks_for_asks_for_a_list(question: str, lan
 def test_a_chinese_name_the_tagger_splits_is_found_whole() -> None:
     sentence = "3月、習近平国家主席が、3期目初の外遊としてペルーを訪問した。"
     assert _short("3期目最初の外遊先にペルーを選んだ指導者は？", sentence) == "習近平"
+
+
+def test_english_by_what_factor_asks_for_a_multiple() -> None:
+    sentence = "2024年予算では、国防費は前年比1.7倍を計上した。"
+    assert _short("By what factor did Peru increase its defence budget?", sentence) == "1.7倍"

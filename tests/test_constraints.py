@@ -120,3 +120,8 @@ def test_a_country_is_named_in_full_or_by_its_one_character_abbreviation():
     assert asked_countries_ja("日本とドイツの首脳対話はどうなった？") == {"ドイツ"}  # Japan is mostly implied
     assert names_an_asked_country(frozenset({"ドイツ", "ロシア"}), "露独間の首脳対話も停止した。")
     assert not names_an_asked_country(frozenset({"ジョージア"}), "避難民がアルメニアに流入した。")
+
+
+def test_english_first_in_so_many_years_is_an_interval():
+    assert Figure("年:interval", "4") in english_figures("Who held the first summit with Peru in four years?")
+    assert contradicted(english_figures("Who held the first talks with Peru in 5 years?"), "2年ぶりの会談を行った。")
