@@ -118,6 +118,41 @@ def test_the_second_document_set_is_valid_and_grounded_in_its_own_document() -> 
     assert problems == []
 
 
+def test_the_fourth_document_set_is_valid_split_and_grounded_in_its_own_document() -> None:
+    """eval/doc4.jsonl is development material on eval/doc4's chapter (Europe): every type, a tune/check split
+    alternating within each type, its evidence and first gold (a multi item's every part; a yes/no item's deciding
+    words) verbatim in that document, English glosses excepted; near-misses carry no answer or evidence."""
+    from index.corpus import load_corpus
+
+    documents = load_corpus(PROJECT_ROOT / "eval" / "doc4")
+    assert [document.source for document in documents] == ["diplomatic-bluebook-style_ch2-5_europe.txt"]
+    text = squash(documents[0].clean().text)
+    items = load_dataset(PROJECT_ROOT / "eval" / "doc4.jsonl")
+    assert len(items) == 100
+    counts = {kind: sum(i.type == kind for i in items) for kind in
+              ("factoid", "numeric", "en", "followup", "multi", "unanswerable")}
+    assert counts == {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}
+    assert all(i.history for i in items if i.type == "followup")
+    assert {i.answer_type for i in items} == set(ANSWER_TYPES)
+    assert {i.lang for i in items if i.type == "unanswerable"} == {"ja", "en"}
+    for kind in counts:
+        splits = [i.split for i in items if i.type == kind]
+        assert abs(splits.count("tune") - splits.count("check")) <= 2, (kind, splits)
+    problems = []
+    for item in items:
+        problems += [f"{item.id}: evidence {e!r}" for e in item.evidence if squash(e) not in text]
+        if item.type == "multi":
+            golds = item.answers
+        elif item.answer_type == "yesno":
+            golds = [a for a in item.answers if squash(a) not in ("はい", "いいえ", "yes", "no")][:1]
+        else:
+            golds = item.answers[:1]
+        for answer in golds:
+            if not (item.lang == "en" and answer.isascii()) and squash(answer) not in text:
+                problems.append(f"{item.id}: answer {answer!r}")
+    assert problems == []
+
+
 @pytest.mark.parametrize("row, message", [
     ("{not json", ":2: not valid JSON"),
     ({**GOOD, "id": "q2", "answers": "フィンランド"}, "field 'answers' must be list"),
