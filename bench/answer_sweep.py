@@ -62,25 +62,28 @@ def main() -> None:
     parser.add_argument("--grid", action="append", default=[], help="name=v1,v2 (an AnswerParams field)")
     parser.add_argument("--top-k", type=int, default=10)
     parser.add_argument("--failures", action="store_true", help="print the failed items of the first setting")
-    parser.add_argument("--cache", type=Path, help="retrieval results: written on the first run, read after")
+    parser.add_argument("--cache", type=Path,
+                        help="retrieval results: read if present; items it lacks are retrieved and added")
     parser.add_argument("--type", help="score only the items of this question type (followup, multi, en…)")
     args = parser.parse_args()
     settings = get_settings()
     items = [item for item in load_dataset(args.dataset) if args.type is None or item.type == args.type]
     corpus = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
-    if args.cache and args.cache.is_file():
-        # Retrieval as it was when the cache was written: answerer changes can be tried without the model.
-        index = load_index(settings.index_dir, embedding_model=settings.embedding_model, embedding_fingerprint=None)
-        cached = json.loads(args.cache.read_text(encoding="utf-8"))
-        prepared = [restore(index, cached[item.id]) for item in items]
-    else:
+    cached = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.is_file() else {}
+    missing = [item for item in items if item.id not in cached]
+    if missing:
+        # Items the cache does not hold yet (a grown dataset) are retrieved once and added to it.
         qa = load_question_answerer(settings)
         index = qa.index
-        prepared = [qa.prepare(item.question, [Turn(t["role"], t["content"]) for t in item.history], args.top_k)
-                    for item in items]
+        for item in missing:
+            prep = qa.prepare(item.question, [Turn(t["role"], t["content"]) for t in item.history], args.top_k)
+            cached[item.id] = dump(prep)
         if args.cache:
-            args.cache.write_text(json.dumps({item.id: dump(prep) for item, prep in zip(items, prepared, strict=True)},
-                                             ensure_ascii=False), encoding="utf-8")
+            args.cache.write_text(json.dumps(cached, ensure_ascii=False), encoding="utf-8")
+    else:
+        # Retrieval as it was when the cache was written: answerer changes can be tried without the model.
+        index = load_index(settings.index_dir, embedding_model=settings.embedding_model, embedding_fingerprint=None)
+    prepared = [restore(index, cached[item.id]) for item in items]
     grid = [(name, [parse_value(name, v) for v in values.split(",")])
             for name, values in (entry.split("=", 1) for entry in args.grid)]
     base = answer_params(settings)

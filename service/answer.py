@@ -47,10 +47,12 @@ from service.answer_types import (
     typed_spans,
 )
 from service.constraints import (
+    asked_countries_ja,
     contradicted,
     english_figures,
     figures,
     named_things,
+    names_an_asked_country,
     other_country_topic,
     other_instance,
     other_stage,
@@ -258,9 +260,13 @@ class ExtractiveAnswerer:
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         asked_countries = None if language == "ja" else frozenset(
             w.surface for w in countries_in(retrieved) if finder.names_of(w))
+        # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
+        # Armenia) is about something else, wherever its sentence ranks.
+        countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
-                    and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))]
+                    and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))
+                    and passage_names(s, countries_asked)]
         if not agreeing:
             stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
             return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
@@ -346,6 +352,15 @@ class ExtractiveAnswerer:
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)
+        elif question_type.answer_type == AnswerType.DESCRIPTION and REASON_ASKED.search(finder.question):
+            # なぜ / 理由は / why: a sentence that gives no reason (no ため, を受け, として…) does not answer, however
+            # close it is to the question's words.
+            reasoned = [c for c in candidates if c.score >= best.score - params.typed_margin
+                        and REASON_MARKER.search(c.text)]
+            if not reasoned:
+                return self.abstain(language, retrieved, "the question asks why and no retrieved sentence gives "
+                                                         "a reason", question_type)
+            lead = reasoned[0]
         chosen = [lead]
         for candidate in scored:
             if len(chosen) >= params.max_sentences:
@@ -495,6 +510,12 @@ class ExtractiveAnswerer:
 def countries_in(retrieved: list[RetrievedPassage]) -> list[Word]:
     """The words of the retrieved passages that name a country."""
     return [w for item in retrieved for w in tagged_words(item.passage.text) if w.pos4 == "国"]
+
+
+def passage_names(sentence: ScoredSentence, countries: frozenset[str]) -> bool:
+    """Whether the passage of `sentence`, or a heading above it, names a country of `countries` (all, if empty)."""
+    passage = sentence.retrieved.passage
+    return not countries or names_an_asked_country(countries, " ".join((*passage.section_path, passage.text)))
 
 
 class SpanFinder:
@@ -1651,6 +1672,11 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
+# A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
+# …を踏まえ, …の観点から, …であるとして, …の影響で).
+REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
+REASON_MARKER = re.compile(r"ため|ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由|目的"
+                           r"|に基づ|に伴|をきっかけ|を契機|として|影響|結果|懸念|ゆえ")
 CAUSE_ASKED = re.compile(r"きっかけ|契機|発端|原因|引き金|\b(?:triggered|prompted|led to|caused)\b")
 CAUSE_MARKER = re.compile(r"(?:（[^）]{1,12}）)?(?:を受け|を契機|をきっかけ|を背景|に起因|による|により|によって)")
 # 〜したのはどこ: どこ as the one who did something (a clause ending in a verb, then のは).

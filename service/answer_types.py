@@ -124,6 +124,9 @@ LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
 LIST_REQUEST = re.compile(r"挙げ(?:て(?:ください|下さい|くれ|ほしい|欲しい"
                           r"|(?:もらえ|いただけ|頂け|くれ)(?:ます|ません)か"
                           r"|(?:もらえる|くれる|くれない|もらえない)[？?]?)?|よ)(?:[。？?！!]|$)")
+# A question that counts what it asks for (3か国はどこ, 二人は誰) asks for that many: a list.
+COUNTED_ASK = re.compile(r"[2-9二三四五六七八九十]\s*(?:か国|カ国|ヶ国|人|名|つ|社|都市|機関|団体|件)"
+                         r"(?:は|って|とは|が)(?:どこ|誰|だれ|何|どれ|どちら)")
 EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 
 _DATE = (r"(?:(?:19|20)\d\d年|同年|翌年)?(?:\d{1,2}月|同月|翌月)?(?:\d{1,2}日|同日|翌日)?"
@@ -306,7 +309,8 @@ def classify_japanese(question: str) -> QuestionType:
     words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))
     text = nfkc(question)
-    is_list = any(marker in text for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text))
+    is_list = any(marker in text for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text)) \
+        or bool(COUNTED_ASK.search(text))
     each = any(marker in text for marker in EACH_MARKERS)
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
     date_units: set[str] = set()
@@ -747,7 +751,8 @@ ENGLISH_REASON = re.compile(r"\bwhy\b|\bhow (did|does|do|has|have|was|were|is|ar
 ENGLISH_WHICH = re.compile(r"\b(which|what)\s+(?:(?:two|three|four|five|new|former|main|other|first|second|"
                            r"specific|particular)\s+)?([a-z-]+)")
 ENGLISH_YESNO = re.compile(r"^(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b")
-ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|states|organizations))\b")
+ENGLISH_LIST = re.compile(r"\b(list|name all|all the|every|which (countries|states|organizations)"
+                          r"|(which|what) (two|three|four|five|six|seven|eight|nine|ten) )\b")
 ENGLISH_EACH = re.compile(r"\b(respectively|each)\b")
 ENGLISH_HEADS: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.PLACE: ("country", "countries", "city", "cities", "region", "place", "state", "states", "capital",

@@ -205,3 +205,22 @@ def other_country_topic(question: str, sentence: str, asked: frozenset[str] | No
         return False
     topic = [w for w in tagged_words(match.group(1)) if w.pos4 == "国"]
     return bool(topic) and not any(w.surface in asked for w in topic) and not any(a in sentence for a in asked)
+
+
+# One-character abbreviations the text uses for countries in compounds (日露, 露独間, 訪中, 対露制裁, 米軍).
+COUNTRY_ABBREVIATIONS = {"ロシア": "露", "日本": "日", "米国": "米", "アメリカ": "米", "中国": "中", "韓国": "韓",
+                         "英国": "英", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
+                         "カナダ": "加", "オーストラリア": "豪", "インド": "印", "ベトナム": "越", "フィリピン": "比"}
+
+
+def asked_countries_ja(question: str) -> frozenset[str]:
+    """The countries a Japanese question names, Japan left out: most questions are asked from Japan's side, and
+    the text leaves it implied ("8月に…租税条約が発効")."""
+    return frozenset(w.surface for w in tagged_words(question) if w.pos4 == "国" and w.surface != "日本")
+
+
+def names_an_asked_country(asked: frozenset[str], text: str) -> bool:
+    """Whether `text` (a passage with its headings) names a country asked about, in full or abbreviated. One is
+    enough: a question about two countries (アルメニアとトルクメニスタンでそれぞれ…) may be answered from two
+    passages."""
+    return any(country in text or COUNTRY_ABBREVIATIONS.get(country, country) in text for country in asked)

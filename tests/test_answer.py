@@ -183,3 +183,26 @@ def test_a_list_of_the_names_of_a_kind_lists_things_of_that_kind(tiny_answerer: 
     assert (asked.head, asked.parts) == ("国名", (AnswerType.PLACE,))
     listed = tiny_answerer.ask("NATOに加盟した国名を全て挙げてください。").answer
     assert not listed.abstained and "フィンランド" in (listed.short_answer or "")
+
+
+def test_a_passage_that_never_names_the_country_asked_about_does_not_answer(tiny_answerer: QuestionAnswerer) -> None:
+    assert not tiny_answerer.ask("フィンランドのNATO加盟はどうなった？").answer.abstained
+    assert tiny_answerer.ask("ノルウェーのNATO加盟はどうなった？").answer.abstained
+    # abbreviated in compounds (日露間, 露独) the country is still named
+    assert not tiny_answerer.ask("ロシアと日本の貿易は前年からどれだけ減った？").answer.abstained
+
+
+def test_a_question_for_a_reason_is_not_answered_by_a_sentence_giving_none(tiny_answerer: QuestionAnswerer) -> None:
+    assert not tiny_answerer.ask("サハリン2の権益はどうする方針？").answer.abstained
+    # the sentence says what is done, not why
+    answer = tiny_answerer.ask("サハリン2の権益を維持するのはなぜ？").answer
+    assert answer.abstained and "reason" in (answer.abstain_reason or "")
+
+
+def test_reason_markers_are_the_causal_connectives() -> None:
+    from service.answer import REASON_ASKED, REASON_MARKER
+
+    assert REASON_ASKED.search("Why did Peru leave the forum?") and REASON_ASKED.search("撤退の理由は？")
+    assert REASON_MARKER.search("安定供給を確保する観点から、権益を維持する。")
+    assert REASON_MARKER.search("情勢を緊迫化させるものであるとして、これを非難した。")
+    assert not REASON_MARKER.search("3月、両国は協定に署名した。")

@@ -851,3 +851,14 @@ def test_a_city_is_not_a_building_in_it() -> None:
     caption = "政務官がペルーのクスコ市立第2小学校を訪問（5月3日、ペルー・クスコ）"
     assert _short("In which Peruvian town was the school visited on May 3?", caption) in ("クスコ", "クスコ市")
     assert _short("政務官が5月3日に訪問した学校は？", caption) == "クスコ市立第2小学校"
+
+
+@pytest.mark.parametrize(("question", "language", "is_list"), [
+    ("6月に首相が回った南米の3か国はどこですか？", "ja", True),
+    ("会談に同席した二人は誰？", "ja", True),
+    ("5か国の首脳が集まった会合はどこで開かれた？", "ja", False),  # the count describes, it is not asked
+    ("Which three Andean countries did the envoy visit in June?", "en", True),
+    ("Which country held talks with the five Andean states?", "en", False),
+])
+def test_a_question_counting_what_it_asks_for_asks_for_a_list(question: str, language: str, is_list: bool) -> None:
+    assert classify_question(question, language).is_list is is_list

@@ -112,3 +112,11 @@ def test_an_english_questions_country_is_given_as_the_text_writes_it():
     asked, question = frozenset({"ペルー"}), "When was the council set up in Peru?"
     assert other_country_topic(question, "チリでは、1月に評議会が設立された。", asked)
     assert not other_country_topic(question, "ペルーでは、1月に評議会が設立された。", asked)
+
+
+def test_a_country_is_named_in_full_or_by_its_one_character_abbreviation():
+    from service.constraints import asked_countries_ja, names_an_asked_country
+
+    assert asked_countries_ja("日本とドイツの首脳対話はどうなった？") == {"ドイツ"}  # Japan is mostly implied
+    assert names_an_asked_country(frozenset({"ドイツ", "ロシア"}), "露独間の首脳対話も停止した。")
+    assert not names_an_asked_country(frozenset({"ジョージア"}), "避難民がアルメニアに流入した。")
