@@ -913,6 +913,8 @@ def _english_head(rest: str) -> str | None:
                 word in nouns for nouns in ENGLISH_HEADS.values()):
             break
         if word in ENGLISH_SKIP and not chunk:
+            if word == "official" and k + 1 < len(words) and words[k + 1].endswith("ed"):
+                return word  # "which official announced…": the noun, not the adjective of "official name"
             continue
         if word in ("the", "a", "an", "this", "these") and chunk:
             break  # "the character the artist drew": a new noun phrase begins a relative clause
@@ -979,10 +981,12 @@ def _title_end(words: Sequence[Word], i: int) -> bool:
 
 
 def _office_after(words: Sequence[Word], i: int) -> bool:
-    """大統領+府, 首相+官邸: the title is part of the name of an office, which is a body, not a person."""
+    """大統領+府, 首相+官邸: the title is part of the name of an office, which is a body, not a person; or of a
+    country's."""
     if i + 1 >= len(words) or words[i + 1].start != words[i].end:
         return False
-    return words[i + 1].surface in OFFICE_SUFFIXES
+    # (首長+国: the title names a country, アラブ首長国連邦, as 王国 and 大公国 do)
+    return words[i + 1].surface in OFFICE_SUFFIXES or words[i + 1].surface == "国"
 
 
 def _split_kanji_name(words: Sequence[Word], j: int, end: int) -> bool:
@@ -1045,6 +1049,11 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
     return spans
 
 
+# What follows a place name in a country's formal name, longest first.
+COUNTRY_FORMS = ("民主主義人民共和国", "首長国連邦", "民主共和国", "連合王国", "合衆国", "共和国", "首長国", "王国",
+                 "公国", "連邦")
+
+
 def place_spans(words: Sequence[Word], text: str, split_country: str | None = None) -> list[TypedSpan]:
     """固有名詞・地名 runs (東京・京都) that name a place rather than modify a further noun (上海協力機構). A country
     followed by a place in it (米国・ニューヨーク) is one run; `split_country` = "country" or "place" gives only
@@ -1066,6 +1075,12 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
             j += 1
         if j + 1 < len(words) and words[j + 1].surface in ("市", "州", "県", "島", "地方", "共和国", "地域"):
             j += 1
+        # アラブ+首長+国+連邦, ロシア+連邦: a country's formal name, whatever words the tagger cut it into
+        form = next((f for f in COUNTRY_FORMS if text.startswith(f, words[j].end)), "")
+        k = next((k for k in range(j + 1, min(j + 5, len(words)))
+                  if form and words[k].end == words[j].end + len(form)), None)
+        if k is not None:
+            j = k
         nxt = words[j + 1] if j + 1 < len(words) else None
         modifies_noun = (nxt is not None and nxt.pos1 == "名詞" and nxt.pos2 != "数詞"
                          and nxt.surface not in ("等", "など") and nxt.start == words[j].end)  # a space ends a name
@@ -1472,10 +1487,11 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
             # compound with a proper noun in it (日・キルギス首脳共同声明) is a name, a plain noun (漫画家) is not.
             # Place names alone (東京・京都) say where, and a titled name (岸田総理大臣, サイドフ外相代行) who: neither
             # is what a thing is called.
-            people = person_spans(words, text)
+            people, places = person_spans(words, text), place_spans(words, text)
             spans = [s for s in noun_compound_spans(words, text)
                      if any(w.is_proper or _is_katakana_name(w) for w in words if s.start <= w.start < s.end)
                      and not all(w.pos3 == "地名" or w.surface == "・" for w in words if s.start <= w.start < s.end)
+                     and not any(p.text == s.text for p in places)  # アラブ首長国連邦
                      and not s.text.endswith(TITLE_ENDINGS + ("側",))  # ロシア側 is a party, not a name
                      # a thing of another kind (第2回ロシア・アフリカサミット for a 宣言)
                      and not (head in KIND_NOUNS and s.text.endswith(KIND_NOUNS) and not s.text.endswith(head))

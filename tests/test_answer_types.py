@@ -872,3 +872,11 @@ def test_a_chinese_name_the_tagger_splits_is_found_whole() -> None:
 def test_english_by_what_factor_asks_for_a_multiple() -> None:
     sentence = "2024年予算では、国防費は前年比1.7倍を計上した。"
     assert _short("By what factor did Peru increase its defence budget?", sentence) == "1.7倍"
+
+
+def test_a_country_s_formal_name_is_a_place_not_a_titled_person() -> None:
+    sentence = "5か国（アラブ首長国連邦（UAE）、ペルー）が加盟したことをロシアが発表した。"
+    assert _short("Which official announced that five countries had joined?", sentence) is None  # no アラブ+首長
+    assert "アラブ首長国連邦" in [s.text for s in typed_spans(sentence, classify_question("どの国？", "ja"),
+                                                           AnswerType.PLACE)]
+    assert _short("What was the name of the declaration adopted there?", sentence) is None
