@@ -65,7 +65,7 @@ DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点"
                      "評価", "態度", "主張", "認識", "懸念", "意味", "狙い", "形", "感じ", "風", "わけ", "訳")
 # Titles that follow a person's name (ラヴロフ外相, 岸田総理大臣, ゴチモラエフ貿易・対外経済関係相).
 TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", "長官", "主席", "総裁", "委員長", "国王", "首長",
-                 "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理")
+                 "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理", "党首")
 # What どこ may be answered with besides a 地名: a compound ending in one of these (アルカダグ市, 第13幼稚園).
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
@@ -989,6 +989,29 @@ def _office_after(words: Sequence[Word], i: int) -> bool:
     return words[i + 1].surface in OFFICE_SUFFIXES or words[i + 1].surface == "国"
 
 
+# Words before a title that qualify it, not the name (森喜朗+元総理大臣, 前大統領).
+TITLE_PREFIXES = ("元", "前", "現", "故", "新", "初代")
+
+
+def _katakana_name_before(words: Sequence[Word], i: int) -> tuple[int, int]:
+    """(j, end) such that words[j + 1:end + 1] are the katakana words opening the noun run that words[i], a title,
+    ends, when the rest of the run is a title of its own (副首相兼外務・移民相, GCC事務局長, 党首); (0, 0) when there
+    are none. A portfolio before a bare 相 or 長 (エネルギー相) is no name, nor an adjectival noun (デジタル大臣)."""
+    r = i
+    while r - 1 >= 0 and words[r - 1].end == words[r].start and (
+            words[r - 1].pos1 in ("名詞", "接頭辞", "接尾辞") or words[r - 1].surface in ("・", "=")):
+        r -= 1
+    k = r
+    while k < i and (_all_katakana(words[k]) and words[k].pos3 not in ("地名", "形状詞可能")
+                     or words[k].surface in ("・", "=") and k > r):
+        k += 1
+    while k > r and words[k - 1].surface in ("・", "="):
+        k -= 1
+    if k == r or all(w.pos1 == "接尾辞" for w in words[k:i + 1]):
+        return 0, 0  # no katakana word, or エネルギー+相: a portfolio
+    return r - 1, k - 1
+
+
 def _split_kanji_name(words: Sequence[Word], j: int, end: int) -> bool:
     """Whether words[j], a kanji common noun of one or two characters right before a one-character name
     words[j + 1] (and after a non-noun), is the first part of that name (習近 + 平)."""
@@ -1010,7 +1033,8 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                            or words[j].is_number and j > 0 and words[j - 1].surface == "第")  # 外務第一次官
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
                           and not _name_piece(words[j])
-                          and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1)
+                          and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1
+                                   and words[j].surface not in TITLE_PREFIXES)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
@@ -1023,6 +1047,18 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             j -= 1
         if end > j and j >= 0 and _split_kanji_name(words, j, end):
             j -= 1  # 習近+平国家主席: the tagger split a Chinese name and kept its last character as the name
+        # 上村司+中東和平担当特使, コーヘン・イスラエル外相: a place after the name is the title's (of a region, a
+        # country), not part of the name
+        while end > j + 1 and words[end].pos3 == "地名" and (
+                words[end - 1].pos3 == "人名" or words[end - 1].surface in ("・", "=")
+                or _all_katakana(words[end - 1])):
+            end -= 1
+            if words[end].surface in ("・", "="):
+                end -= 1
+        if end <= j:
+            # ガンツ党首, サファ+ディ副首相, ブダイ+ウィGCC事務局長: katakana words the dictionary knows as common
+            # nouns, opening a noun run a title ends, are a foreign name
+            j, end = _katakana_name_before(words, i)
         if end > j:
             start_word, end_word = words[j + 1], words[end]
             if any(k in taken for k in range(j + 1, end + 1)):

@@ -880,3 +880,20 @@ def test_a_country_s_formal_name_is_a_place_not_a_titled_person() -> None:
     assert "アラブ首長国連邦" in [s.text for s in typed_spans(sentence, classify_question("どの国？", "ja"),
                                                            AnswerType.PLACE)]
     assert _short("What was the name of the declaration adopted there?", sentence) is None
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("弔問に森喜朗元総理大臣が特派大使として派遣された。", ["森喜朗"]),  # 元 qualifies the title
+    ("外務大臣とコーヘン・ペルー外相の会談", ["コーヘン"]),  # the country is the title's
+    ("上村司中東和平担当特使は中東を訪問した。", ["上村司"]),
+    ("ガンツ党首が戦時内閣に加わった。", ["ガンツ"]),  # katakana words the dictionary knows as common nouns
+    ("リマでサファディ副首相兼外務・移民相と会談した。", ["サファディ"]),
+    ("総理とブダイウィGCC事務局長との間で一致した。", ["ブダイウィ"]),
+    ("ペルーのエネルギー相が来日した。", []),  # a portfolio, not a name
+])
+def test_names_before_titles_in_a_new_chapter(sentence: str, names: list[str]) -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)
+            if s.text not in ("総理", "外務大臣")] == names
