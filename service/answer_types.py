@@ -44,7 +44,7 @@ ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政�
                       "共同体", "グループ", "軍", "部隊", "政府", "省", "庁", "委員会", "理事会", "議会", "銀行",
                       "裁判所", "事務局", "当局", "省庁", "官庁", "内閣", "政権", "国会", "評議会", "協議会",
                       "協会", "連盟", "組合", "財団", "大使館", "領事館", "警察", "検察", "放送局", "メディア",
-                      "審議会", "議院", "公社")
+                      "審議会", "議院", "公社", "センター", "研究所")
 # Heads of bodies only as words of their own (出版+社, どちらの院): as the end of a word they make other things too
 # (神社, 病院).
 WORD_ORGANIZATION_HEADS = ("社", "院")
@@ -1181,7 +1181,9 @@ def _joins_compound(words: Sequence[Word], k: int) -> bool:
         return year_of_name or in_name or k > 0 and (words[k - 1].surface == "第" or words[k - 1].is_number
                                                      and _joins_compound(words, k - 1))
     return (word.pos1 in ("名詞", "接頭辞", "接尾辞") and word.pos2 != "代名詞"
-            or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・")
+            or word.pos1 == "形状詞" and (following.pos1 == "接尾辞" or following.surface == "・"
+                                          # サイバー+防衛, グローバル+戦略: a loanword adjective before a noun
+                                          or _all_katakana(word) and following.pos1 == "名詞")
             or word.surface == "・")
 
 
@@ -1676,10 +1678,16 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(FACILITY_ENDINGS))]
         elif question_type.head and question_type.head.endswith(FACILITY_ENDINGS):
-            # 駐留した基地はどこ / 出発空港は: a place of that kind (…基地), not the country it is in
+            # 駐留した基地はどこ / 出発空港は: a place of that kind (…基地), not the country it is in; an act
+            # ending in the noun (寄+港, 出+港) is none. A port named by its town in that act (横須賀に寄港) is the
+            # town, when no compound names it.
             head = question_type.head
-            spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
-                words, sentence, lambda w: _text(w).endswith(head)) if s.text != head]
+            kind_spans = [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+                words, sentence, lambda w: _text(w).endswith(head) and getattr(w, "pos3", "") != "サ変可能")
+                if s.text != head]
+            kind_spans = [s for s in kind_spans if not any(w.end == s.end and w.pos3 == "サ変可能" for w in words)]
+            spans = kind_spans or [s for s in spans if re.match(r"(?:に|へ|を|から)[^、。\s]?" + re.escape(head),
+                                                                sentence[s.end:])]
         elif not question_type.head or not question_type.head.endswith(("国", "国家")):
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.

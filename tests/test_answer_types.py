@@ -897,3 +897,14 @@ def test_names_before_titles_in_a_new_chapter(sentence: str, names: list[str]) -
 
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)
             if s.text not in ("総理", "外務大臣")] == names
+
+
+def test_a_port_is_not_the_act_of_calling_at_it() -> None:
+    sentence = "ペルー海軍のフリゲート艦が6月に横須賀に寄港し、共同訓練を実施した。"
+    assert _short("6月にフリゲート艦が寄ったのはどこの港？", sentence) == "横須賀"
+    assert _short("フリゲート艦の出発空港は？", sentence) is None  # no airport, and 横須賀 is not one
+
+
+def test_a_loanword_adjective_belongs_to_the_name_it_opens() -> None:
+    sentence = "日本は2018年からリマにあるNATOサイバー防衛協力センター（CCDCOE）に参加している。"
+    assert _short("Which body in Lima has Japan been part of since 2018?", sentence) == "NATOサイバー防衛協力センター"
