@@ -1675,8 +1675,8 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 # A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
 # …を踏まえ, …の観点から, …であるとして, …の影響で).
 REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
-REASON_MARKER = re.compile(r"ため|ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由|目的"
-                           r"|に基づ|に伴|をきっかけ|を契機|として|影響|結果|懸念|ゆえ")
+REASON_MARKER = re.compile(r"ため|(?<!も)ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由"
+                           r"|目的|に基づ|に伴|をきっかけ|を契機|として|影響|結果|ゆえ")  # (…もので: "a thing that")
 CAUSE_ASKED = re.compile(r"きっかけ|契機|発端|原因|引き金|\b(?:triggered|prompted|led to|caused)\b")
 CAUSE_MARKER = re.compile(r"(?:（[^）]{1,12}）)?(?:を受け|を契機|をきっかけ|を背景|に起因|による|により|によって)")
 # 〜したのはどこ: どこ as the one who did something (a clause ending in a verb, then のは).

@@ -206,3 +206,5 @@ def test_reason_markers_are_the_causal_connectives() -> None:
     assert REASON_MARKER.search("安定供給を確保する観点から、権益を維持する。")
     assert REASON_MARKER.search("情勢を緊迫化させるものであるとして、これを非難した。")
     assert not REASON_MARKER.search("3月、両国は協定に署名した。")
+    assert not REASON_MARKER.search("首脳協議で表明されたもので、輸出拡大の弾みとなった。")  # もので: a thing that
+    assert not REASON_MARKER.search("撤回したことが明らかになり、日本は深刻な懸念を表明した。")  # a reaction
