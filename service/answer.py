@@ -352,6 +352,15 @@ class ExtractiveAnswerer:
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)
+        elif question_type.answer_type == AnswerType.DESCRIPTION and CONTENT_ASKED.search(finder.question):
+            # 会談で何を話し合った / what did X say: a sentence that only says a meeting was held or a statement
+            # issued (会談を行った, 共同声明を発出した) does not say what was said.
+            said = [c for c in candidates if c.score >= best.score - params.typed_margin
+                    and CONTENT_MARKER.search(c.text)]
+            if not said:
+                return self.abstain(language, retrieved, "the question asks what was said and no retrieved "
+                                                         "sentence says it", question_type)
+            lead = said[0]
         elif question_type.answer_type == AnswerType.DESCRIPTION and REASON_ASKED.search(finder.question):
             # なぜ / 理由は / why: a sentence that gives no reason (no ため, を受け, として…) does not answer, however
             # close it is to the question's words.
@@ -1672,6 +1681,18 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
+# A question for what was said, discussed or agreed, and what reports it in the text: a quote, a clause of what was
+# agreed, confirmed, asked or stated, or the topics of an exchange (…について意見交換).
+CONTENT_ASKED = re.compile(
+    r"何を話し合|何が話し合|何について|どんな話|どういう話|どのような話|何を議論|どう答え|何と答え|どう応じ|何と述べ"
+    r"|何と言|何て言|どんなこと[がを]|どういうこと[がを]|どのようなこと[がを]|どんな内容|どういう内容|どのような内容"
+    r"|どんな言葉|何を確認|何で一致|何を約束|何を求め|何を表明|どんな立場を示"
+    r"|\bwhat did (?!the (?:chapter|text|document|report|bluebook|book)\b)"
+    r".*\b(?:say|discuss|talk|agree|answer|reply|state|express|write|tell|propose|announce)\b"
+    r"|\bwhat (?:was|were)\b.*\b(?:said|discussed|agreed|written|stated)\b", re.I)
+CONTENT_MARKER = re.compile(r"[「『]|一致|確認|と述べ|と発言|と語|表明|求め|強調|歓迎|説明|伝え|合意|約束|呼びかけ"
+                            r"|呼び掛け|について|議論|主張|要請|提起|旨|言及|訴え|要望|提案|支持|非難|懸念|期待|決定"
+                            r"|発表")  # (not 協議: the name of many a meeting, 定期首脳協議)
 # A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
 # …を踏まえ, …の観点から, …であるとして, …の影響で).
 REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)

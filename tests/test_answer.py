@@ -208,3 +208,19 @@ def test_reason_markers_are_the_causal_connectives() -> None:
     assert not REASON_MARKER.search("3月、両国は協定に署名した。")
     assert not REASON_MARKER.search("首脳協議で表明されたもので、輸出拡大の弾みとなった。")  # もので: a thing that
     assert not REASON_MARKER.search("撤回したことが明らかになり、日本は深刻な懸念を表明した。")  # a reaction
+
+
+def test_a_question_for_what_was_said_needs_a_sentence_that_says_it() -> None:
+    from service.answer import CONTENT_ASKED, CONTENT_MARKER
+
+    assert CONTENT_ASKED.search("ペルー首相との会談では何を話し合ったの？")
+    assert CONTENT_ASKED.search("What did the minister say about the Middle East?")
+    assert not CONTENT_ASKED.search("What did the chapter say had appeared in relations with Peru?")  # the text says
+    assert not CONTENT_MARKER.search("7月の定期首脳協議の機会に総理大臣がロペス首相と会談を行った。")  # only held
+    assert CONTENT_MARKER.search("両外相は中東情勢について意見交換を行った。")
+    assert CONTENT_MARKER.search("両首脳は協力を強化することで一致した。")
+
+
+def test_what_kind_of_words_asks_for_a_description() -> None:
+    assert classify_question("ロペス外相は日本をどんな言葉で表現した？", "ja").answer_type == AnswerType.DESCRIPTION
+    assert classify_question("外相会談ではどういう話をしたんですか", "ja").answer_type == AnswerType.DESCRIPTION
