@@ -1182,6 +1182,14 @@ ENGLISH_GENRE_WORDS = {
     "begin": ("開始",), "began": ("開始",), "begun": ("開始",), "start": ("開始",), "started": ("開始",),
     "launched": ("開始", "立ち上げ"), "ended": ("終了",), "progressed": ("進展",), "progress": ("進展",),
     "realized": ("実現",), "realised": ("実現",), "completed": ("完了", "実現"),
+    "held": ("開催", "実施"), "hold": ("開催", "実施"), "hosted": ("開催", "主催"), "host": ("開催", "主催"),
+    "attended": ("出席", "参加"), "attend": ("出席", "参加"), "dispatched": ("派遣",), "sent": ("派遣",),
+    "issued": ("発出", "発表"), "released": ("発表", "解放"), "evacuated": ("退避",), "evacuation": ("退避",),
+    "provided": ("供与", "提供"), "provide": ("供与", "提供"), "appointed": ("任命",), "resigned": ("辞任",),
+    "seized": ("拿捕",), "hostages": ("人質",), "ceasefire": ("停戦",), "earthquake": ("地震",),
+    "humanitarian": ("人道",), "assistance": ("支援", "協力"), "aid": ("支援", "援助"), "dialogue": ("対話",),
+    "summit": ("首脳",), "died": ("死亡", "逝去"), "killed": ("死亡",), "injured": ("負傷",),
+    "called": ("寄港",), "upgraded": ("格上げ",), "partnership": ("パートナーシップ",),
 }
 
 
