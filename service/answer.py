@@ -1182,7 +1182,7 @@ ENGLISH_GENRE_WORDS = {
     "begin": ("開始",), "began": ("開始",), "begun": ("開始",), "start": ("開始",), "started": ("開始",),
     "launched": ("開始", "立ち上げ"), "ended": ("終了",), "progressed": ("進展",), "progress": ("進展",),
     "realized": ("実現",), "realised": ("実現",), "completed": ("完了", "実現"),
-    "held": ("開催", "実施"), "hold": ("開催", "実施"), "hosted": ("開催", "主催"), "host": ("開催", "主催"),
+    "hosted": ("開催", "主催"), "host": ("開催", "主催"),  # (not "held": 実施 ends many a list of events)
     "attended": ("出席", "参加"), "attend": ("出席", "参加"), "dispatched": ("派遣",), "sent": ("派遣",),
     "issued": ("発出", "発表"), "released": ("発表", "解放"), "evacuated": ("退避",), "evacuation": ("退避",),
     "provided": ("供与", "提供"), "provide": ("供与", "提供"), "appointed": ("任命",), "resigned": ("辞任",),

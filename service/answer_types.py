@@ -994,6 +994,13 @@ def _office_after(words: Sequence[Word], i: int) -> bool:
 TITLE_PREFIXES = ("元", "前", "現", "故", "新", "初代")
 
 
+def _katakana_after_name(words: Sequence[Word], j: int) -> bool:
+    """ハル+タルト: a katakana word right after a katakana name is the rest of that name, whatever the dictionary
+    reads it as."""
+    return (_all_katakana(words[j]) and j > 0 and words[j - 1].end == words[j].start
+            and (words[j - 1].pos3 == "人名" and _all_katakana(words[j - 1]) or _is_katakana_name(words[j - 1])))
+
+
 def _katakana_name_before(words: Sequence[Word], i: int) -> tuple[int, int]:
     """(j, end) such that words[j + 1:end + 1] are the katakana words opening the noun run that words[i], a title,
     ends, when the rest of the run is a title of its own (副首相兼外務・移民相, GCC事務局長, 党首); (0, 0) when there
@@ -1036,10 +1043,12 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                           and not _name_piece(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1
                                    and words[j].surface not in TITLE_PREFIXES)
+                          and not _katakana_after_name(words, j)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
         while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j]) or _name_piece(words[j])
+                          or _katakana_after_name(words, j)
                           # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
                           or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
                           or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0

@@ -229,5 +229,5 @@ def test_what_kind_of_words_asks_for_a_description() -> None:
 def test_the_genre_glossary_reads_common_english_verbs_of_diplomacy() -> None:
     from service.answer import english_glossed
 
-    glossed = dict(english_glossed("When was the third round held, and who attended?"))
-    assert "開催" in glossed["held"] and "出席" in glossed["attended"]
+    glossed = dict(english_glossed("When was the third round hosted, and who attended?"))
+    assert "開催" in glossed["hosted"] and "出席" in glossed["attended"]

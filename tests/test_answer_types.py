@@ -890,6 +890,7 @@ def test_a_country_s_formal_name_is_a_place_not_a_titled_person() -> None:
     ("リマでサファディ副首相兼外務・移民相と会談した。", ["サファディ"]),
     ("総理とブダイウィGCC事務局長との間で一致した。", ["ブダイウィ"]),
     ("ペルーのエネルギー相が来日した。", []),  # a portfolio, not a name
+    ("ペルーのハルタルト経済担当調整大臣と会談した。", ["ハルタルト"]),  # ハル (a name) + タルト (a tart)
 ])
 def test_names_before_titles_in_a_new_chapter(sentence: str, names: list[str]) -> None:
     from index.tokenize import tagged_words
