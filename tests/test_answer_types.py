@@ -909,3 +909,8 @@ def test_a_port_is_not_the_act_of_calling_at_it() -> None:
 def test_a_loanword_adjective_belongs_to_the_name_it_opens() -> None:
     sentence = "日本は2018年からリマにあるNATOサイバー防衛協力センター（CCDCOE）に参加している。"
     assert _short("Which body in Lima has Japan been part of since 2018?", sentence) == "NATOサイバー防衛協力センター"
+
+
+def test_a_part_of_the_country_is_not_part_of_the_place_name() -> None:
+    sentence = "ペルー議長年のサミットは、南部クスコ州で開催される予定である。"
+    assert _short("サミットはどこで開催される予定？", sentence) == "クスコ州"
