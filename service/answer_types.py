@@ -1303,8 +1303,12 @@ def date_spans(text: str) -> list[TypedSpan]:
     spans = [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
              if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
     # 同年9月 is 9月 of the year the text is speaking of: the month is what the span says.
-    return [TypedSpan(AnswerType.DATE, s.text[2:], s.start + 2, s.end)
-            if s.text.startswith(("同年", "同月")) and re.match(r"\d", s.text[2:]) else s for s in spans]
+    spans = [TypedSpan(AnswerType.DATE, s.text[2:], s.start + 2, s.end)
+             if s.text.startswith(("同年", "同月")) and re.match(r"\d", s.text[2:]) else s for s in spans]
+    # 2月6日、…地震と、同日に続いて…: 同日 is the date the sentence gave before it, which says it in full.
+    unit = {"同日": "日", "同月": "月", "同年": "年"}
+    return [s for s in spans if not (s.text in unit and any(
+        p.end <= s.start and unit[s.text] in p.text and not p.text.startswith(RELATIVE_DATES) for p in spans))]
 
 
 PURPOSE_HEADS = ("ため", "為")

@@ -914,3 +914,9 @@ def test_a_loanword_adjective_belongs_to_the_name_it_opens() -> None:
 def test_a_part_of_the_country_is_not_part_of_the_place_name() -> None:
     sentence = "ペルー議長年のサミットは、南部クスコ州で開催される予定である。"
     assert _short("サミットはどこで開催される予定？", sentence) == "クスコ州"
+
+
+def test_a_relative_date_gives_way_to_the_date_it_repeats() -> None:
+    sentence = "2月6日、ペルー南部を震源とする地震と、同日に続いて発生した地震により、甚大な被害が生じた。"
+    assert _short("On what date did the earthquake strike southern Peru?", sentence) == "2月6日"
+    assert _short("余震が続いたのはいつ？", "2月に地震が発生し、同日に余震が続いた。") == "同日"  # no day before
