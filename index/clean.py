@@ -201,6 +201,14 @@ class _Cleaner:
         number = footnote_number(token)
         return number in self.footnote_sections and number not in self.defined_footnotes
 
+    def next_heading(self, line: str) -> bool:
+        """Whether `line` reads as the next numbered section's heading ("2 日ASEAN関係") rather than the definition of
+        a footnote of the same number referenced before it: short, with no punctuation (a footnote glosses an
+        acronym with a colon or says a sentence), and the number the next section takes."""
+        match = LEVEL1_HEADING.match(strip_inline_artifacts(line)[0].strip())
+        return (match is not None and int(match.group(1)) == self.next_level1 and not self.column
+                and len(match.group(2)) <= 20 and not SENTENCE_PUNCTUATION.search(match.group(2)))
+
     def looks_like_bare_heading(self, line: str) -> bool:
         """A short line with no punctuation between complete paragraphs: a heading that lost its marker."""
         if len(line) > 15 or HEADING_PUNCTUATION.search(line) or is_complete(line):
@@ -233,7 +241,7 @@ class _Cleaner:
                 continue
 
             definition = FOOTNOTE_DEFINITION.match(line)
-            if definition and self.pending_footnote(definition.group(1)):
+            if definition and self.pending_footnote(definition.group(1)) and not self.next_heading(line):
                 number = footnote_number(definition.group(1))
                 self.defined_footnotes.add(number)
                 text, _ = strip_inline_artifacts(line if definition.group(1).isascii()

@@ -537,6 +537,8 @@ class SpanFinder:
         self.question_type = question_type
         self.language = language
         self._question_key = squash(question)
+        self._asked_ordinals = frozenset(f for f in (figures(question) if language == "ja" else english_figures(
+            question)) if f.kind.endswith(":ordinal"))
         self._asked_months = frozenset(MONTH.findall(nfkc(question))) if language == "ja" else frozenset(
             # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
             str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
@@ -755,6 +757,15 @@ class SpanFinder:
                 months = stretch_months(sentence, span)
                 return bool(months) and not months & self._asked_months
             new = [s for s in new if not dated_otherwise(s)]
+        if self._asked_ordinals and kind != AnswerType.NUMBER:
+            # "6月に第11次…パッケージを、12月には第12次…を採択": a span in a stretch naming another ordinal of the kind
+            # the question names (第12次 for 第11次) belongs to that other event.
+            def numbered_otherwise(span: TypedSpan) -> bool:
+                start, end = stretch_bounds(sentence, span)
+                stated = {f for f in figures(sentence[start:end]) if f.kind.endswith(":ordinal")}
+                kinds = {f.kind for f in self._asked_ordinals}
+                return any(f.kind in kinds for f in stated) and not stated & self._asked_ordinals
+            new = [s for s in new if not numbered_otherwise(s)]
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.

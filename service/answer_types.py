@@ -1303,8 +1303,12 @@ def date_spans(text: str) -> list[TypedSpan]:
     spans = [TypedSpan(AnswerType.DATE, m.group(), m.start(), m.end()) for m in DATE_SPAN.finditer(text)
              if m.group() and re.search(r"\d", m.group()) or m.group().startswith(RELATIVE_DATES)]
     # 同年9月 is 9月 of the year the text is speaking of: the month is what the span says.
-    return [TypedSpan(AnswerType.DATE, s.text[2:], s.start + 2, s.end)
-            if s.text.startswith(("同年", "同月")) and re.match(r"\d", s.text[2:]) else s for s in spans]
+    spans = [TypedSpan(AnswerType.DATE, s.text[2:], s.start + 2, s.end)
+             if s.text.startswith(("同年", "同月")) and re.match(r"\d", s.text[2:]) else s for s in spans]
+    # 2月6日、…地震と、同日に続いて…: 同日 is the date the sentence gave before it, which says it in full.
+    unit = {"同日": "日", "同月": "月", "同年": "年"}
+    return [s for s in spans if not (s.text in unit and any(
+        p.end <= s.start and unit[s.text] in p.text and not p.text.startswith(RELATIVE_DATES) for p in spans))]
 
 
 PURPOSE_HEADS = ("ため", "為")
@@ -1645,6 +1649,18 @@ def is_region(text: str) -> bool:
     return text.endswith(REGION_ENDINGS) or any(text.endswith(region) for region in WORLD_REGIONS)
 
 
+# Words for a part of a country or a region before its name: 南部プーリア州 is プーリア州, in the south.
+DIRECTION_PARTS = ("北東部", "北西部", "南東部", "南西部", "中央部", "北部", "南部", "東部", "西部", "中部")
+
+
+def _without_direction(span: TypedSpan) -> TypedSpan:
+    """The place a compound names, without the part of the country it says it lies in (南部+プーリア州)."""
+    part = next((p for p in DIRECTION_PARTS if span.text.startswith(p) and len(span.text) > len(p) + 1), None)
+    if part is None:
+        return TypedSpan(AnswerType.PLACE, span.text, span.start, span.end)
+    return TypedSpan(AnswerType.PLACE, span.text[len(part):], span.start + len(part), span.end)
+
+
 def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerType | None = None,
                 words: Sequence[Word] | None = None) -> list[TypedSpan]:
     """The spans of `sentence` that could answer a question of `question_type` (of `answer_type`, when the
@@ -1702,7 +1718,7 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # どこ without a head noun (or どのあたり, どの施設) may ask for a venue, a website or an institution as
             # well as a place; どの国 asks for a country.
             # (a venue word alone, 地域 or 施設, names no place)
-            spans += [TypedSpan(AnswerType.PLACE, s.text, s.start, s.end) for s in _compound_ending(
+            spans += [_without_direction(s) for s in _compound_ending(
                 words, sentence, lambda w: _text(w).endswith(VENUE_ENDINGS)) if s.text not in VENUE_ENDINGS
                       # a city is neither a region nor a building in it (X市立第13幼稚園)
                       and not (question_type.head in CITY_HEADS and (is_region(s.text)

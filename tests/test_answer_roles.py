@@ -649,3 +649,9 @@ def test_a_person_the_english_question_names_never_answers_who() -> None:
     sentence = "8月、ロペス「ルス」代表が搭乗していたとされる航空機が墜落した。"
     assert _short("Who took over as head of Luz after Lopez's death?", sentence) is None
     assert _short("Who headed Luz when the plane crashed in August?", sentence) == "ロペス"
+
+
+def test_a_span_beside_another_ordinal_belongs_to_that_event() -> None:
+    sentence = "ペルーは6月に第11次制裁パッケージを、12月には第12次制裁パッケージを採択した。"
+    assert _short("第11次制裁パッケージはいつ採択された？", sentence) == "6月"
+    assert _short("第12次制裁パッケージはいつ採択された？", sentence) == "12月"

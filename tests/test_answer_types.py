@@ -909,3 +909,14 @@ def test_a_port_is_not_the_act_of_calling_at_it() -> None:
 def test_a_loanword_adjective_belongs_to_the_name_it_opens() -> None:
     sentence = "日本は2018年からリマにあるNATOサイバー防衛協力センター（CCDCOE）に参加している。"
     assert _short("Which body in Lima has Japan been part of since 2018?", sentence) == "NATOサイバー防衛協力センター"
+
+
+def test_a_part_of_the_country_is_not_part_of_the_place_name() -> None:
+    sentence = "ペルー議長年のサミットは、南部クスコ州で開催される予定である。"
+    assert _short("サミットはどこで開催される予定？", sentence) == "クスコ州"
+
+
+def test_a_relative_date_gives_way_to_the_date_it_repeats() -> None:
+    sentence = "2月6日、ペルー南部を震源とする地震と、同日に続いて発生した地震により、甚大な被害が生じた。"
+    assert _short("On what date did the earthquake strike southern Peru?", sentence) == "2月6日"
+    assert _short("余震が続いたのはいつ？", "2月に地震が発生し、同日に余震が続いた。") == "同日"  # no day before

@@ -498,3 +498,14 @@ def test_chapter_block_kinds_and_sections(chapter: CleanDocument) -> None:
     assert by_number[10] == ("2 ロシア・ベラルーシ", "(3) ベラルーシ情勢")
     assert by_number[11] == ("3 中央アジア・コーカサス諸国", "(1) 総論")
     assert by_number[14] == ("3 中央アジア・コーカサス諸国", "(2) 中央アジア諸国")
+
+
+def test_the_next_section_heading_is_not_taken_for_a_footnote_of_its_number() -> None:
+    # Markers ¹ ² in the overview make "2 …" a pending footnote's number; the short line without punctuation that
+    # the next section takes is still that section's heading, and the glosses at the end are the footnotes.
+    raw = ("6\n\nテスト章\n\n1 概観\n\nペルーとの関係¹は深まり、太平洋²の協力が進んだ。\n\n2 日ペルー関係\n\n"
+           "(1) 50周年\n\n12月に首脳会議が開かれた。\n\n1 APEC : Asia-Pacific Economic Cooperation\n\n"
+           "2 FOIP : Free and Open Indo-Pacific\n")
+    cleaned = clean_document("t", raw)
+    assert [b.text for b in cleaned.blocks if b.kind == "heading"] == ["1 概観", "2 日ペルー関係", "(1) 50周年"]
+    assert [b.kind for b in cleaned.blocks if b.text.startswith(("1 APEC", "2 FOIP"))] == ["footnote", "footnote"]
