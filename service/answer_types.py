@@ -306,6 +306,8 @@ def classify_japanese(question: str) -> QuestionType:
     wants_day = bool(DAY_PRECISION.search(question))
     # 開始日は？（日にちまで）: a remark in brackets after the question only qualifies it
     question = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", question) or question
+    # なんて呼ばれてる / なんていう: the colloquial なんて is 何と
+    question = re.sub(r"なんて(?=(?:呼|言|い|称|書))", "何と", question)
     # 何% is a pronoun before a symbol to the tagger, but 何％ is a numeral and its counter.
     words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))
@@ -905,6 +907,8 @@ def _english_head(rest: str) -> str | None:
     words = re.findall(r"[a-z][a-z'’-]*", rest)
     if words and words[0] in ("is", "was", "are", "were"):
         words = words[1:]
+        if words and words[0].endswith("ed") and words[0] not in ("need",):
+            return "did"  # what was discussed / agreed: what was said, a description
     elif words and words[0] in ("did", "does", "do", "has", "have", "had", "will", "would", "can"):
         return "did"  # what did X say/do: a description
     chunk: list[str] = []
@@ -995,6 +999,20 @@ def _office_after(words: Sequence[Word], i: int) -> bool:
 TITLE_PREFIXES = ("元", "前", "現", "故", "新", "初代")
 
 
+def _given_name_piece(words: Sequence[Word], j: int) -> bool:
+    """尹+錫+悦大統領: one of the (at most two) one-character kanji words right after a one-character surname is
+    its given name, whatever the dictionary reads them as."""
+    def kanji1(w: Word) -> bool:
+        return len(w.surface) == 1 and "\u4e00" <= w.surface <= "\u9fff" and w.pos1 in ("名詞", "接尾辞")
+    for back in (1, 2):
+        k = j - back
+        if k < 0 or not all(kanji1(words[m]) and words[m - 1].end == words[m].start for m in range(k + 1, j + 1)):
+            return False
+        if words[k].pos4 == "姓" and len(words[k].surface) == 1:
+            return True
+    return False
+
+
 def _katakana_after_name(words: Sequence[Word], j: int) -> bool:
     """ハル+タルト: a katakana word right after a katakana name is the rest of that name, whatever the dictionary
     reads it as."""
@@ -1003,9 +1021,10 @@ def _katakana_after_name(words: Sequence[Word], j: int) -> bool:
 
 
 def _katakana_name_before(words: Sequence[Word], i: int) -> tuple[int, int]:
-    """(j, end) such that words[j + 1:end + 1] are the katakana words opening the noun run that words[i], a title,
-    ends, when the rest of the run is a title of its own (副首相兼外務・移民相, GCC事務局長, 党首); (0, 0) when there
-    are none. A portfolio before a bare 相 or 長 (エネルギー相) is no name, nor an adjectival noun (デジタル大臣)."""
+    """(j, end) such that words[j + 1:end + 1] are the katakana words (or two or three one-character kanji words)
+    opening the noun run that words[i], a title, ends, when the rest of the run is a title of its own
+    (副首相兼外務・移民相, GCC事務局長, 党首); (0, 0) when there are none. A portfolio before a bare 相 or 長
+    (エネルギー相) is no name, nor an adjectival noun (デジタル大臣)."""
     r = i
     while r - 1 >= 0 and words[r - 1].end == words[r].start and (
             words[r - 1].pos1 in ("名詞", "接頭辞", "接尾辞") or words[r - 1].surface in ("・", "=")):
@@ -1016,8 +1035,15 @@ def _katakana_name_before(words: Sequence[Word], i: int) -> tuple[int, int]:
         k += 1
     while k > r and words[k - 1].surface in ("・", "="):
         k -= 1
-    if k == r or all(w.pos1 == "接尾辞" for w in words[k:i + 1]):
-        return 0, 0  # no katakana word, or エネルギー+相: a portfolio
+    if k == r:
+        # 尹+錫+悦大統領: two or three one-character kanji words opening the run are a Korean or Chinese name
+        while k < i and len(words[k].surface) == 1 and "\u4e00" <= words[k].surface <= "\u9fff" \
+                and words[k].pos1 == "名詞" and words[k].surface not in TITLE_PREFIXES:
+            k += 1
+        if not 2 <= k - r <= 3:
+            return 0, 0
+    if all(w.pos1 == "接尾辞" for w in words[k:i + 1]):
+        return 0, 0  # エネルギー+相: a portfolio
     return r - 1, k - 1
 
 
@@ -1038,22 +1064,39 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             continue
         # Walk back over the rest of the title (国務+委員+長, 貿易・対外経済関係+相) to the name before it.
         j = i - 1
+        if j >= 0 and words[j].surface in ("）", ")"):
+            # 李熙燮（イ・ヒソプ）氏: a reading in brackets between the name and its title
+            opening = next((k for k in range(j - 1, max(j - 8, -1), -1) if words[k].surface in ("（", "(")), None)
+            if opening is not None and all(_all_katakana(w) or w.surface in ("・", "=") or w.pos1 == "記号"
+                                           for w in words[opening + 1:j]):
+                j = opening - 1
+                if j >= 0 and words[j].pos1 == "名詞":
+                    end = j
+                    while j >= 0 and (words[j].pos3 == "人名" or _given_name_piece(words, j)
+                                      or words[j].pos1 == "名詞" and j > 0 and words[j - 1].pos3 == "人名"
+                                      and words[j - 1].end == words[j].start):
+                        j -= 1
+                    if end > j and not any(k in taken for k in range(j + 1, end + 1)):
+                        taken.update(range(j + 1, end + 1))
+                        spans.append(TypedSpan(AnswerType.PERSON, text[words[j + 1].start:words[end].end],
+                                               words[j + 1].start, words[end].end))
+                continue
         while j >= 0 and ((words[j].pos1 == "名詞" and words[j].pos2 == "普通名詞" or words[j].pos1 == "接頭辞"
                            or words[j].is_number and j > 0 and words[j - 1].surface == "第")  # 外務第一次官
                           and words[j].lemma is not None and not _is_katakana_name(words[j])
                           and not _name_piece(words[j])
                           and not (j > 0 and words[j - 1].pos3 == "人名" and len(words[j].surface) == 1
                                    and words[j].surface not in TITLE_PREFIXES)
-                          and not _katakana_after_name(words, j)
+                          and not _katakana_after_name(words, j) and not _given_name_piece(words, j)
                           or words[j].surface == "・" and j > 0 and words[j - 1].lemma is not None):
             j -= 1
         end = j
         while j >= 0 and (words[j].is_proper or _is_katakana_name(words[j]) or _name_piece(words[j])
-                          or _katakana_after_name(words, j)
+                          or _katakana_after_name(words, j) or _given_name_piece(words, j)
                           # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
                           or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
-                          or (words[j].pos2 == "普通名詞" and len(words[j].surface) == 1 and j > 0
-                              and words[j - 1].pos3 == "人名")
+                          or ((words[j].pos2 == "普通名詞" or words[j].pos1 == "接尾辞" and words[j - 1].pos4 == "姓")
+                              and len(words[j].surface) == 1 and j > 0 and words[j - 1].pos3 == "人名")
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
             j -= 1
         if end > j and j >= 0 and _split_kanji_name(words, j, end):
@@ -1062,7 +1105,7 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         # country), not part of the name
         while end > j + 1 and words[end].pos3 == "地名" and (
                 words[end - 1].pos3 == "人名" or words[end - 1].surface in ("・", "=")
-                or _all_katakana(words[end - 1])):
+                or _all_katakana(words[end - 1]) or any(w.pos3 == "人名" for w in words[j + 1:end])):
             end -= 1
             if words[end].surface in ("・", "="):
                 end -= 1

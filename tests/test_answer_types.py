@@ -926,3 +926,21 @@ def test_the_name_of_a_framework_may_be_a_quoted_name() -> None:
     sentence = "日ペルー間では、2021年に立ち上げた「日ペルー・グリーン協力」の下、水素などの協力が進められた。"
     assert _short("What is the name of the framework launched in 2021?", sentence) == "日ペルー・グリーン協力"
     assert _short("2021年に立ち上げた枠組みの名前は？", sentence) == "日ペルー・グリーン協力"
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("韓国の尹錫悦大統領と会談した。", ["尹錫悦"]),  # three one-character kanji the tagger reads as common nouns
+    ("朴振韓国外交部長官が出席した。", ["朴振"]),  # a given name read as a suffix, and the country is the title's
+    ("韓国外交部出身の李熙燮（イ・ヒソプ）氏が就任した。", ["李熙燮"]),  # a reading between the name and 氏
+    ("日本の外務大臣が出席した。", []),
+])
+def test_korean_and_chinese_names_before_titles(sentence: str, names: list[str]) -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == names
+
+
+def test_colloquial_and_english_passive_questions_are_typed() -> None:
+    assert classify_question("4月の演習、なんて呼ばれてる？", "ja").answer_type == AnswerType.NAME
+    assert classify_question("What was discussed at the summit in Lima?", "en").answer_type == AnswerType.DESCRIPTION
