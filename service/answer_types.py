@@ -842,7 +842,8 @@ def classify_english(question: str) -> QuestionType:
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=date_units, explicit=explicit, wants_direction=direction,
                         head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
-                        asks_name=kind == AnswerType.NAME and head in ENGLISH_KIND_ENDINGS and bool(
+                        asks_name=kind in (AnswerType.NAME, AnswerType.ORGANIZATION) and head in ENGLISH_KIND_ENDINGS
+                        and bool(
                             re.search(r"\b(?:name|called|named|title)\b", text)),
                         event_time=any(not _english_subordinate(text, m.start())
                                        for m in re.finditer(r"\bwhen\b", text)))
@@ -1733,6 +1734,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.ORGANIZATION:
         # A word for a kind of body alone (枠組み, 機関) names none, as a venue word alone names no place.
         spans = [s for s in organization_spans(words, sentence) if s.text not in GENERIC_BODIES]
+        if question_type.asks_name and kind == question_type.answer_type:
+            # 枠組みの名前 / the name of the framework: a quoted name (立ち上げた「日EUグリーン・アライアンス」) is one,
+            # whatever noun follows it
+            spans += [TypedSpan(AnswerType.ORGANIZATION, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(
+                sentence) if not any(o.start <= m.start(1) < o.end for o in spans)]
         if question_type.head_endings and kind == question_type.answer_type:
             # which ministry: a compound ending in 省 is one, though 省 alone is too short to mark every organisation
             spans += [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(

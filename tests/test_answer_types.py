@@ -920,3 +920,9 @@ def test_a_relative_date_gives_way_to_the_date_it_repeats() -> None:
     sentence = "2月6日、ペルー南部を震源とする地震と、同日に続いて発生した地震により、甚大な被害が生じた。"
     assert _short("On what date did the earthquake strike southern Peru?", sentence) == "2月6日"
     assert _short("余震が続いたのはいつ？", "2月に地震が発生し、同日に余震が続いた。") == "同日"  # no day before
+
+
+def test_the_name_of_a_framework_may_be_a_quoted_name() -> None:
+    sentence = "日ペルー間では、2021年に立ち上げた「日ペルー・グリーン協力」の下、水素などの協力が進められた。"
+    assert _short("What is the name of the framework launched in 2021?", sentence) == "日ペルー・グリーン協力"
+    assert _short("2021年に立ち上げた枠組みの名前は？", sentence) == "日ペルー・グリーン協力"
