@@ -757,6 +757,10 @@ class SpanFinder:
                 months = stretch_months(sentence, span)
                 return bool(months) and not months & self._asked_months
             new = [s for s in new if not dated_otherwise(s)]
+        if self._asked_months and kind == AnswerType.DATE and self.question_type.date_units & {"日"}:
+            # "On what day in September…": a day of another month (11月16日) is another event's
+            new = [s for s in new if not (MONTH.findall(nfkc(s.text)) and not set(MONTH.findall(nfkc(s.text)))
+                                          & self._asked_months)]
         if self._asked_ordinals and kind != AnswerType.NUMBER:
             # "6月に第11次…パッケージを、12月には第12次…を採択": a span in a stretch naming another ordinal of the kind
             # the question names (第12次 for 第11次) belongs to that other event.

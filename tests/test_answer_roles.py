@@ -655,3 +655,9 @@ def test_a_span_beside_another_ordinal_belongs_to_that_event() -> None:
     sentence = "ペルーは6月に第11次制裁パッケージを、12月には第12次制裁パッケージを採択した。"
     assert _short("第11次制裁パッケージはいつ採択された？", sentence) == "6月"
     assert _short("第12次制裁パッケージはいつ採択された？", sentence) == "12月"
+
+
+def test_a_day_of_another_month_than_the_one_asked_is_another_event_s() -> None:
+    sentence = "7月12日のリマでの会合の際、9月のクスコでの会議の際、11月16日のサンフランシスコでの会議の際に会談した。"
+    assert _short("On what day in September did the leaders meet in Cusco?", sentence) is None
+    assert _short("On what day in November did the leaders meet?", sentence) == "11月16日"
