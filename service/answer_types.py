@@ -37,7 +37,7 @@ SPAN_TYPES = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANIZA
 
 # Head nouns by the kind of thing they denote: general Japanese vocabulary, not phrasings of questions.
 # A head noun is matched by its last characters, so 相手国 and 加盟国 are places and 国際機関 an organisation.
-PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港",
+PLACE_HEADS = ("国", "都市", "地域", "場所", "州", "島", "首都", "都", "市", "町", "村", "県", "地", "地方", "港", "街",
                "空港", "国家", "開催地", "訪問先", "行き先", "現場", "所", "あたり", "辺り", "付近", "方面",
                "施設", "海", "海域", "水域", "空域", "上空", "半島", "諸島", "大陸", "基地", "会場")
 ORGANIZATION_HEADS = ("機関", "組織", "団体", "枠組み", "枠組", "政党", "党", "企業", "会社", "同盟", "連合", "機構",
@@ -79,7 +79,8 @@ REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
 SEA_HEADS = ("海", "海域", "水域", "上空", "空域")
 SEA_ENDINGS = ("海", "洋", "湾", "海峡", "海域", "水域")
 # Places inside a country: どの都市 is not answered by a country.
-CITY_HEADS = ("都市", "市", "町", "村", "首都", "州", "県", "city", "cities", "capital", "town", "village", "province")
+CITY_HEADS = ("都市", "市", "町", "村", "街", "首都", "州", "県", "city", "cities", "capital", "town", "village",
+              "province")
 # Nouns that ask for the title a named person holds (ヌルトレウ氏の肩書きは, "Yoshikawa's post").
 TITLE_NOUNS = ("肩書き", "肩書", "役職", "官職", "ポスト", "職名", "post", "posts", "title")
 # Words for "a kind" (どういう種類の支援): the noun after them says what is asked.
@@ -138,7 +139,7 @@ DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－
 YEAR = re.compile(r"(?:19|20)\d\d(?=年)|\b(?:19|20)\d\d\b")
 LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
 # What belongs to a figure around its digits and counter: 約2,000億ドル, 10万人以上, 第12回, 千年以上前.
-NUMBER_PREFIXES = ("約", "計", "総", "延べ", "およそ", "最大", "最低", "第", "同")
+NUMBER_PREFIXES = ("約", "総", "延べ", "およそ", "最大", "最低", "第", "同")  # (計: "in total", not part of the figure)
 NUMBER_SUFFIXES = ("ぶり", "振り", "間", "目", "余り", "余", "超", "強", "弱", "以上", "以下", "未満", "前", "後",
                    "近く")
 # The counter of an amount of money or of a change in one: what いくら and 金額 want.
@@ -1183,6 +1184,9 @@ def place_spans(words: Sequence[Word], text: str, split_country: str | None = No
         elif not modifies_noun and not followed_by_title:
             first = i
             last = j
+            while first > 0 and _all_katakana(words[first - 1]) and words[first - 1].end == words[first].start \
+                    and words[first - 1].pos3 != "地名":
+                first -= 1  # ポート+スーダン: a katakana word joined to a country's name makes a city's
             if split_country and j >= i + 2 and words[i].pos4 == "国" and words[i + 1].surface == "・" \
                     and words[i + 2].pos4 != "国":
                 if split_country == "country":
@@ -1735,9 +1739,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans += untitled_name_runs(words, sentence)
         if question_type.head in CITY_HEADS:
             # どこの都市: a city is not answered by the country it is in, nor by a region (中央アジア, 極東地域)
-            spans = [s for s in spans if (not all(w.pos4 == "国" for w in words
-                                                   if s.start <= w.start < s.end and w.pos3 == "地名")
-                                          or not any(s.start <= w.start < s.end and w.pos3 == "地名" for w in words))
+            # (ポート+スーダン is a city, though the country's name is in it)
+            spans = [s for s in spans if not all(w.pos4 == "国" or w.surface == "・" for w in words
+                                                 if s.start <= w.start < s.end)
                      and not is_region(s.text)]
         if question_type.head in SEA_HEADS:
             # どの海の上空: a sea (日本海, オホーツク海), not the country whose forces flew there

@@ -944,3 +944,9 @@ def test_korean_and_chinese_names_before_titles(sentence: str, names: list[str])
 def test_colloquial_and_english_passive_questions_are_typed() -> None:
     assert classify_question("4月の演習、なんて呼ばれてる？", "ja").answer_type == AnswerType.NAME
     assert classify_question("What was discussed at the summit in Lima?", "en").answer_type == AnswerType.DESCRIPTION
+
+
+def test_cities_named_with_a_country_and_a_total_is_not_part_of_a_figure() -> None:
+    sentence = "館員は陸路でポートスーダンまで移動し、自衛隊機によりポートスーダンからジブチに退避した。"
+    assert _short("邦人はスーダンのどの街から自衛隊機に乗ったの？", sentence) == "ポートスーダン"
+    assert _short("退避した邦人は合わせて何人？", "この結果、邦人及びその家族計48人が退避した。") == "48人"
