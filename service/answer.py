@@ -761,6 +761,13 @@ class SpanFinder:
             # "On what day in September…": a day of another month (11月16日) is another event's
             new = [s for s in new if not (MONTH.findall(nfkc(s.text)) and not set(MONTH.findall(nfkc(s.text)))
                                           & self._asked_months)]
+        if self.question_type.years and kind == AnswerType.NUMBER:
+            # "2023年は何件": a figure in a stretch dated by another year (ピーク時の2011年の237件) is that year's
+            def of_another_year(span: TypedSpan) -> bool:
+                start, end = stretch_bounds(sentence, span)
+                years = set(YEAR.findall(nfkc(sentence[start:end])))
+                return bool(years) and not years & self.question_type.years
+            new = [s for s in new if not of_another_year(s)]
         if self._asked_ordinals and kind != AnswerType.NUMBER:
             # "6月に第11次…パッケージを、12月には第12次…を採択": a span in a stretch naming another ordinal of the kind
             # the question names (第12次 for 第11次) belongs to that other event.

@@ -661,3 +661,9 @@ def test_a_day_of_another_month_than_the_one_asked_is_another_event_s() -> None:
     sentence = "7月12日のリマでの会合の際、9月のクスコでの会議の際、11月16日のサンフランシスコでの会議の際に会談した。"
     assert _short("On what day in September did the leaders meet in Cusco?", sentence) is None
     assert _short("On what day in November did the leaders meet?", sentence) == "11月16日"
+
+
+def test_a_figure_dated_by_another_year_than_the_one_asked_is_that_year_s() -> None:
+    sentence = "2023年に発生した事案は、ピーク時の2011年の237件から大幅に減少し、8件にとどまった。"
+    assert _short("2023年の事案は何件？", sentence) == "8件"
+    assert _short("2011年の事案は何件？", sentence) == "237件"
