@@ -761,6 +761,10 @@ class SpanFinder:
             # "On what day in September…": a day of another month (11月16日) is another event's
             new = [s for s in new if not (MONTH.findall(nfkc(s.text)) and not set(MONTH.findall(nfkc(s.text)))
                                           & self._asked_months)]
+        if kind == AnswerType.DATE and START_ASKED.search(self.question) and not self.question_type.wants_range \
+                and not re.search(r"まで|\b(?:until|end|ended|last|lasted)\b", self.question):
+            # "When did the meeting open?" / いつ始まった: the first day of a stretch (8月27日から28日) is the answer
+            new = [_range_start(s) for s in new]
         if self.question_type.years and kind == AnswerType.NUMBER:
             # "2023年は何件": a figure in a stretch dated by another year (ピーク時の2011年の237件) is that year's
             def of_another_year(span: TypedSpan) -> bool:
@@ -1711,6 +1715,20 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
+# A question for when something began, and what joins the two ends of a stretch of days.
+START_ASKED = re.compile(r"始ま|開始|開幕|初日|いつから"
+                         r"|\b(?:open|opened|begin|began|begun|start|started|commence[d]?)\b", re.I)
+DATE_RANGE_JOINERS = ("から", "～", "〜", "~")
+
+
+def _range_start(span: TypedSpan) -> TypedSpan:
+    """The first date of a stretch of dates (8月27日から28日 → 8月27日); the span itself when it is one date."""
+    cut = min((span.text.find(j) for j in DATE_RANGE_JOINERS if span.text.find(j) > 0), default=-1)
+    if cut <= 0:
+        return span
+    return TypedSpan(span.answer_type, span.text[:cut], span.start, span.start + cut, span.counter)
+
+
 # A question for what was said, discussed or agreed, and what reports it in the text: a quote, a clause of what was
 # agreed, confirmed, asked or stated, or the topics of an exchange (…について意見交換).
 CONTENT_ASKED = re.compile(

@@ -667,3 +667,9 @@ def test_a_figure_dated_by_another_year_than_the_one_asked_is_that_year_s() -> N
     sentence = "2023年に発生した事案は、ピーク時の2011年の237件から大幅に減少し、8件にとどまった。"
     assert _short("2023年の事案は何件？", sentence) == "8件"
     assert _short("2011年の事案は何件？", sentence) == "237件"
+
+
+def test_a_question_for_when_something_began_takes_the_first_day_of_a_stretch() -> None:
+    sentence = "8月27日から28日まで、リマにおいて閣僚会合が開催された。"
+    assert _short("When did the ministerial meeting in Lima open?", sentence) == "8月27日"
+    assert _short("閣僚会合はいつからいつまで開かれた？", sentence) != "8月27日"  # both ends asked
