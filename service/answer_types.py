@@ -1515,6 +1515,11 @@ def expansion_spans(text: str, acronym: str, latin: bool) -> list[TypedSpan]:
         written_before = rf"([\u4e00-\u9fff\u30a0-\u30ff・ー]{{2,}})[（(]\s*{re.escape(acronym)}\s*[）)]"
         for match in re.finditer(written_before, text):
             spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
+        # 「アフリカの若者のための産業人材育成イニシアティブ」（ABEイニシアティブ）: a quoted name glossed by its
+        # short form, the acronym and the kind it names
+        quoted_before = rf"[「『]([^「」『』]{{2,60}})[」』][（(]\s*{re.escape(acronym)}[^（）()]{{0,12}}[）)]"
+        for match in re.finditer(quoted_before, text):
+            spans.append(TypedSpan(AnswerType.NAME, match.group(1), match.start(1), match.end(1)))
     return spans
 
 
@@ -1865,7 +1870,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         spans = []
         if question_type.acronym and question_type.head in (*NAME_NOUNS, "abbreviation"):
             # What an acronym stands for is said only where the text defines it, in the language asked.
-            return expansion_spans(sentence, question_type.acronym, latin=question_type.head == "abbreviation")
+            latin = question_type.head == "abbreviation"
+            # (an English question is answered in Japanese where the text gives no English expansion)
+            return expansion_spans(sentence, question_type.acronym, latin=latin) or (
+                expansion_spans(sentence, question_type.acronym, latin=False) if latin else [])
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]

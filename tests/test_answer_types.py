@@ -950,3 +950,9 @@ def test_cities_named_with_a_country_and_a_total_is_not_part_of_a_figure() -> No
     sentence = "館員は陸路でポートスーダンまで移動し、自衛隊機によりポートスーダンからジブチに退避した。"
     assert _short("邦人はスーダンのどの街から自衛隊機に乗ったの？", sentence) == "ポートスーダン"
     assert _short("退避した邦人は合わせて何人？", "この結果、邦人及びその家族計48人が退避した。") == "48人"
+
+
+def test_a_quoted_name_glossed_by_its_short_form_is_the_acronym_s_expansion() -> None:
+    sentence = "日本は「アンデスの若者のための産業人材育成イニシアティブ」（ANDEイニシアティブ）を実施している。"
+    full = "アンデスの若者のための産業人材育成イニシアティブ"
+    assert _short("What is the full name of the ANDE Initiative?", sentence) == full
