@@ -786,7 +786,14 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人
                     ("delegates", "人"), ("refugees", "人"), ("soldiers", "人"),
                     ("countries", "箇国"), ("nations", "箇国"),
                     ("times", "回"), ("percent", "パーセント"), ("percentage", "パーセント"), ("years", "年"),
-                    ("missiles", "発"), ("rounds", "回"), ("factor", "倍"))
+                    ("missiles", "発"), ("rounds", "回"), ("factor", "倍"), ("companies", "社"), ("firms", "社"),
+                    ("enterprises", "社"), ("cases", "件"), ("incidents", "件"), ("projects", "件"),
+                    ("aircraft", "機"), ("planes", "機"), ("ships", "隻"), ("vessels", "隻"), ("visitors", "人"),
+                    ("students", "人"), ("nationals", "人"), ("evacuees", "人"), ("tourists", "人"),
+                    ("members", "人"), ("months", "箇月"), ("days", "日"), ("tons", "トン"), ("tonnes", "トン"))
+# "How much did Japan contribute": an amount of money, which a share (約7割) does not answer.
+ENGLISH_MONEY = re.compile(r"\bhow much\b.{0,60}\b(?:contribut|provid|pledg|cost|spen[dt]|invest|donat|grant|lend|lent|"
+                           r"loan|pa(?:y|id)|fund|financ|aid|assist|allocat)", re.I)
 
 
 ENGLISH_DIRECTION = re.compile(r"\b(fall|fell|fallen|drop|dropped|declin\w*|decreas\w*|shr[iu]nk\w*|los[te]|"
@@ -812,9 +819,13 @@ def classify_english(question: str) -> QuestionType:
                 found.append((match.start(), kind, None, None))
     for match in ENGLISH_NUMBER.finditer(text):
         rest = text[match.end():match.end() + 30]
-        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
+        # (how many Japanese companies: the counted noun may follow an adjective or two)
+        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)),
+                       None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
+        elif match.group() == "how much" and ENGLISH_MONEY.search(text):
+            counter = MONEY
         # how long: a length of time (7年, 3か月), which a count filter would otherwise take for a year
         found.append((match.start(), AnswerType.NUMBER, counter, "期間" if match.group() == "how long" else None))
     for match in re.finditer(r"\b(which|what)\b", text):

@@ -956,3 +956,10 @@ def test_a_quoted_name_glossed_by_its_short_form_is_the_acronym_s_expansion() ->
     sentence = "日本は「アンデスの若者のための産業人材育成イニシアティブ」（ANDEイニシアティブ）を実施している。"
     full = "アンデスの若者のための産業人材育成イニシアティブ"
     assert _short("What is the full name of the ANDE Initiative?", sentence) == full
+
+
+def test_english_counted_nouns_and_amounts_of_money() -> None:
+    assert classify_question("How many companies operate in Peru?", "en").counter == "社"
+    assert classify_question("How much did Japan contribute to the fund in 2023?", "en").counter == "money"
+    share = "基金に対する拠出のうち、約7割がペルーにおける事業に充てられている。"
+    assert _short("How much did Japan contribute to the fund?", share) is None  # a share is no amount
