@@ -51,7 +51,8 @@ WORD_ORGANIZATION_HEADS = ("社", "院")
 # One-character heads of bodies that follow the noun they belong to (ロシア+軍, 財務+省, 国税+庁, 共産+党).
 ONE_CHARACTER_BODY_HEADS = ("軍", "省", "庁", "党")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
-                "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官")
+                "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官", "員", "社員",
+                "職員", "記者", "選手", "党首")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
               "期", "四半期", "季節")
 # Seasons and parts of a year: what どの季節 and いつ頃 may be answered with besides a date (夏期, 春以降).
@@ -664,6 +665,11 @@ def _named_thing(words: Sequence[Word], name_noun: str) -> tuple[AnswerType, str
         # 共同声明の正式なタイトル: an adjective (正式な, 公式の) may stand between the thing and its name
         j = k - 2 if k >= 2 and words[k - 1].surface in ("な", "の") and words[k - 2].surface in NAME_QUALIFIERS else \
             k - 1 if k >= 1 and words[k - 1].surface in NAME_QUALIFIERS else k  # 条約の正式名称
+        if word.surface == name_noun and j >= 2 and words[j - 1].surface in ("、", "，") \
+                and words[j - 2].pos1 == "名詞":
+            run = _noun_run_before(words, j - 1)  # アステラス製薬の社員、名前は: the noun set beside the name
+            if run and not is_name_noun(_head(run)):
+                return _kind_named(_head(run)), _head(run)
         if word.surface == name_noun and j >= 2 and words[j - 1].surface == "の":
             # 「北方四島周辺水域操業枠組協定」の正式な名称: the quoted name's last noun says what it names
             end = j - 2 if words[j - 2].surface in ("」", "』") else j - 1

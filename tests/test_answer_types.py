@@ -963,3 +963,10 @@ def test_english_counted_nouns_and_amounts_of_money() -> None:
     assert classify_question("How much did Japan contribute to the fund in 2023?", "en").counter == "money"
     share = "基金に対する拠出のうち、約7割がペルーにおける事業に充てられている。"
     assert _short("How much did Japan contribute to the fund?", share) is None  # a share is no amount
+
+
+def test_the_name_of_a_person_set_beside_the_name_noun_asks_for_a_person() -> None:
+    asked = classify_question("リマで拘束された製薬会社の社員、名前は何ていうの？", "ja")
+    assert (asked.answer_type, asked.head) == (AnswerType.PERSON, "社員")
+    sentence = "3月、リマにおいて、製薬会社の日本人男性社員が拘束された。"
+    assert _short("リマで拘束された製薬会社の社員、名前は何ていうの？", sentence) is None
