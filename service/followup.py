@@ -10,12 +10,15 @@ better than a guess (measured on the tune split's follow-ups: replacing them cos
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.tokenize import Word, tagged_words
 from service.answer_types import (
     ORGANIZATION_HEADS,
     AnswerType,
+    classify_question,
+    is_interrogative,
     noun_runs,
     organization_spans,
     person_spans,
@@ -125,7 +128,28 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
             cursor = last.end
         i += consumed
     pieces.append(question[cursor:])
-    return "".join(pieces)
+    return _with_asked_part("".join(pieces), history)
+
+
+# An elliptic follow-up: a topic and a particle, nothing asked (じゃあ韓国からは？, 社会政策費のほうは？).
+ELLIPTIC = re.compile(r"^(?:じゃあ|じゃ|では|それでは|なら|で)?、?(.{1,24}?)(?:のほう|の方)?(?:は|って)[？?]?$")
+
+
+def _with_asked_part(question: str, history: list[Turn]) -> str:
+    """An elliptic follow-up asks what the last question asked, of another topic: "じゃあ韓国からは？" after
+    "中国からの訪日者数は何人？" is "じゃあ韓国からは何人？". Unchanged when the question asks something itself or no
+    earlier question asked for a span."""
+    match = ELLIPTIC.match(question.strip())
+    if not match or any(is_interrogative(w) for w in tagged_words(question)):
+        return question
+    previous = next((turn.content for turn in reversed(history) if turn.role == "user"), None)
+    if previous is None or not classify_question(previous, "ja").wants_span:
+        return question
+    words = tagged_words(previous)
+    wh = next((w for w in words if is_interrogative(w)), None)
+    if wh is None:
+        return question
+    return question.strip().rstrip("？?") + previous[wh.start:]
 
 
 def _resolve_english(question: str, history: list[Turn], texts: list[str]) -> str:

@@ -970,3 +970,11 @@ def test_the_name_of_a_person_set_beside_the_name_noun_asks_for_a_person() -> No
     assert (asked.answer_type, asked.head) == (AnswerType.PERSON, "社員")
     sentence = "3月、リマにおいて、製薬会社の日本人男性社員が拘束された。"
     assert _short("リマで拘束された製薬会社の社員、名前は何ていうの？", sentence) is None
+
+
+def test_an_elliptic_follow_up_asks_what_the_last_question_asked() -> None:
+    history = [Turn("user", "2023年のペルーからの訪日者数は何人？"), Turn("assistant", "約24万人です。")]
+    assert resolve_references("じゃあチリからは？", history, "ja") == "じゃあチリからは何人？"
+    assert resolve_references("それはいつ？", history, "ja") == "それはいつ？"  # it asks something itself
+    described = [Turn("user", "ペルーとの関係はどうだった？"), Turn("assistant", "強化されました。")]
+    assert resolve_references("チリのほうは？", described, "ja") == "チリのほうは？"  # nothing typed to carry over
