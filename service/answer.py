@@ -336,6 +336,7 @@ class ExtractiveAnswerer:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
                 # Compared by words, not as a string: "輸出総額" names the 輸出 a sentence's "輸出額" measures.
                 naming_words = {t for t in content_tokens(measured) if t not in NUMBER_HEADS}
+                naming_words |= {SAME_EVENT[t] for t in naming_words if t in SAME_EVENT}
                 typed = [(c, span) for c, span in typed
                          if not naming_words or naming_words & set(content_tokens(c.text))]
             if len(typed) > 1 and params.lead_by_support:
@@ -1671,6 +1672,10 @@ def wh_particle(question: str) -> str | None:
     return None
 
 
+# Words the text uses for the same event (a visit to Japan is 来日 or 訪日).
+SAME_EVENT = {"来日": "訪日", "訪日": "来日"}
+
+
 def measured_noun(question: str) -> str | None:
     """What a figure asked for measures, when the question names it as its topic (関税率は何％ → 関税率). A bare
     measure word (金額, 水準, 数) names nothing, so it is left out."""
@@ -1682,6 +1687,8 @@ def measured_noun(question: str) -> str | None:
     if wh is None:
         return None
     topic = topic_run(words, wh)
+    if topic and all(w.pos3 in ("地名", "人名") for w in topic if not w.is_number):
+        return None  # 日本はいくら出した: the topic is who gave, not what is measured
     text = "".join(w.surface for w in topic if not w.is_number)
     return text if len(text) >= 2 and text not in NUMBER_HEADS else None
 

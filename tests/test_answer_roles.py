@@ -673,3 +673,10 @@ def test_a_question_for_when_something_began_takes_the_first_day_of_a_stretch() 
     sentence = "8月27日から28日まで、リマにおいて閣僚会合が開催された。"
     assert _short("When did the ministerial meeting in Lima open?", sentence) == "8月27日"
     assert _short("閣僚会合はいつからいつまで開かれた？", sentence) != "8月27日"  # both ends asked
+
+
+def test_the_measured_thing_is_not_the_giver_and_a_visit_to_japan_is_one_event() -> None:
+    from service.answer import measured_noun
+
+    assert measured_noun("ペルーの信託基金に日本はいくら出した？") is None  # 日本 gave; it is not measured
+    assert _short("ペルー国王の9月の来日は即位後何回目？", "同国王の訪日は、国王即位後14回目となる。") == "14回目"
