@@ -978,3 +978,8 @@ def test_an_elliptic_follow_up_asks_what_the_last_question_asked() -> None:
     assert resolve_references("それはいつ？", history, "ja") == "それはいつ？"  # it asks something itself
     described = [Turn("user", "ペルーとの関係はどうだった？"), Turn("assistant", "強化されました。")]
     assert resolve_references("チリのほうは？", described, "ja") == "チリのほうは？"  # nothing typed to carry over
+
+
+def test_a_consortium_is_a_body_that_may_answer_who() -> None:
+    sentence = "リマ国際空港を日本企業の共同事業体が運営している。"
+    assert _short("Who runs Lima International Airport?", sentence) == "共同事業体"
