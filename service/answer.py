@@ -587,7 +587,9 @@ class SpanFinder:
             self._asked_office = english_asked_office(question) if question_type.answer_type == AnswerType.PERSON \
                 else None
             # "to what level", "up to": the figure a change reached (16%まで); "from what": where it began
-            self._wh_particle = "まで" if re.search(r"\b(?:to what|up to|until)\b", question.lower()) else \
+            # "to what level", and a "to" left without its object ("raised its rate to by December?"): the end
+            self._wh_particle = "まで" if re.search(r"\b(?:to what|up to|until)\b|\bto\s*(?:by\b|in\b|[?？]|$)",
+                                                   question.lower()) else \
                 "から" if re.search(r"\bfrom what\b", question.lower()) else None
             self._place_case = english_place_case(question)
             self._owner_countries = frozenset()

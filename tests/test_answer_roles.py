@@ -680,3 +680,8 @@ def test_the_measured_thing_is_not_the_giver_and_a_visit_to_japan_is_one_event()
 
     assert measured_noun("ペルーの信託基金に日本はいくら出した？") is None  # 日本 gave; it is not measured
     assert _short("ペルー国王の9月の来日は即位後何回目？", "同国王の訪日は、国王即位後14回目となる。") == "14回目"
+
+
+def test_an_english_to_without_its_object_asks_for_the_end_of_a_range() -> None:
+    sentence = "ペルー中央銀行は7月から12月にかけて政策金利を7.5%から16%まで順次引き上げた。"
+    assert _short("What level had Peru's central bank raised its policy rate to by December?", sentence) == "16%"
