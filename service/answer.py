@@ -335,6 +335,10 @@ class ExtractiveAnswerer:
         if question_type.wants_span:
             typed = [(c, finder.best_span(c.text, question_type.answer_type)) for c in candidates
                      if c.score >= best.score - params.typed_margin]
+            # "このうち、ジャパロフ大統領は初の訪日となり…": a sentence opening with a word pointing back continues the
+            # one before it, which may hold the span it lacks (11月には、ジャパロフ大統領…が訪日した).
+            typed = [(c, span) if span is not None or not POINTING_BACK_OPENER.match(c.text) else
+                     self._span_before(c, scored, finder) for c, span in typed]
             typed = [(c, span) for c, span in typed if span is not None]
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
@@ -397,6 +401,17 @@ class ExtractiveAnswerer:
         return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
                       language=language, passages=retrieved, short_answer=short_text,
                       answer_type=question_type.answer_type.value)
+
+    @staticmethod
+    def _span_before(sentence: ScoredSentence, scored: list[ScoredSentence],
+                     finder: SpanFinder) -> tuple[ScoredSentence, TypedSpan | None]:
+        """The sentence right before `sentence` in its passage, with its span of the asked type (None if none)."""
+        before = [s for s in scored if s.retrieved.passage.passage_id == sentence.retrieved.passage.passage_id
+                  and s.span.end <= sentence.span.start]
+        if not before:
+            return sentence, None
+        previous = max(before, key=lambda s: s.span.end)
+        return previous, finder.best_span(previous.text, finder.question_type.answer_type)
 
     def answer_by_types(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
                         retrieved: list[RetrievedPassage]) -> Answer | None:
@@ -1755,6 +1770,9 @@ CONTENT_ASKED = re.compile(
 CONTENT_MARKER = re.compile(r"[「『]|一致|確認|と述べ|と発言|と語|表明|求め|強調|歓迎|説明|伝え|合意|約束|呼びかけ"
                             r"|呼び掛け|について|議論|主張|要請|提起|旨|言及|訴え|要望|提案|支持|非難|懸念|期待|決定"
                             r"|発表")  # (not 協議: the name of many a meeting, 定期首脳協議)
+# Words opening a sentence that speaks of the set or the occasion of the one before it (このうち, その際); その後 and
+# これを受け open another event.
+POINTING_BACK_OPENER = re.compile(r"(?:このうち|そのうち|その際|この際|この機会|その機会)")
 # A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
 # …を踏まえ, …の観点から, …であるとして, …の影響で).
 REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)

@@ -231,3 +231,10 @@ def test_the_genre_glossary_reads_common_english_verbs_of_diplomacy() -> None:
 
     glossed = dict(english_glossed("When was the third round hosted, and who attended?"))
     assert "開催" in glossed["hosted"] and "出席" in glossed["attended"]
+
+
+def test_a_sentence_continuing_the_one_before_borrows_its_span() -> None:
+    from service.answer import POINTING_BACK_OPENER
+
+    assert POINTING_BACK_OPENER.match("このうち、ロペス大統領は初の訪日となり、首脳会談を行った。")
+    assert not POINTING_BACK_OPENER.match("その後、医療チームを順次派遣した。")  # another event follows
