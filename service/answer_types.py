@@ -304,12 +304,18 @@ def _split_fused_counters(words: Sequence[Word]) -> list[Word]:
 DAY_PRECISION = re.compile(r"日にち|日付で")
 
 
+SAID_ASKED = re.compile(r"何[がを](?:話し合|議論|協議|述べ|発言|語|言[わっい])")
+
+
 def classify_japanese(question: str) -> QuestionType:
     wants_day = bool(DAY_PRECISION.search(question))
     # 開始日は？（日にちまで）: a remark in brackets after the question only qualifies it
     question = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", question) or question
     # なんて呼ばれてる / なんていう: the colloquial なんて is 何と
     question = re.sub(r"なんて(?=(?:呼|言|い|称|書))", "何と", question)
+    if SAID_ASKED.search(question):
+        # 何が話し合われた / 何を述べた: what was said, a description, not the name of a thing
+        return QuestionType(AnswerType.DESCRIPTION, years=frozenset(YEAR.findall(nfkc(question))))
     # 何% is a pronoun before a symbol to the tagger, but 何％ is a numeral and its counter.
     words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))

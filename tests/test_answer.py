@@ -224,6 +224,7 @@ def test_a_question_for_what_was_said_needs_a_sentence_that_says_it() -> None:
 def test_what_kind_of_words_asks_for_a_description() -> None:
     assert classify_question("ロペス外相は日本をどんな言葉で表現した？", "ja").answer_type == AnswerType.DESCRIPTION
     assert classify_question("外相会談ではどういう話をしたんですか", "ja").answer_type == AnswerType.DESCRIPTION
+    assert classify_question("両首脳の会談では何が話し合われた？", "ja").answer_type == AnswerType.DESCRIPTION
 
 
 def test_the_genre_glossary_reads_common_english_verbs_of_diplomacy() -> None:
