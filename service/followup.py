@@ -131,8 +131,10 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
     return _with_asked_part("".join(pieces), history)
 
 
-# An elliptic follow-up: a topic and a particle, nothing asked (じゃあ韓国からは？, 社会政策費のほうは？).
-ELLIPTIC = re.compile(r"^(?:じゃあ|じゃ|では|それでは|なら|で)?、?(.{1,24}?)(?:のほう|の方)?(?:は|って)[？?]?$")
+# An elliptic follow-up: a fragment with its case particle and nothing asked (じゃあ韓国からは？, 5月には？). A topic
+# that is a noun phrase of its own (日本からの輸出額は？) asks about that noun, and is left as it is.
+ELLIPTIC = re.compile(r"^(?:じゃあ|じゃ|では|それでは|なら|で)?、?(.{1,24}?(?:から|で|に|へ|と|まで|より))"
+                      r"(?:は|って)[？?]?$")
 
 
 def _with_asked_part(question: str, history: list[Turn]) -> str:

@@ -977,7 +977,9 @@ def test_an_elliptic_follow_up_asks_what_the_last_question_asked() -> None:
     assert resolve_references("じゃあチリからは？", history, "ja") == "じゃあチリからは何人？"
     assert resolve_references("それはいつ？", history, "ja") == "それはいつ？"  # it asks something itself
     described = [Turn("user", "ペルーとの関係はどうだった？"), Turn("assistant", "強化されました。")]
-    assert resolve_references("チリのほうは？", described, "ja") == "チリのほうは？"  # nothing typed to carry over
+    assert resolve_references("チリからは？", described, "ja") == "チリからは？"  # nothing typed to carry over
+    # a noun phrase of its own asks about that noun
+    assert resolve_references("日本からの輸出額は？", history, "ja") == "日本からの輸出額は？"
 
 
 def test_a_consortium_is_a_body_that_may_answer_who() -> None:
