@@ -560,6 +560,10 @@ class SpanFinder:
         self._question_key = squash(question)
         self._asked_ordinals = frozenset(f for f in (figures(question) if language == "ja" else english_figures(
             question)) if f.kind.endswith(":ordinal"))
+        # The month of the day asked for (9月の何日, what day in September), not any month the question names
+        self._day_month = frozenset(re.findall(r"(?<![0-9])(1[0-2]|[1-9])月の?何日", nfkc(question))) \
+            if language == "ja" else frozenset(str(n) for name, n in ENGLISH_MONTHS.items()
+                                               if re.search(rf"\bday in {name}\b", question.lower()))
         self._asked_months = frozenset(MONTH.findall(nfkc(question))) if language == "ja" else frozenset(
             # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
             str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
@@ -780,10 +784,10 @@ class SpanFinder:
                 months = stretch_months(sentence, span)
                 return bool(months) and not months & self._asked_months
             new = [s for s in new if not dated_otherwise(s)]
-        if self._asked_months and kind == AnswerType.DATE and self.question_type.date_units & {"日"}:
-            # "On what day in September…": a day of another month (11月16日) is another event's
+        if self._day_month and kind == AnswerType.DATE:
+            # "On what day in September…", 9月の何日: a day of another month (11月16日) is another event's
             new = [s for s in new if not (MONTH.findall(nfkc(s.text)) and not set(MONTH.findall(nfkc(s.text)))
-                                          & self._asked_months)]
+                                          & self._day_month)]
         if kind == AnswerType.DATE and START_ASKED.search(self.question) and not self.question_type.wants_range \
                 and not re.search(r"まで|\b(?:until|end|ended|last|lasted)\b", self.question):
             # "When did the meeting open?" / いつ始まった: the first day of a stretch (8月27日から28日) is the answer

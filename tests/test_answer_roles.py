@@ -685,3 +685,9 @@ def test_the_measured_thing_is_not_the_giver_and_a_visit_to_japan_is_one_event()
 def test_an_english_to_without_its_object_asks_for_the_end_of_a_range() -> None:
     sentence = "ペルー中央銀行は7月から12月にかけて政策金利を7.5%から16%まで順次引き上げた。"
     assert _short("What level had Peru's central bank raised its policy rate to by December?", sentence) == "16%"
+
+
+def test_only_the_month_of_the_day_asked_for_rules_out_other_days() -> None:
+    sentence = "8月に始まった演習は、9月12日に終了した。"
+    assert _short("8月に始まった演習は何日に終わった？", sentence) == "9月12日"  # 8月 dates the start
+    assert _short("9月の何日に終わった？", "演習は10月2日に終了した。") is None
