@@ -362,24 +362,19 @@ class ExtractiveAnswerer:
                 return self.abstain(language, retrieved, f"the question asks for a {question_type.answer_type.value}"
                                     + (f" in {', '.join(sorted(question_type.years))}" if question_type.years else "")
                                     + " and no retrieved sentence states one", question_type)
-        elif question_type.answer_type == AnswerType.DESCRIPTION and CONTENT_ASKED.search(finder.question):
-            # 会談で何を話し合った / what did X say: a sentence that only says a meeting was held or a statement
-            # issued (会談を行った, 共同声明を発出した) does not say what was said.
-            said = [c for c in candidates if c.score >= best.score - params.typed_margin
-                    and CONTENT_MARKER.search(c.text)]
-            if not said:
-                return self.abstain(language, retrieved, "the question asks what was said and no retrieved "
-                                                         "sentence says it", question_type)
-            lead = said[0]
-        elif question_type.answer_type == AnswerType.DESCRIPTION and REASON_ASKED.search(finder.question):
-            # なぜ / 理由は / why: a sentence that gives no reason (no ため, を受け, として…) does not answer, however
-            # close it is to the question's words.
-            reasoned = [c for c in candidates if c.score >= best.score - params.typed_margin
-                        and REASON_MARKER.search(c.text)]
-            if not reasoned:
-                return self.abstain(language, retrieved, "the question asks why and no retrieved sentence gives "
-                                                         "a reason", question_type)
-            lead = reasoned[0]
+        elif question_type.answer_type == AnswerType.DESCRIPTION:
+            # 何を話し合った / what did X say: a sentence that only says a meeting was held (会談を行った) does
+            # not say what was said; なぜ / why: one that gives no reason (no ため, を受け, として…) does not say
+            # why, however close it is to the question's words.
+            needed = next(((marker, missing) for asked, marker, missing in DESCRIPTION_EVIDENCE
+                           if asked.search(finder.question)), None)
+            if needed is not None:
+                marker, missing = needed
+                backed = [c for c in candidates if c.score >= best.score - params.typed_margin
+                          and marker.search(c.text)]
+                if not backed:
+                    return self.abstain(language, retrieved, missing, question_type)
+                lead = backed[0]
         chosen = [lead]
         for candidate in scored:
             if len(chosen) >= params.max_sentences:
@@ -1782,6 +1777,11 @@ POINTING_BACK_OPENER = re.compile(r"(?:このうち|そのうち|その際|こ�
 REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
 REASON_MARKER = re.compile(r"ため|(?<!も)ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由"
                            r"|目的|に基づ|に伴|をきっかけ|を契機|として|影響|結果|ゆえ")  # (…もので: "a thing that")
+# What a descriptive question asks for that a sentence must show to answer it, and the reason to abstain without it.
+DESCRIPTION_EVIDENCE = (
+    (CONTENT_ASKED, CONTENT_MARKER, "the question asks what was said and no retrieved sentence says it"),
+    (REASON_ASKED, REASON_MARKER, "the question asks why and no retrieved sentence gives a reason"),
+)
 CAUSE_ASKED = re.compile(r"きっかけ|契機|発端|原因|引き金|\b(?:triggered|prompted|led to|caused)\b")
 CAUSE_MARKER = re.compile(r"(?:（[^）]{1,12}）)?(?:を受け|を契機|をきっかけ|を背景|に起因|による|により|によって)")
 # 〜したのはどこ: どこ as the one who did something (a clause ending in a verb, then のは).
