@@ -1237,7 +1237,7 @@ ENGLISH_GENRE_WORDS = {
     "seized": ("拿捕",), "hostages": ("人質",), "ceasefire": ("停戦",), "earthquake": ("地震",),
     "humanitarian": ("人道",), "assistance": ("支援", "協力"), "aid": ("支援", "援助"), "dialogue": ("対話",),
     "summit": ("首脳",), "died": ("死亡", "逝去"), "killed": ("死亡",), "injured": ("負傷",),
-    "called": ("寄港",), "upgraded": ("格上げ",), "partnership": ("パートナーシップ",),
+    "upgraded": ("格上げ",), "partnership": ("パートナーシップ",),  # (not "called": what X is called)
 }
 
 
