@@ -559,6 +559,9 @@ class SpanFinder:
         self._day_month = frozenset(re.findall(r"(?<![0-9])(1[0-2]|[1-9])月の?何日", nfkc(question))) \
             if language == "ja" else frozenset(str(n) for name, n in ENGLISH_MONTHS.items()
                                                if re.search(rf"\bday in {name}\b", question.lower()))
+        # The question's own words, as the Japanese text writes them: a clause with one of them is what is asked
+        self._question_words = frozenset(content_tokens(question)) if language == "ja" else frozenset(
+            j for _, spellings in english_glossed(question) for j in spellings)
         self._asked_months = frozenset(MONTH.findall(nfkc(question))) if language == "ja" else frozenset(
             # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
             str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
@@ -879,7 +882,8 @@ class SpanFinder:
             beside = [self._listed_with_beside(sentence, words, span) for span in spans]
             if any(beside):
                 governed = [bool(governed and governed[k]) or beside[k] for k in range(len(spans))]
-        bound = [kind == AnswerType.DATE and self.question_type.event_time and date_not_time(words, span)
+        bound = [kind == AnswerType.DATE and self.question_type.event_time
+                 and date_not_time(words, span, self._question_words)
                  or kind in (AnswerType.NAME, AnswerType.ORGANIZATION, AnswerType.PLACE)
                  and names_in_apposition(sentence, span, spans) for span in spans]
         chosen = spans[nearest_span_votes(sentence, spans, anchors, words, self._focus, self._wh_particle, roles,
@@ -1341,15 +1345,31 @@ def span_scopes(sentence: str, spans: list[TypedSpan], anchors: list[tuple[int, 
     return scoped
 
 
-def date_not_time(words: Sequence[Word], span: TypedSpan) -> bool:
+def date_not_time(words: Sequence[Word], span: TypedSpan, asked: frozenset[str] = frozenset()) -> bool:
     """Whether a date is not when the sentence's event happened: the object or subject of its verb (9月3日を…に
     改称する, marked by を or が) or the first part of a noun compound (2024年大統領選挙, a name of the election)."""
-    following = next((w for w in words if w.start >= span.end), None)
-    if following is None or following.start != span.end:
+    following = next((k for k, w in enumerate(words) if w.start >= span.end), None)
+    if following is None or words[following].start != span.end:
         return False
-    if following.pos1 == "助詞":
-        return following.surface in ("を", "が")
-    return following.pos1 == "名詞" and not following.is_number and following.pos2 != "数詞"
+    word = words[following]
+    if word.pos1 == "助詞":
+        return word.surface in ("を", "が") or word.surface == "に" and _in_relative_clause(words, following + 1, asked)
+    return word.pos1 == "名詞" and not word.is_number and word.pos2 != "数詞"
+
+
+def _in_relative_clause(words: Sequence[Word], k: int, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether words[k:] open a short clause that modifies a noun (2013年に + 立ち上げた「…対話」): a verb, its
+    auxiliaries, then a noun or a quote, with no comma between. A date there says when that thing began, not when
+    the sentence's event happened, unless the clause's verb is the one asked about (`asked`: 開始した交渉 for
+    交渉はいつ開始した)."""
+    j = k
+    while j < len(words) and j < k + 5 and words[j].pos1 in ("動詞", "助動詞", "名詞") and words[j].surface != "、":
+        if words[j].pos1 == "助動詞" and j + 1 < len(words) and (words[j + 1].pos1 == "名詞"
+                                                                or words[j + 1].surface in ("「", "『")):
+            return any(w.pos1 == "動詞" for w in words[k:j]) and not any(
+                (w.lemma or w.surface) in asked or w.surface in asked for w in words[k:j])
+        j += 1
+    return False
 
 
 # What joins a noun for a kind of thing to the name of the thing it is (民間軍事会社「ワグネル」, 唯一の交通路である

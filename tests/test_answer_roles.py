@@ -691,3 +691,9 @@ def test_only_the_month_of_the_day_asked_for_rules_out_other_days() -> None:
     sentence = "8月に始まった演習は、9月12日に終了した。"
     assert _short("8月に始まった演習は何日に終わった？", sentence) == "9月12日"  # 8月 dates the start
     assert _short("9月の何日に終わった？", "演習は10月2日に終了した。") is None
+
+
+def test_a_date_in_a_clause_describing_a_noun_is_not_when_the_event_happened() -> None:
+    sentence = "日本は、2013年に立ち上げた「日・ペルー政治対話」の第3回会合を、9月5日にリマで開催した。"
+    assert _short("When was the third round of the Japan-Peru Political Dialogue held?", sentence) == "9月5日"
+    assert _short("日・ペルー政治対話はいつ立ち上げた？", sentence) == "2013年"  # the clause's own verb is asked
