@@ -831,9 +831,7 @@ def classify_english(question: str) -> QuestionType:
                 found.append((match.start(), kind, None, None))
     for match in ENGLISH_NUMBER.finditer(text):
         rest = text[match.end():match.end() + 30]
-        # (how many Japanese companies: the counted noun may follow an adjective or two)
-        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)),
-                       None)
+        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
         elif match.group() == "how much" and ENGLISH_MONEY.search(text):
@@ -1119,8 +1117,9 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                           or _katakana_after_name(words, j) or _given_name_piece(words, j)
                           # a katakana piece the tagger split off a foreign name (クチ+カーロフ)
                           or (j < end and _all_katakana(words[j]) and words[j].end == words[j + 1].start)
-                          or ((words[j].pos2 == "普通名詞" or words[j].pos1 == "接尾辞" and words[j - 1].pos4 == "姓")
-                              and len(words[j].surface) == 1 and j > 0 and words[j - 1].pos3 == "人名")
+                          or (j > 0 and len(words[j].surface) == 1 and words[j - 1].pos3 == "人名"
+                              and (words[j].pos2 == "普通名詞"
+                                   or words[j].pos1 == "接尾辞" and words[j - 1].pos4 == "姓"))
                           or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
             j -= 1
         if end > j and j >= 0 and _split_kanji_name(words, j, end):
