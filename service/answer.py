@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -553,6 +553,9 @@ class SpanFinder:
         self.question_type = question_type
         self.language = language
         self._question_key = squash(question)
+        # The people a Japanese question names with a title (ヌルトレウ氏)
+        self._asked_people = frozenset(p.text for p in person_spans(tagged_words(question), question)) \
+            if language == "ja" else frozenset()
         self._asked_ordinals = frozenset(f for f in (figures(question) if language == "ja" else english_figures(
             question)) if f.kind.endswith(":ordinal"))
         # The month of the day asked for (9月の何日, what day in September), not any month the question names
@@ -632,8 +635,8 @@ class SpanFinder:
     def names_asked_person(self, sentence: str) -> bool:
         """Whether the sentence names, with a title, a person the question names (ヌルトレウ氏, Bakirov)."""
         if self.language == "ja":
-            asked = {p.text for p in person_spans(tagged_words(self.question), self.question)}
-            return bool(asked) and any(p.text in asked for p in person_spans(tagged_words(sentence), sentence))
+            return bool(self._asked_people) and any(p.text in self._asked_people
+                                                    for p in person_spans(tagged_words(sentence), sentence))
         if not self._question_names:
             return False
         words = tagged_words(sentence)
@@ -778,34 +781,23 @@ class SpanFinder:
         if self._asked_months and kind in MONTHED_KINDS:
             # "1月の訪問、3月の電話会談、7月の訪日": a span in a stretch of an enumeration that names another month
             # than the question's belongs to another event.
-            def dated_otherwise(span: TypedSpan) -> bool:
-                months = stretch_months(sentence, span)
-                return bool(months) and not months & self._asked_months
-            new = [s for s in new if not dated_otherwise(s)]
+            new = [s for s in new if not stated_otherwise(sentence, s, months_in, self._asked_months)]
         if self._day_month and kind == AnswerType.DATE:
             # "On what day in September…", 9月の何日: a day of another month (11月16日) is another event's
-            new = [s for s in new if not (MONTH.findall(nfkc(s.text)) and not set(MONTH.findall(nfkc(s.text)))
-                                          & self._day_month)]
+            new = [s for s in new if not months_in(s.text) or months_in(s.text) & self._day_month]
         if kind == AnswerType.DATE and START_ASKED.search(self.question) and not self.question_type.wants_range \
                 and not re.search(r"まで|\b(?:until|end|ended|last|lasted)\b", self.question):
             # "When did the meeting open?" / いつ始まった: the first day of a stretch (8月27日から28日) is the answer
             new = [_range_start(s) for s in new]
         if self.question_type.years and kind == AnswerType.NUMBER:
             # "2023年は何件": a figure in a stretch dated by another year (ピーク時の2011年の237件) is that year's
-            def of_another_year(span: TypedSpan) -> bool:
-                start, end = stretch_bounds(sentence, span)
-                years = set(YEAR.findall(nfkc(sentence[start:end])))
-                return bool(years) and not years & self.question_type.years
-            new = [s for s in new if not of_another_year(s)]
+            new = [s for s in new if not stated_otherwise(sentence, s, years_in, self.question_type.years)]
         if self._asked_ordinals and kind != AnswerType.NUMBER:
             # "6月に第11次…パッケージを、12月には第12次…を採択": a span in a stretch naming another ordinal of the kind
             # the question names (第12次 for 第11次) belongs to that other event.
-            def numbered_otherwise(span: TypedSpan) -> bool:
-                start, end = stretch_bounds(sentence, span)
-                stated = {f for f in figures(sentence[start:end]) if f.kind.endswith(":ordinal")}
-                kinds = {f.kind for f in self._asked_ordinals}
-                return any(f.kind in kinds for f in stated) and not stated & self._asked_ordinals
-            new = [s for s in new if not numbered_otherwise(s)]
+            kinds = {f.kind for f in self._asked_ordinals}
+            new = [s for s in new if not stated_otherwise(
+                sentence, s, lambda text: {f for f in figures(text) if f.kind in kinds}, self._asked_ordinals)]
         if spans and not new and kind == AnswerType.NAME and self.language == "ja" and not self.question_type.asks_name:
             # 四島交流等事業の…求めている事業は何: the compound with the head noun is the question's own; the name asked
             # is another compound of the sentence (北方墓参), chosen by where the question's words are.
@@ -1822,11 +1814,22 @@ def stretch_bounds(sentence: str, span: TypedSpan) -> tuple[int, int]:
     return max(before, default=0), min(ends, default=len(sentence))
 
 
-def stretch_months(sentence: str, span: TypedSpan) -> frozenset[str]:
-    """The months named in the stretch of `sentence` that holds `span`: between the commas or stops around it."""
-    # (及び / 並びに join events of an enumeration as a comma does: "7月の…訪日及び10月の…電話会談")
+def stated_otherwise(sentence: str, span: TypedSpan, read: Callable[[str], Collection[object]],
+                     asked: Collection[object]) -> bool:
+    """Whether the stretch of `sentence` that holds `span` (between the commas, stops or 及び around it) states
+    something of a kind the question fixes (`read`: its months, years, ordinals) and none the question asks about:
+    then the span belongs to another event ("1月の訪問、3月の電話会談及び7月の訪日")."""
     start, end = stretch_bounds(sentence, span)
-    return frozenset(MONTH.findall(nfkc(sentence[start:end])))
+    stated = set(read(sentence[start:end]))
+    return bool(stated) and not stated & set(asked)
+
+
+def months_in(text: str) -> frozenset[str]:
+    return frozenset(MONTH.findall(nfkc(text)))
+
+
+def years_in(text: str) -> frozenset[str]:
+    return frozenset(YEAR.findall(nfkc(text)))
 
 
 def english_names(question: str) -> list[str]:
