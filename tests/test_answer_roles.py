@@ -678,10 +678,14 @@ def test_a_question_for_when_something_began_takes_the_first_day_of_a_stretch() 
 
 
 def test_the_measured_thing_is_not_the_giver_and_a_visit_to_japan_is_one_event() -> None:
-    from service.answer import measured_noun
+    from service.answer import measured_noun, names_the_measured
 
     assert measured_noun("ペルーの信託基金に日本はいくら出した？") is None  # 日本 gave; it is not measured
     assert _short("ペルー国王の9月の来日は即位後何回目？", "同国王の訪日は、国王即位後14回目となる。") == "14回目"
+    # the answerer keeps a figure only from a sentence naming what it measures: 訪日 names the 来日 asked
+    visit = measured_noun("ペルー国王の9月の来日は即位後何回目？")
+    assert names_the_measured(visit, "同国王の訪日は、国王即位後14回目となる。")
+    assert not names_the_measured(visit, "同国王の即位は14年前である。")
 
 
 def test_an_english_to_without_its_object_asks_for_the_end_of_a_range() -> None:
