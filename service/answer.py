@@ -42,6 +42,7 @@ from service.answer_types import (
     person_spans,
     place_spans,
     question_focus,
+    states_contrary,
     topic_run,
     type_of_head,
     typed_spans,
@@ -389,7 +390,10 @@ class ExtractiveAnswerer:
         short_text = short.text if short is not None else None
         if question_type.answer_type == AnswerType.YESNO:
             yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
-            short_text = yes_no[0] if is_negative(deciding_sentence(chosen, lead).text) else yes_no[1]
+            deciding = deciding_sentence(chosen, lead).text
+            # a sentence that denies, or states the contrary of what the question states, says no (not both)
+            no = is_negative(deciding) != states_contrary(finder.question, language, deciding)
+            short_text = yes_no[0] if no else yes_no[1]
         return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
                       language=language, passages=retrieved, short_answer=short_text,
                       answer_type=question_type.answer_type.value)

@@ -1936,6 +1936,36 @@ def is_negative(sentence: str) -> bool:
                or w.pos1 == "形容詞" and (w.lemma or "") in ("無い", "ない") for w in tagged_words(sentence))
 
 
+# Words that state the contrary of each other (a closed vocabulary of Japanese antonyms): a sentence that says
+# 全面的に停止 answers "一部だけ止めた？" with いいえ though it denies nothing, as EEZ外に落下 does "inside the EEZ?".
+CONTRARIES = (("一部", "全面"), ("内", "外"), ("増加", "減少"), ("増", "減"), ("上昇", "低下"), ("賛成", "反対"),
+              ("上回る", "下回る"), ("成功", "失敗"), ("許可", "禁止"), ("黒字", "赤字"), ("拡大", "縮小"))
+# English words of a question that state one side of a pair, as the Japanese text writes it.
+ENGLISH_CONTRARY_WORDS = {"inside": "内", "within": "内", "outside": "外", "partly": "一部", "partially": "一部",
+                          "partial": "一部", "completely": "全面", "fully": "全面", "entirely": "全面", "total": "全面",
+                          "increase": "増加", "increased": "増加", "decrease": "減少", "decreased": "減少",
+                          "rise": "上昇", "rose": "上昇", "fall": "低下", "fell": "低下", "surplus": "黒字",
+                          "deficit": "赤字", "succeed": "成功", "succeeded": "成功", "fail": "失敗", "failed": "失敗"}
+
+
+def _contrary_words(text: str) -> set[str]:
+    words = {nfkc(w.lemma or w.surface) for w in tagged_words(text)} | {w.surface for w in tagged_words(text)}
+    return {word for pair in CONTRARIES for word in pair if word in words}
+
+
+def states_contrary(question: str, language: str, sentence: str) -> bool:
+    """Whether `sentence` states the contrary of something a yes/no question states (一部 → 全面, inside → 外) and
+    not the thing itself: the answer is then no, though the sentence denies nothing."""
+    if language == "ja":
+        asked = _contrary_words(question)
+    else:
+        asked = {ENGLISH_CONTRARY_WORDS[w] for w in re.findall(r"[a-z]+", question.lower())
+                 if w in ENGLISH_CONTRARY_WORDS}
+    said = _contrary_words(sentence)
+    return any(a in asked and b in said and a not in said or b in asked and a in said and b not in said
+               for a, b in CONTRARIES)
+
+
 def _counter_key(counter: str) -> str:
     counter = nfkc(counter)
     counter = {"%": "パーセント", "か国": "箇国", "カ国": "箇国", "ヶ国": "箇国", "ケ国": "箇国"}.get(counter, counter)

@@ -988,3 +988,17 @@ def test_an_elliptic_follow_up_asks_what_the_last_question_asked() -> None:
 def test_a_consortium_is_a_body_that_may_answer_who() -> None:
     sentence = "リマ国際空港を日本企業の共同事業体が運営している。"
     assert _short("Who runs Lima International Airport?", sentence) == "共同事業体"
+
+
+def test_a_sentence_stating_the_contrary_of_what_a_yes_no_question_states_says_no() -> None:
+    from service.answer_types import states_contrary
+
+    stopped = "中国が日本産水産物の輸入を全面的に停止した。"
+    assert states_contrary("中国は日本の水産物を一部だけ止めたんですか？", "ja", stopped)  # 一部 asked, 全面 said
+    assert not states_contrary("中国は日本の水産物を全面的に止めたんですか？", "ja", stopped)
+    assert not states_contrary("中国は日本の水産物を止めたんですか？", "ja", stopped)  # nothing of a pair asked
+    landed = "7月12日に発射された「火星18」は、日本の排他的経済水域（EEZ）外に落下した。"
+    assert states_contrary("Did the missile launched on 12 July land inside Japan's EEZ?", "en", landed)
+    assert not states_contrary("Did the missile launched on 12 July land outside Japan's EEZ?", "en", landed)
+    # a sentence stating both sides (内外) says neither against the question
+    assert not states_contrary("国内で報道されたか？", "ja", "国内外で報道された。")
