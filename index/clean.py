@@ -36,6 +36,17 @@ SENTENCE_END = "。！？!?"
 COMPLETE_PARAGRAPH = re.compile(r"[。！？!?][」』）)]*$")
 HEADING_PUNCTUATION = re.compile(r"[、。，,「」『』（）()：:・\d]")
 SENTENCE_PUNCTUATION = re.compile(r"[、。，,「」『』：:]")
+# A section's title may list its subjects with 、 (6 チリ、ペルー), so the next section's number with a short title
+# takes it; other punctuation says a sentence or a footnote's gloss.
+TITLE_LIST_LIMIT = 20
+
+
+def titles_a_section(title: str, in_sequence: bool) -> bool:
+    """Whether the text after a section number reads as a title rather than a sentence or a footnote's gloss: no
+    sentence punctuation, except the 、 of a short title's list when the number is the next section's."""
+    if in_sequence and len(title) <= TITLE_LIST_LIMIT:
+        title = title.replace("、", "")
+    return not SENTENCE_PUNCTUATION.search(title)
 
 
 @dataclass
@@ -207,7 +218,7 @@ class _Cleaner:
         acronym with a colon or says a sentence), and the number the next section takes."""
         match = LEVEL1_HEADING.match(strip_inline_artifacts(line)[0].strip())
         return (match is not None and int(match.group(1)) == self.next_level1 and not self.column
-                and len(match.group(2)) <= 20 and not SENTENCE_PUNCTUATION.search(match.group(2)))
+                and len(match.group(2)) <= 20 and titles_a_section(match.group(2), in_sequence=True))
 
     def looks_like_bare_heading(self, line: str) -> bool:
         """A short line with no punctuation between complete paragraphs: a heading that lost its marker."""
@@ -302,7 +313,8 @@ class _Cleaner:
                 index += 1
                 continue
             level1 = LEVEL1_HEADING.match(line)
-            if level1 and not is_complete(line) and not SENTENCE_PUNCTUATION.search(level1.group(2)):
+            if level1 and not is_complete(line) and titles_a_section(
+                    level1.group(2), in_sequence=int(level1.group(1)) == self.next_level1 and not self.column):
                 number = int(level1.group(1))
                 if number == self.next_level1 and not self.column:
                     self.emit("heading", self.set_level1(number, level1.group(2).strip()), index,

@@ -509,3 +509,14 @@ def test_the_next_section_heading_is_not_taken_for_a_footnote_of_its_number() ->
     cleaned = clean_document("t", raw)
     assert [b.text for b in cleaned.blocks if b.kind == "heading"] == ["1 概観", "2 日ペルー関係", "(1) 50周年"]
     assert [b.kind for b in cleaned.blocks if b.text.startswith(("1 APEC", "2 FOIP"))] == ["footnote", "footnote"]
+
+
+def test_a_section_title_listing_its_subjects_with_a_comma_is_a_heading() -> None:
+    # 6 チリ、ペルー: a short title in sequence may list with 、; a footnote's gloss of the same shape out of sequence,
+    # or a sentence, is not a heading (else every later section number would go out of step)
+    raw = ("4\n\n中南米\n\n1 概観\n\n中南米との関係¹は深まった。\n\n2 チリ、ペルー\n\n両国との関係が進んだ。\n\n"
+           "3 ブラジル\n\n12月に首脳会談が開かれた。\n\n1 APEC : Asia-Pacific Economic Cooperation\n\n"
+           "5 チリ、ペルーなど\n")
+    cleaned = clean_document("t", raw)
+    assert [b.text for b in cleaned.blocks if b.kind == "heading"] == ["1 概観", "2 チリ、ペルー", "3 ブラジル"]
+    assert block_containing(cleaned, "首脳会談").section_path == ("3 ブラジル",)
