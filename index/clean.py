@@ -212,6 +212,12 @@ class _Cleaner:
         number = footnote_number(token)
         return number in self.footnote_sections and number not in self.defined_footnotes
 
+    def next_definition(self, line: str) -> bool:
+        """Whether `line` defines another footnote referenced before and not defined yet ("2 RSF : …" right under
+        "1 TICAD : …"), rather than continuing the one above."""
+        definition = FOOTNOTE_DEFINITION.match(line)
+        return definition is not None and self.pending_footnote(definition.group(1)) and not self.next_heading(line)
+
     def next_heading(self, line: str) -> bool:
         """Whether `line` reads as the next numbered section's heading ("2 日ASEAN関係") rather than the definition of
         a footnote of the same number referenced before it: short, with no punctuation (a footnote glosses an
@@ -259,7 +265,8 @@ class _Cleaner:
                                                  else f"{number} {definition.group(2)}")
                 line_starts = [(0, index)]
                 index += 1
-                while index < len(lines) and lines[index].strip():  # a footnote may wrap onto more lines
+                # A footnote may wrap onto more lines; the next footnote's definition on the line below begins its own.
+                while index < len(lines) and lines[index].strip() and not self.next_definition(lines[index].strip()):
                     continuation = strip_inline_artifacts(lines[index].strip())[0]
                     text = join_fragments(text, continuation)
                     line_starts.append((len(text) - len(continuation), index))

@@ -520,3 +520,14 @@ def test_a_section_title_listing_its_subjects_with_a_comma_is_a_heading() -> Non
     cleaned = clean_document("t", raw)
     assert [b.text for b in cleaned.blocks if b.kind == "heading"] == ["1 概観", "2 チリ、ペルー", "3 ブラジル"]
     assert block_containing(cleaned, "首脳会談").section_path == ("3 ブラジル",)
+
+
+def test_footnote_definitions_on_consecutive_lines_are_separate_footnotes() -> None:
+    # "2 RSF : …" right under "1 TICAD : …" defines the next footnote; it does not continue the first one's gloss
+    raw = ("8\n\nアフリカ\n\n1 概観\n\n概観の文。\n\n2 TICAD\n\nTICAD¹の会合が開かれた。\n\n3 スーダン\n\n"
+           "RSF²との戦闘が続いた。\n\n1 TICAD : Tokyo International Conference on African Development\n"
+           "2 RSF : Rapid Support Forces\n")
+    cleaned = clean_document("t", raw)
+    footnotes = [(b.text, b.section_path) for b in cleaned.blocks if b.kind == "footnote"]
+    assert footnotes == [("1 TICAD : Tokyo International Conference on African Development", ("2 TICAD",)),
+                         ("2 RSF : Rapid Support Forces", ("3 スーダン",))]
