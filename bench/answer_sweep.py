@@ -21,7 +21,7 @@ import numpy as np
 from index.clean import clean_document
 from index.corpus import load_corpus
 from index.retrieve import RetrievalResult, RetrievedPassage
-from index.store import load_index
+from index.store import load_index, read_manifest
 from service.answer import AnswerParams, ExtractiveAnswerer
 from service.chain import TimedAnswer, Turn, _Prepared
 from service.config import PROJECT_ROOT, get_settings
@@ -56,6 +56,17 @@ def restore(index: Any, row: dict[str, Any]) -> _Prepared:
                      context=row["context"], already_said=row["already_said"], started=0.0, retrieved_at=0.0)
 
 
+# The cache's key for the build of the index its passages and scores came from.
+INDEX_STAMP = "__index__"
+
+
+def index_stamp(index_dir: Path) -> str:
+    """What identifies a build of the index: a rebuild (another corpus, model or chunking) renumbers passages, so a
+    cache written for one build gives nonsense figures on another."""
+    manifest = read_manifest(index_dir)
+    return f"{manifest.built_at} {manifest.embedding_fingerprint[:16]} {manifest.passages}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", type=Path, default=PROJECT_ROOT / "eval" / "dev.jsonl")
@@ -70,6 +81,12 @@ def main() -> None:
     items = [item for item in load_dataset(args.dataset) if args.type is None or item.type == args.type]
     corpus = [clean_document(d.doc_id, d.raw_text).text for d in load_corpus(settings.corpus_dir)]
     cached = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.is_file() else {}
+    stamp = index_stamp(settings.index_dir)
+    if cached.get(INDEX_STAMP, stamp) != stamp:
+        raise SystemExit(f"error: {args.cache} was written for another build of the index at {settings.index_dir} "
+                         f"({cached[INDEX_STAMP]}, now {stamp}): delete it to retrieve again")
+    stamped = INDEX_STAMP in cached
+    cached[INDEX_STAMP] = stamp  # a cache from before stamps is taken to be of this build
     missing = [item for item in items if item.id not in cached]
     if missing:
         # Items the cache does not hold yet (a grown dataset) are retrieved once and added to it.
@@ -78,11 +95,11 @@ def main() -> None:
         for item in missing:
             prep = qa.prepare(item.question, [Turn(t["role"], t["content"]) for t in item.history], args.top_k)
             cached[item.id] = dump(prep)
-        if args.cache:
-            args.cache.write_text(json.dumps(cached, ensure_ascii=False), encoding="utf-8")
     else:
         # Retrieval as it was when the cache was written: answerer changes can be tried without the model.
         index = load_index(settings.index_dir, embedding_model=settings.embedding_model, embedding_fingerprint=None)
+    if args.cache and (missing or not stamped):
+        args.cache.write_text(json.dumps(cached, ensure_ascii=False), encoding="utf-8")
     prepared = [restore(index, cached[item.id]) for item in items]
     grid = [(name, [parse_value(name, v) for v in values.split(",")])
             for name, values in (entry.split("=", 1) for entry in args.grid)]

@@ -42,6 +42,7 @@ from service.answer_types import (
     person_spans,
     place_spans,
     question_focus,
+    states_contrary,
     topic_run,
     type_of_head,
     typed_spans,
@@ -344,10 +345,7 @@ class ExtractiveAnswerer:
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
                 # Compared by words, not as a string: "輸出総額" names the 輸出 a sentence's "輸出額" measures.
-                naming_words = {t for t in content_tokens(measured) if t not in NUMBER_HEADS}
-                naming_words |= {SAME_EVENT[t] for t in naming_words if t in SAME_EVENT}
-                typed = [(c, span) for c, span in typed
-                         if not naming_words or naming_words & set(content_tokens(c.text))]
+                typed = [(c, span) for c, span in typed if names_the_measured(measured, c.text)]
             if len(typed) > 1 and params.lead_by_support:
                 # Several sentences state a span of the asked type: the one whose span's own clause says most of
                 # what the question says ("ロシアから日本への輸出額は47.2%減" for the exports, not the trade's 44.3%),
@@ -392,7 +390,10 @@ class ExtractiveAnswerer:
         short_text = short.text if short is not None else None
         if question_type.answer_type == AnswerType.YESNO:
             yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
-            short_text = yes_no[0] if is_negative(deciding_sentence(chosen, lead).text) else yes_no[1]
+            deciding = deciding_sentence(chosen, lead).text
+            # a sentence that denies, or states the contrary of what the question states, says no (not both)
+            no = is_negative(deciding) != states_contrary(finder.question, language, deciding)
+            short_text = yes_no[0] if no else yes_no[1]
         return Answer(answer=compose_answer(language, citations, short_text), citations=citations, abstained=False,
                       language=language, passages=retrieved, short_answer=short_text,
                       answer_type=question_type.answer_type.value)
@@ -1707,6 +1708,15 @@ def wh_particle(question: str) -> str | None:
 
 # Words the text uses for the same event (a visit to Japan is 来日 or 訪日).
 SAME_EVENT = {"来日": "訪日", "訪日": "来日"}
+
+
+def names_the_measured(measured: str, sentence: str) -> bool:
+    """Whether `sentence` names what a figure asked measures (`measured`: 投票率, 輸出総額), by its words rather than
+    as a string ("輸出総額" names the 輸出 of "輸出額"), a word for the same event counting as it (来日 = 訪日). A
+    measured noun of number words alone (何回目) names nothing to look for."""
+    naming_words = {t for t in content_tokens(measured) if t not in NUMBER_HEADS}
+    naming_words |= {SAME_EVENT[t] for t in naming_words if t in SAME_EVENT}
+    return not naming_words or bool(naming_words & set(content_tokens(sentence)))
 
 
 def measured_noun(question: str) -> str | None:

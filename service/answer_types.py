@@ -178,6 +178,8 @@ class QuestionType:
     # (quoted next to it, called so, or a compound ending in it), not any noun of the sentence. 何と呼ばれる with no
     # noun named is not: a sentence may call something so in more ways than the span finder knows.
     asks_name: bool = False
+    # "What kind of parliament": a kind of the noun is asked, which a suffix of kind names (一院制), as 何制 does.
+    asks_kind: bool = False
     # どの水準からどの水準まで: both ends of a range (7.5%から16%).
     wants_range: bool = False
     # 何月と何月 / 何か国と何か国: two of the same kind joined, answered by two joined spans (6月及び12月).
@@ -856,6 +858,9 @@ def classify_english(question: str) -> QuestionType:
         return QuestionType(AnswerType.DESCRIPTION, years=years, is_list=is_list, each=each)
     found.sort(key=lambda f: f[0])
     _, kind, counter, head = found[0]
+    asks_kind = bool(re.search(r"\bwhat\s+(?:kinds?|types?|sorts?)\s+of\b", text))
+    if asks_kind and kind == AnswerType.ORGANIZATION:
+        kind = AnswerType.NAME  # what kind of organisation: a kind (民間軍事会社), not which body
     parts = tuple(dict.fromkeys(k for _, k, _, _ in found[1:] if k != kind))
     # "On what date" wants a day, "in which month" a month: the units a Japanese date must show.
     date_units = frozenset(unit for unit, pattern in ENGLISH_DATE_UNITS if pattern.search(text))
@@ -866,6 +871,7 @@ def classify_english(question: str) -> QuestionType:
     return QuestionType(kind, counter=counter, head=head, years=years, is_list=is_list, each=each, parts=parts,
                         date_units=date_units, explicit=explicit, wants_direction=direction,
                         head_endings=ENGLISH_KIND_ENDINGS.get(head or "", ()),
+                        asks_kind=asks_kind,
                         asks_name=kind in (AnswerType.NAME, AnswerType.ORGANIZATION) and head in ENGLISH_KIND_ENDINGS
                         and bool(
                             re.search(r"\b(?:name|called|named|title)\b", text)),
@@ -1899,10 +1905,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         if not spans and question_type.naming:
             spans = naming_spans(words, sentence) + [TypedSpan(AnswerType.NAME, m.group(1), m.start(1), m.end(1))
                                                      for m in QUOTED.finditer(sentence)]
-        if question_type.head in KIND_SUFFIXES:
+        if question_type.head in KIND_SUFFIXES or question_type.asks_kind:
             # 何制 → 一院制: the whole compound ending in the suffix, numerals included
+            suffixes = (question_type.head,) if question_type.head in KIND_SUFFIXES else KIND_SUFFIXES
             spans = [TypedSpan(AnswerType.NAME, sentence[r[0].start:r[-1].end], r[0].start, r[-1].end)
-                     for r in noun_runs(words) if len(r) > 1 and r[-1].surface == question_type.head]
+                     for r in noun_runs(words) if len(r) > 1 and r[-1].surface in suffixes]
         if question_type.head in PURPOSE_HEADS:
             # 何のための計画: the purpose the sentence states before のため (灌漑用水路の運用及び維持のための…)
             spans = purpose_spans(words, sentence)
@@ -1927,6 +1934,36 @@ def is_negative(sentence: str) -> bool:
     question it answers is いいえ."""
     return any(w.pos1 == "助動詞" and (w.lemma or w.surface) in ("ない", "ず", "ぬ", "ん")
                or w.pos1 == "形容詞" and (w.lemma or "") in ("無い", "ない") for w in tagged_words(sentence))
+
+
+# Words that state the contrary of each other (a closed vocabulary of Japanese antonyms): a sentence that says
+# 全面的に停止 answers "一部だけ止めた？" with いいえ though it denies nothing, as EEZ外に落下 does "inside the EEZ?".
+CONTRARIES = (("一部", "全面"), ("内", "外"), ("増加", "減少"), ("増", "減"), ("上昇", "低下"), ("賛成", "反対"),
+              ("上回る", "下回る"), ("成功", "失敗"), ("許可", "禁止"), ("黒字", "赤字"), ("拡大", "縮小"))
+# English words of a question that state one side of a pair, as the Japanese text writes it.
+ENGLISH_CONTRARY_WORDS = {"inside": "内", "within": "内", "outside": "外", "partly": "一部", "partially": "一部",
+                          "partial": "一部", "completely": "全面", "fully": "全面", "entirely": "全面", "total": "全面",
+                          "increase": "増加", "increased": "増加", "decrease": "減少", "decreased": "減少",
+                          "rise": "上昇", "rose": "上昇", "fall": "低下", "fell": "低下", "surplus": "黒字",
+                          "deficit": "赤字", "succeed": "成功", "succeeded": "成功", "fail": "失敗", "failed": "失敗"}
+
+
+def _contrary_words(text: str) -> set[str]:
+    words = {nfkc(w.lemma or w.surface) for w in tagged_words(text)} | {w.surface for w in tagged_words(text)}
+    return {word for pair in CONTRARIES for word in pair if word in words}
+
+
+def states_contrary(question: str, language: str, sentence: str) -> bool:
+    """Whether `sentence` states the contrary of something a yes/no question states (一部 → 全面, inside → 外) and
+    not the thing itself: the answer is then no, though the sentence denies nothing."""
+    if language == "ja":
+        asked = _contrary_words(question)
+    else:
+        asked = {ENGLISH_CONTRARY_WORDS[w] for w in re.findall(r"[a-z]+", question.lower())
+                 if w in ENGLISH_CONTRARY_WORDS}
+    said = _contrary_words(sentence)
+    return any(a in asked and b in said and a not in said or b in asked and a in said and b not in said
+               for a, b in CONTRARIES)
 
 
 def _counter_key(counter: str) -> str:

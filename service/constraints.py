@@ -217,7 +217,7 @@ def other_country_topic(question: str, sentence: str, asked: frozenset[str] | No
 
 
 # One-character abbreviations the text uses for countries in compounds (日露, 露独間, 訪中, 対露制裁, 米軍).
-COUNTRY_ABBREVIATIONS = {"ロシア": "露", "日本": "日", "米国": "米", "アメリカ": "米", "中国": "中", "韓国": "韓",
+COUNTRY_ABBREVIATIONS = {"ロシア": "露", "米国": "米", "アメリカ": "米", "中国": "中", "韓国": "韓",
                          "英国": "英", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
                          "カナダ": "加", "オーストラリア": "豪", "インド": "印", "ベトナム": "越", "フィリピン": "比"}
 

@@ -280,7 +280,9 @@ def test_countries_written_in_kanji_are_named_by_their_english_words() -> None:
     sentence = "こうした状況を受け、米国や中国を含む各国が中央アジア5か国との会合を開催した。"
     assert _short("Alongside the United States, which country held meetings with Central Asia?", sentence) == "中国"
     assert _short("Besides China, which country held meetings with Central Asia?", sentence) == "米国"
-    assert classify_question("What kind of organisation is Wagner?", "en").answer_type.value == "organization"
+    # what kind of organisation: a kind (民間軍事会社) of the noun after "kind of", not which body
+    asked = classify_question("What kind of organisation is Wagner?", "en")
+    assert (asked.answer_type.value, asked.head, asked.asks_kind) == ("name", "organisation", True)
 
 
 def test_a_quote_that_nouns_follow_begins_a_longer_name() -> None:
@@ -676,10 +678,14 @@ def test_a_question_for_when_something_began_takes_the_first_day_of_a_stretch() 
 
 
 def test_the_measured_thing_is_not_the_giver_and_a_visit_to_japan_is_one_event() -> None:
-    from service.answer import measured_noun
+    from service.answer import measured_noun, names_the_measured
 
     assert measured_noun("ペルーの信託基金に日本はいくら出した？") is None  # 日本 gave; it is not measured
     assert _short("ペルー国王の9月の来日は即位後何回目？", "同国王の訪日は、国王即位後14回目となる。") == "14回目"
+    # the answerer keeps a figure only from a sentence naming what it measures: 訪日 names the 来日 asked
+    visit = measured_noun("ペルー国王の9月の来日は即位後何回目？")
+    assert names_the_measured(visit, "同国王の訪日は、国王即位後14回目となる。")
+    assert not names_the_measured(visit, "同国王の即位は14年前である。")
 
 
 def test_an_english_to_without_its_object_asks_for_the_end_of_a_range() -> None:

@@ -322,7 +322,10 @@ def test_nani_with_a_suffix_of_kind_asks_which_kind_and_the_change_particle_whic
     sentence = "ペルーでは、1月に評議会が設立され、議会は二院制から一院制に移行した。"
     assert _short("ペルーの議会は何制に移行しましたか？", sentence) == "一院制"
     assert _short("ペルーの議会は何制から移行しましたか？", sentence) == "二院制"
-    assert _short("What kind of parliament did Peru switch to?", sentence) != "二院制"
+    # "what kind of parliament" asks for a kind, as 何制 does: a compound with a suffix of kind, on the side switched to
+    assert _short("What kind of parliament did Peru switch to?", sentence) == "一院制"
+    assert classify_question("What kind of parliament did Peru switch to?", "en").asks_kind
+    assert not classify_question("Which parliament did Peru set up?", "en").asks_kind
 
 
 def test_a_figure_that_went_the_other_way_than_the_question_says_is_no_answer() -> None:
@@ -985,3 +988,17 @@ def test_an_elliptic_follow_up_asks_what_the_last_question_asked() -> None:
 def test_a_consortium_is_a_body_that_may_answer_who() -> None:
     sentence = "リマ国際空港を日本企業の共同事業体が運営している。"
     assert _short("Who runs Lima International Airport?", sentence) == "共同事業体"
+
+
+def test_a_sentence_stating_the_contrary_of_what_a_yes_no_question_states_says_no() -> None:
+    from service.answer_types import states_contrary
+
+    stopped = "中国が日本産水産物の輸入を全面的に停止した。"
+    assert states_contrary("中国は日本の水産物を一部だけ止めたんですか？", "ja", stopped)  # 一部 asked, 全面 said
+    assert not states_contrary("中国は日本の水産物を全面的に止めたんですか？", "ja", stopped)
+    assert not states_contrary("中国は日本の水産物を止めたんですか？", "ja", stopped)  # nothing of a pair asked
+    landed = "7月12日に発射された「火星18」は、日本の排他的経済水域（EEZ）外に落下した。"
+    assert states_contrary("Did the missile launched on 12 July land inside Japan's EEZ?", "en", landed)
+    assert not states_contrary("Did the missile launched on 12 July land outside Japan's EEZ?", "en", landed)
+    # a sentence stating both sides (内外) says neither against the question
+    assert not states_contrary("国内で報道されたか？", "ja", "国内外で報道された。")
