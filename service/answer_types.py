@@ -121,6 +121,9 @@ AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だ
 PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
+# What joins the parts of a foreign name (ナゴルノ・カラバフ, ディアス＝カネル, in ASCII or full width).
+NAME_DOTS = ("・", "=", "＝", "゠")
+TOTAL_MARKERS = re.compile(r"(?:全部|全て|すべて)(?:で|合わせて|を合わせて|合計で)")
 LIST_MARKERS = ("すべて", "全て", "全部", "列挙", "いずれも")
 # 挙げて(ください) asks for a list; 挙げている (…として挙げているもの) only says the text names something.
 # (挙げてもらえますか / 挙げてくれる？ ask politely: still a request.)
@@ -241,7 +244,7 @@ def _noun_run_before(words: Sequence[Word], index: int) -> list[Word]:
     run: list[Word] = []
     i = index - 1
     while i >= 0 and (words[i].pos1 in ("名詞", "接尾辞", "接頭辞") and words[i].pos2 != "代名詞"
-                      or words[i].surface in ("・", "=") or _suffixed_stem(words, i)):
+                      or words[i].surface in NAME_DOTS or _suffixed_stem(words, i)):
         run.insert(0, words[i])
         i -= 1
     return run
@@ -322,7 +325,9 @@ def classify_japanese(question: str) -> QuestionType:
     words = _split_fused_counters(tagged_words(question.replace("%", "％")))
     years = frozenset(YEAR.findall(nfkc(question)))
     text = nfkc(question)
-    is_list = any(marker in text for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text)) \
+    # 全部で / 全て合わせて say "in total" (全部でどれくらいの額): a sum is asked, not a list
+    listing = TOTAL_MARKERS.sub("", text)
+    is_list = any(marker in listing for marker in LIST_MARKERS) or bool(LIST_REQUEST.search(text)) \
         or bool(COUNTED_ASK.search(text))
     each = any(marker in text for marker in EACH_MARKERS)
     found: list[tuple[AnswerType, str | None, str | None]] = []  # (type, counter, head) in question order
@@ -1055,13 +1060,13 @@ def _katakana_name_before(words: Sequence[Word], i: int) -> tuple[int, int]:
     (エネルギー相) is no name, nor an adjectival noun (デジタル大臣)."""
     r = i
     while r - 1 >= 0 and words[r - 1].end == words[r].start and (
-            words[r - 1].pos1 in ("名詞", "接頭辞", "接尾辞") or words[r - 1].surface in ("・", "=")):
+            words[r - 1].pos1 in ("名詞", "接頭辞", "接尾辞") or words[r - 1].surface in NAME_DOTS):
         r -= 1
     k = r
     while k < i and (_all_katakana(words[k]) and words[k].pos3 not in ("地名", "形状詞可能")
-                     or words[k].surface in ("・", "=") and k > r):
+                     or words[k].surface in NAME_DOTS and k > r):
         k += 1
-    while k > r and words[k - 1].surface in ("・", "="):
+    while k > r and words[k - 1].surface in NAME_DOTS:
         k -= 1
     if k == r:
         # 尹+錫+悦大統領: two or three one-character kanji words opening the run are a Korean or Chinese name
@@ -1095,7 +1100,7 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         if j >= 0 and words[j].surface in ("）", ")"):
             # 李熙燮（イ・ヒソプ）氏: a reading in brackets between the name and its title
             opening = next((k for k in range(j - 1, max(j - 8, -1), -1) if words[k].surface in ("（", "(")), None)
-            if opening is not None and all(_all_katakana(w) or w.surface in ("・", "=") or w.pos1 == "記号"
+            if opening is not None and all(_all_katakana(w) or w.surface in NAME_DOTS or w.pos1 == "記号"
                                            for w in words[opening + 1:j]):
                 j = opening - 1
                 if j >= 0 and words[j].pos1 == "名詞":
@@ -1126,17 +1131,17 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
                           or (j > 0 and len(words[j].surface) == 1 and words[j - 1].pos3 == "人名"
                               and (words[j].pos2 == "普通名詞"
                                    or words[j].pos1 == "接尾辞" and words[j - 1].pos4 == "姓"))
-                          or (words[j].surface in ("・", "=") and j > 0 and _is_katakana_name(words[j - 1]))):
+                          or (words[j].surface in NAME_DOTS and j > 0 and _is_katakana_name(words[j - 1]))):
             j -= 1
         if end > j and j >= 0 and _split_kanji_name(words, j, end):
             j -= 1  # 習近+平国家主席: the tagger split a Chinese name and kept its last character as the name
         # 上村司+中東和平担当特使, コーヘン・イスラエル外相: a place after the name is the title's (of a region, a
         # country), not part of the name
         while end > j + 1 and words[end].pos3 == "地名" and (
-                words[end - 1].pos3 == "人名" or words[end - 1].surface in ("・", "=")
+                words[end - 1].pos3 == "人名" or words[end - 1].surface in NAME_DOTS
                 or _all_katakana(words[end - 1]) or any(w.pos3 == "人名" for w in words[j + 1:end])):
             end -= 1
-            if words[end].surface in ("・", "="):
+            if words[end].surface in NAME_DOTS:
                 end -= 1
         if end <= j:
             # ガンツ党首, サファ+ディ副首相, ブダイ+ウィGCC事務局長: katakana words the dictionary knows as common
@@ -1938,7 +1943,8 @@ def is_negative(sentence: str) -> bool:
 
 # Words that state the contrary of each other (a closed vocabulary of Japanese antonyms): a sentence that says
 # 全面的に停止 answers "一部だけ止めた？" with いいえ though it denies nothing, as EEZ外に落下 does "inside the EEZ?".
-CONTRARIES = (("一部", "全面"), ("内", "外"), ("増加", "減少"), ("増", "減"), ("上昇", "低下"), ("賛成", "反対"),
+CONTRARIES = (("一部", "全面"), ("内", "外"), ("承認", "否決"), ("可決", "否決"), ("増加", "減少"), ("増", "減"),
+              ("上昇", "低下"), ("賛成", "反対"),
               ("上回る", "下回る"), ("成功", "失敗"), ("許可", "禁止"), ("黒字", "赤字"), ("拡大", "縮小"))
 # English words of a question that state one side of a pair, as the Japanese text writes it.
 ENGLISH_CONTRARY_WORDS = {"inside": "内", "within": "内", "outside": "外", "partly": "一部", "partially": "一部",

@@ -1002,3 +1002,23 @@ def test_a_sentence_stating_the_contrary_of_what_a_yes_no_question_states_says_n
     assert not states_contrary("Did the missile launched on 12 July land outside Japan's EEZ?", "en", landed)
     # a sentence stating both sides (内外) says neither against the question
     assert not states_contrary("国内で報道されたか？", "ja", "国内外で報道された。")
+
+
+def test_a_name_joined_with_a_full_width_equals_sign_is_one_name() -> None:
+    sentence = "キューバでは、4月にディアス＝カネル大統領が国会で再選された。"
+    assert _short("4月に再選された大統領は誰？", sentence) == "ディアス＝カネル"
+
+
+def test_in_total_asks_for_a_sum_not_a_list() -> None:
+    assert not classify_question("両国の貿易は全部でどれくらいの額になった？", "ja").is_list
+    assert classify_question("参加した国を全部教えて。", "ja").is_list
+    sentence = "2023年の日本と中南米との貿易総額は約7兆2,000億円であり、中南米には約2,500社の日本企業が進出している。"
+    assert _short("日本と中南米の2023年の貿易、全部でどれくらいの額になった？", sentence) == "約7兆2,000億円"
+
+
+def test_rejected_is_the_contrary_of_approved() -> None:
+    from service.answer_types import states_contrary
+
+    rejected = "12月17日の国民投票では、2度目の新憲法案が約56％の反対で否決された。"
+    assert states_contrary("2度目の新憲法案は、国民投票で承認されたんですか。", "ja", rejected)
+    assert not states_contrary("2度目の新憲法案は、国民投票で否決されたんですか。", "ja", rejected)
