@@ -1878,6 +1878,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
         else:
             spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
                                               and not asks_years)]
+            if asks_years:
+                # 何年間 / 何年ぶり count years: 28年間 answers, a calendar year (1964年) does not
+                spans = [s for s in spans if not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
         if question_type.number_suffix and kind == question_type.answer_type:
             # 何回目 is answered by 3回目, or by 第3回 where the sentence has no …目 (第何回 the other way round): both
             # are ordinals.

@@ -1022,3 +1022,9 @@ def test_rejected_is_the_contrary_of_approved() -> None:
     rejected = "12月17日の国民投票では、2度目の新憲法案が約56％の反対で否決された。"
     assert states_contrary("2度目の新憲法案は、国民投票で承認されたんですか。", "ja", rejected)
     assert not states_contrary("2度目の新憲法案は、国民投票で否決されたんですか。", "ja", rejected)
+
+
+def test_a_count_of_years_is_not_answered_by_a_calendar_year() -> None:
+    sentence = "西岡京治は、1964年、専門家としてブータンに渡り、以来28年間にわたり同国の農業の発展に尽くした。"
+    assert _short("西岡京治がブータンの農業に関わったのは、何年間ですか。", sentence) == "28年間"
+    assert _short("西岡京治がブータンに渡ったのは何年？", sentence) == "1964年"  # a year asked as a date still is one
