@@ -67,7 +67,8 @@ DESCRIPTION_HEADS = ("こと", "事", "内容", "理由", "もの", "物", "点"
                      "話", "言葉", "発言", "表現", "話題", "議題")
 # Titles that follow a person's name (ラヴロフ外相, 岸田総理大臣, ゴチモラエフ貿易・対外経済関係相).
 TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", "長官", "主席", "総裁", "委員長", "国王", "首長",
-                 "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理", "党首")
+                 "氏", "相", "次官", "特使", "書記", "司令官", "長", "皇太子", "元首", "官房長官", "総理", "党首",
+                 "候補")
 # What どこ may be answered with besides a 地名: a compound ending in one of these (アルカダグ市, 第13幼稚園).
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
@@ -1147,6 +1148,12 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             # ガンツ党首, サファ+ディ副首相, ブダイ+ウィGCC事務局長: katakana words the dictionary knows as common
             # nouns, opening a noun run a title ends, are a foreign name
             j, end = _katakana_name_before(words, i)
+        # ム+イズ候補: a katakana name the tagger split into a prefix and a common noun ends where the katakana does,
+        # not at its first piece
+        while end > j and end + 1 < i and _all_katakana(words[end]) and _all_katakana(words[end + 1]) \
+                and words[end].end == words[end + 1].start and words[end + 1].surface not in NAME_DOTS \
+                and words[end + 1].pos3 != "地名":
+            end += 1
         if end > j:
             start_word, end_word = words[j + 1], words[end]
             if any(k in taken for k in range(j + 1, end + 1)):

@@ -1028,3 +1028,13 @@ def test_a_count_of_years_is_not_answered_by_a_calendar_year() -> None:
     sentence = "西岡京治は、1964年、専門家としてブータンに渡り、以来28年間にわたり同国の農業の発展に尽くした。"
     assert _short("西岡京治がブータンの農業に関わったのは、何年間ですか。", sentence) == "28年間"
     assert _short("西岡京治がブータンに渡ったのは何年？", sentence) == "1964年"  # a year asked as a date still is one
+
+
+def test_a_candidate_is_titled_and_a_katakana_name_split_by_the_tagger_is_whole() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import person_spans
+
+    sentence = "野党・人民国民会議（PNC）のムイズ候補が現職のソーリフ大統領を破って当選した。"  # ム+イズ to the tagger
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ムイズ", "ソーリフ"]
+    sentence = "上川外務大臣とコーヘン・イスラエル外相の会談"  # the country after the name is the title's
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["上川", "コーヘン"]
