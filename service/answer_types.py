@@ -73,6 +73,8 @@ TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", 
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
+# Words for the area around a place (…付近に上陸, …周辺で実施): what they follow is a place.
+VICINITY_WORDS = ("周辺", "付近", "近郊", "沖", "近海", "一帯")
 FACILITY_HEADS = ("施設", "会場", "建物")
 # A visit named by the one-character name of the country visited (訪露, 訪中, 訪米, 訪日).
 VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
@@ -1816,6 +1818,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                       # a city is neither a region nor a building in it (X市立第13幼稚園)
                       and not (question_type.head in CITY_HEADS and (is_region(s.text)
                                                                      or s.text.endswith(FACILITY_ENDINGS)))]
+            # 百里基地周辺で / アカプルコ付近に上陸: the noun a word for the vicinity follows names a place, though
+            # the dictionary may not know it as one; its role is read after the vicinity word.
+            spans += [TypedSpan(AnswerType.PLACE, sentence[r[0].start:r[-2].end], r[0].start, r[-2].end)
+                      for r in noun_runs(words) if len(r) >= 2 and r[-1].surface in VICINITY_WORDS
+                      and r[-2].pos1 == "名詞" and not r[-2].is_number and r[0].pos1 != "接尾辞"]
             if not question_type.head:
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())

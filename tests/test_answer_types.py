@@ -1038,3 +1038,11 @@ def test_a_candidate_is_titled_and_a_katakana_name_split_by_the_tagger_is_whole(
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ムイズ", "ソーリフ"]
     sentence = "上川外務大臣とコーヘン・イスラエル外相の会談"  # the country after the name is the title's
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["上川", "コーヘン"]
+
+
+def test_a_noun_before_a_word_for_the_vicinity_is_a_place() -> None:
+    landed = "10月25日、大型のハリケーン「オーティス」がゲレロ州のアカプルコ付近に上陸し、大きな被害をもたらした。"
+    assert _short("10月にメキシコを襲ったハリケーン、どの辺りに上陸したの？", landed) == "アカプルコ"
+    held = "1月には、航空自衛隊とインド空軍による初の戦闘機共同訓練が茨城県の百里基地周辺で実施された。"
+    assert _short("Where did the Air Self-Defense Force and the Indian Air Force hold their first fighter exercise?",
+                  held) == "百里基地"
