@@ -1046,3 +1046,11 @@ def test_a_noun_before_a_word_for_the_vicinity_is_a_place() -> None:
     held = "1月には、航空自衛隊とインド空軍による初の戦闘機共同訓練が茨城県の百里基地周辺で実施された。"
     assert _short("Where did the Air Self-Defense Force and the Indian Air Force hold their first fighter exercise?",
                   held) == "百里基地"
+
+
+def test_sokode_opening_a_question_with_a_comma_is_a_conjunction_not_that_place() -> None:
+    history = [Turn("user", "日・インドの外相間戦略対話は何回目だった？"),
+               Turn("assistant", "第15回です。7月27日にニューデリーで行われました。")]
+    asked = "そこで、次の「2+2」をどこでやることになった？"
+    assert resolve_references(asked, history, "ja") == asked
+    assert resolve_references("そこで何が話し合われた？", history, "ja") == "ニューデリーで何が話し合われた？"
