@@ -49,7 +49,7 @@ def test_the_committed_dev_set_is_valid_and_covers_every_type() -> None:
 
 
 @pytest.mark.parametrize("dataset", ["holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl",
-                                     "holdout4.jsonl", "holdout5.jsonl"])
+                                     "holdout4.jsonl", "holdout5.jsonl", "holdout6.jsonl"])
 def test_the_holdout_sets_are_valid_and_cover_every_type(dataset: str) -> None:
     items = load_dataset(PROJECT_ROOT / "eval" / dataset)
     assert len(items) == 100 and {i.split for i in items} == {"check"}
@@ -69,7 +69,8 @@ def test_the_committed_dev_set_is_split_half_and_half_within_every_type() -> Non
 # first answer, the span as the chapter writes it, must be chapter text.
 @pytest.mark.parametrize("dataset, variants", [("dev.jsonl", slice(None)), ("holdout.jsonl", slice(1)),
                                                ("holdout2.jsonl", slice(1)), ("holdout3.jsonl", slice(1)),
-                                               ("holdout4.jsonl", slice(1)), ("holdout5.jsonl", slice(1))])
+                                               ("holdout4.jsonl", slice(1)), ("holdout5.jsonl", slice(1)),
+                                               ("holdout6.jsonl", slice(1))])
 def test_every_item_is_grounded_in_the_chapter(dataset: str, variants: slice) -> None:
     """Evidence is verbatim chapter text (after the scorer's normalisation) and every gold answer is in its
     evidence or the chapter, so a wrong gold cannot hide in the set; yes/no and English glosses excepted."""
