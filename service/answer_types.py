@@ -812,7 +812,8 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人
                     ("enterprises", "社"), ("cases", "件"), ("incidents", "件"), ("projects", "件"),
                     ("aircraft", "機"), ("planes", "機"), ("ships", "隻"), ("vessels", "隻"), ("visitors", "人"),
                     ("students", "人"), ("nationals", "人"), ("evacuees", "人"), ("tourists", "人"),
-                    ("members", "人"), ("months", "箇月"), ("days", "日"), ("tons", "トン"), ("tonnes", "トン"))
+                    ("members", "人"), ("volunteers", "人"), ("experts", "人"), ("months", "箇月"), ("days", "日"),
+                    ("tons", "トン"), ("tonnes", "トン"))
 # "How much did Japan contribute": an amount of money, which a share (約7割) does not answer.
 ENGLISH_MONEY = re.compile(r"\bhow much\b.{0,60}\b(?:contribut|provid|pledg|cost|spen[dt]|invest|donat|grant|lend|lent|"
                            r"loan|pa(?:y|id)|fund|financ|aid|assist|allocat)", re.I)
@@ -841,7 +842,11 @@ def classify_english(question: str) -> QuestionType:
                 found.append((match.start(), kind, None, None))
     for match in ENGLISH_NUMBER.finditer(text):
         rest = text[match.end():match.end() + 30]
-        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
+        # "how many Rohingya refugees", "how many JICA volunteers": a proper noun (capitalised in the question) may
+        # stand between "how many" and what is counted
+        named = len(re.match(r"(?:\s+[A-Z][\w-]*)*", nfkc(question)[match.end():match.end() + 40]).group())
+        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)
+                        or named and re.match(rf"\s*{word}\b", text[match.end() + named:])), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
         elif match.group() == "how much" and ENGLISH_MONEY.search(text):

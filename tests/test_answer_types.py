@@ -1054,3 +1054,12 @@ def test_sokode_opening_a_question_with_a_comma_is_a_conjunction_not_that_place(
     asked = "そこで、次の「2+2」をどこでやることになった？"
     assert resolve_references(asked, history, "ja") == asked
     assert resolve_references("そこで何が話し合われた？", history, "ja") == "ニューデリーで何が話し合われた？"
+
+
+def test_a_proper_noun_between_how_many_and_the_counted_noun_keeps_the_counter() -> None:
+    assert classify_question("How many Rohingya refugees did Japan accept?", "en").counter == "人"
+    assert classify_question("How many JICA volunteers has Japan sent to Latin America?", "en").counter == "人"
+    assert classify_question("How many Japanese companies operate in Ethiopia?", "en").counter == "社"
+    assert classify_question("How many did Japan accept in all?", "en").counter is None
+    sentence = "エチオピアは、約1億2,000万人の人口を擁し、約30社の日本企業が進出している。"
+    assert _short("How many Japanese companies operate in Ethiopia?", sentence) == "約30社"
