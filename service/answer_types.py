@@ -73,6 +73,8 @@ TITLE_ENDINGS = ("大統領", "首相", "外相", "大臣", "議長", "代表", 
 VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ", "会場", "館", "港", "空港", "地域", "地方",
                  "センター", "大学", "学校", "省", "宮殿", "広場", "島", "半島", "海", "回廊", "病院", "工場", "基地",
                  "発電所", "研究所", "寺院", "教会", "劇場", "墓地")
+# Words for the area around a place (…付近に上陸, …周辺で実施): what they follow is a place.
+VICINITY_WORDS = ("周辺", "付近", "近郊", "沖", "近海", "一帯")
 FACILITY_HEADS = ("施設", "会場", "建物")
 # A visit named by the one-character name of the country visited (訪露, 訪中, 訪米, 訪日).
 VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
@@ -810,7 +812,8 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人
                     ("enterprises", "社"), ("cases", "件"), ("incidents", "件"), ("projects", "件"),
                     ("aircraft", "機"), ("planes", "機"), ("ships", "隻"), ("vessels", "隻"), ("visitors", "人"),
                     ("students", "人"), ("nationals", "人"), ("evacuees", "人"), ("tourists", "人"),
-                    ("members", "人"), ("months", "箇月"), ("days", "日"), ("tons", "トン"), ("tonnes", "トン"))
+                    ("members", "人"), ("volunteers", "人"), ("experts", "人"), ("months", "箇月"), ("days", "日"),
+                    ("tons", "トン"), ("tonnes", "トン"))
 # "How much did Japan contribute": an amount of money, which a share (約7割) does not answer.
 ENGLISH_MONEY = re.compile(r"\bhow much\b.{0,60}\b(?:contribut|provid|pledg|cost|spen[dt]|invest|donat|grant|lend|lent|"
                            r"loan|pa(?:y|id)|fund|financ|aid|assist|allocat)", re.I)
@@ -839,7 +842,11 @@ def classify_english(question: str) -> QuestionType:
                 found.append((match.start(), kind, None, None))
     for match in ENGLISH_NUMBER.finditer(text):
         rest = text[match.end():match.end() + 30]
-        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)), None)
+        # "how many Rohingya refugees", "how many JICA volunteers": a proper noun (capitalised in the question) may
+        # stand between "how many" and what is counted
+        named = len(re.match(r"(?:\s+[A-Z][\w-]*)*", nfkc(question)[match.end():match.end() + 40]).group())
+        counter = next((c for word, c in ENGLISH_COUNTERS if re.match(rf"\s*{word}\b", rest)
+                        or named and re.match(rf"\s*{word}\b", text[match.end() + named:])), None)
         if "percent" in match.group() or "share" in match.group() or "proportion" in match.group():
             counter = "パーセント"
         elif match.group() == "how much" and ENGLISH_MONEY.search(text):
@@ -1816,6 +1823,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                       # a city is neither a region nor a building in it (X市立第13幼稚園)
                       and not (question_type.head in CITY_HEADS and (is_region(s.text)
                                                                      or s.text.endswith(FACILITY_ENDINGS)))]
+            # 百里基地周辺で / アカプルコ付近に上陸: the noun a word for the vicinity follows names a place, though
+            # the dictionary may not know it as one; its role is read after the vicinity word.
+            spans += [TypedSpan(AnswerType.PLACE, sentence[r[0].start:r[-2].end], r[0].start, r[-2].end)
+                      for r in noun_runs(words) if len(r) >= 2 and r[-1].surface in VICINITY_WORDS
+                      and r[-2].pos1 == "名詞" and not r[-2].is_number and r[0].pos1 != "接尾辞"]
             if not question_type.head:
                 # どこと連携 / どこが主導: a partner or an actor is as often a group (G7, EU) as a country.
                 spans += [TypedSpan(AnswerType.PLACE, m.group(), m.start(), m.end())

@@ -11,6 +11,7 @@ better than a guess (measured on the tune split's follow-ups: replacing them cos
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.tokenize import Word, tagged_words
@@ -119,7 +120,7 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
                     consumed = 1 + len(run)
         elif word.surface in PERSON_PRONOUNS or (word.pos1 == "代名詞" and word.surface in ("彼", "彼女")):
             replacement = _latest_span(texts, AnswerType.PERSON)
-        elif word.surface in PLACE_PRONOUNS:
+        elif word.surface in PLACE_PRONOUNS and not _is_conjunction(words, i):
             replacement = _latest_span(texts, AnswerType.PLACE)
         if replacement:
             last = words[i + consumed - 1]
@@ -129,6 +130,13 @@ def resolve_references(question: str, history: list[Turn], language: str) -> str
         i += consumed
     pieces.append(question[cursor:])
     return _with_asked_part("".join(pieces), history)
+
+
+def _is_conjunction(words: Sequence[Word], i: int) -> bool:
+    """Whether そこ opens the question as part of the conjunction そこで, "so / then" (そこで、次の会合はどこで？),
+    rather than as "at that place": first, and followed by で and a comma."""
+    return (i == 0 and i + 2 < len(words) and words[i + 1].surface == "で"
+            and words[i + 2].surface in ("、", "，", ","))
 
 
 # An elliptic follow-up: a fragment with its case particle and nothing asked (じゃあ韓国からは？, 5月には？). A topic

@@ -1038,3 +1038,28 @@ def test_a_candidate_is_titled_and_a_katakana_name_split_by_the_tagger_is_whole(
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ムイズ", "ソーリフ"]
     sentence = "上川外務大臣とコーヘン・イスラエル外相の会談"  # the country after the name is the title's
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["上川", "コーヘン"]
+
+
+def test_a_noun_before_a_word_for_the_vicinity_is_a_place() -> None:
+    landed = "10月25日、大型のハリケーン「オーティス」がゲレロ州のアカプルコ付近に上陸し、大きな被害をもたらした。"
+    assert _short("10月にメキシコを襲ったハリケーン、どの辺りに上陸したの？", landed) == "アカプルコ"
+    held = "1月には、航空自衛隊とインド空軍による初の戦闘機共同訓練が茨城県の百里基地周辺で実施された。"
+    assert _short("Where did the Air Self-Defense Force and the Indian Air Force hold their first fighter exercise?",
+                  held) == "百里基地"
+
+
+def test_sokode_opening_a_question_with_a_comma_is_a_conjunction_not_that_place() -> None:
+    history = [Turn("user", "日・インドの外相間戦略対話は何回目だった？"),
+               Turn("assistant", "第15回です。7月27日にニューデリーで行われました。")]
+    asked = "そこで、次の「2+2」をどこでやることになった？"
+    assert resolve_references(asked, history, "ja") == asked
+    assert resolve_references("そこで何が話し合われた？", history, "ja") == "ニューデリーで何が話し合われた？"
+
+
+def test_a_proper_noun_between_how_many_and_the_counted_noun_keeps_the_counter() -> None:
+    assert classify_question("How many Rohingya refugees did Japan accept?", "en").counter == "人"
+    assert classify_question("How many JICA volunteers has Japan sent to Latin America?", "en").counter == "人"
+    assert classify_question("How many Japanese companies operate in Ethiopia?", "en").counter == "社"
+    assert classify_question("How many did Japan accept in all?", "en").counter is None
+    sentence = "エチオピアは、約1億2,000万人の人口を擁し、約30社の日本企業が進出している。"
+    assert _short("How many Japanese companies operate in Ethiopia?", sentence) == "約30社"

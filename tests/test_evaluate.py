@@ -89,7 +89,7 @@ def test_every_item_is_grounded_in_the_chapter(dataset: str, variants: slice) ->
 
 
 # Documents of the same genre on other regions, written by the team (not MOFA's text): eval/doc2 measures whether the
-# answer rules carry over (all `check`); eval/doc3 to eval/doc9 are development material with a tune/check split
+# answer rules carry over (all `check`); eval/doc3 to eval/doc10 are development material with a tune/check split
 # within each type.
 OTHER_DOCUMENTS = [
     ("doc2", "diplomatic-bluebook-style_ch2-2_southeast-asia.txt",
@@ -107,6 +107,8 @@ OTHER_DOCUMENTS = [
     ("doc8", "diplomatic-bluebook-style_ch2-4_latin-america.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc9", "diplomatic-bluebook-style_ch2-6_north-america.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
+    ("doc10", "diplomatic-bluebook-style_ch2-2-2_oceania.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
 ]
 
