@@ -340,6 +340,11 @@ class ExtractiveAnswerer:
             # one before it, which may hold the span it lacks (11月には、ジャパロフ大統領…が訪日した).
             typed = [(c, span) if span is not None or not POINTING_BACK_OPENER.match(c.text) else
                      self._span_before(c, scored, finder) for c, span in typed]
+            # "…首脳会合が広島で開催された。同会合は当初、シドニーで開催される予定であった": a sentence that opens by
+            # pointing back at a close sentence lacking the span continues it, however low it scores itself.
+            typed += [following for c, span in typed if span is None
+                      if (following := self._continuation(c, scored, finder)) is not None
+                      and all(following[0] is not t for t, _ in typed)]
             typed = [(c, span) for c, span in typed if span is not None]
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
@@ -408,6 +413,20 @@ class ExtractiveAnswerer:
             return sentence, None
         previous = max(before, key=lambda s: s.span.end)
         return previous, finder.best_span(previous.text, finder.question_type.answer_type)
+
+    def _continuation(self, sentence: ScoredSentence, scored: list[ScoredSentence],
+                      finder: SpanFinder) -> tuple[ScoredSentence, TypedSpan | None] | None:
+        """The sentence right after `sentence` in its document when it opens by pointing back at it (同会合は, この
+        うち, 当該協定), with its span of the asked type; None when the next sentence does not point back."""
+        after = [s for s in scored if s.retrieved.passage.passage_id == sentence.retrieved.passage.passage_id
+                 and s.span.start >= sentence.span.end]
+        if not after:
+            return None
+        following = min(after, key=lambda s: s.span.start)
+        between = self.index.documents[sentence.retrieved.passage.doc_id].text[sentence.span.end:following.span.start]
+        if between.strip() or not (POINTING_BACK_OPENER.match(following.text) or ANAPHORIC.match(following.text)):
+            return None
+        return following, finder.best_span(following.text, finder.question_type.answer_type)
 
     def answer_by_types(self, finder: SpanFinder, candidates: list[ScoredSentence], best: ScoredSentence,
                         retrieved: list[RetrievedPassage]) -> Answer | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from service.answer import ABSTAIN_MESSAGES, Citation, compose_answer, verify_citation
 from service.answer_types import AnswerType, classify_question
 from service.chain import QuestionAnswerer, Turn, retrieval_query
+from tests.fakes import HashingEmbedder
 
 
 def test_every_returned_quote_is_verbatim_in_its_passage(tiny_answerer: QuestionAnswerer) -> None:
@@ -239,3 +241,33 @@ def test_a_sentence_continuing_the_one_before_borrows_its_span() -> None:
 
     assert POINTING_BACK_OPENER.match("このうち、ロペス大統領は初の訪日となり、首脳会談を行った。")
     assert not POINTING_BACK_OPENER.match("その後、医療チームを順次派遣した。")  # another event follows
+
+
+def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
+                                                                 fake_embedder: HashingEmbedder) -> None:
+    from index.build import build_index
+    from index.chunk import ChunkingParams
+    from index.retrieve import HybridRetriever
+    from index.store import load_index
+    from service.answer import AnswerParams, ExtractiveAnswerer, SpanFinder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "chapter.txt").write_text(
+        "2\n\n大洋州\n\n1 概観\n\n"
+        "同日、日米豪印の首脳会合が広島で開催された。同会合は当初、シドニーで開催される予定であった。"
+        "また、外相会合も開催された。同会合はオンラインで行われた。\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake_embedder, ChunkingParams(target_chars=400, overlap_sentences=0))
+    index = load_index(tmp_path / "index", embedding_model=fake_embedder.model_id,
+                       embedding_fingerprint=fake_embedder.fingerprint)
+    question = "首脳会合はもともとどこで開催される予定だった？"
+    result = HybridRetriever(index, fake_embedder).search(question, top_k=3)
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0))
+    scored = answerer.score_sentences([], result.query_vector, result.passages, [], "")
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    by_text = {s.text: s for s in scored}
+    held = by_text["同日、日米豪印の首脳会合が広島で開催された。"]
+    following, span = answerer._continuation(held, scored, finder)
+    assert following.text.startswith("同会合は当初") and span is not None and span.text == "シドニー"
+    # a sentence that does not point back, or is not the next one, continues nothing
+    assert answerer._continuation(by_text["同会合は当初、シドニーで開催される予定であった。"], scored, finder) is None
