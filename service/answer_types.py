@@ -1619,7 +1619,8 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
             # A name asked for in so many words is not a kind of the noun (イメージキャラクター): a compound ending
             # with it names one only with a proper noun or a figure in it (エチミアジン市立第13幼稚園).
             ending = [s for s in ending if any(w.is_proper or w.pos2 == "数詞" for w in words
-                                               if s.start <= w.start < s.end) or re.search(r"[0-9A-Za-z]", s.text)]
+                                               if s.start <= w.start < s.end) or re.search(r"[0-9A-Za-z]", s.text)
+                      or BILATERAL.match(s.text)]
         spans += ending
     for match in re.finditer(r"[（(]([A-Z][A-Za-z0-9+＋\-]{1,12})[）)]", text):
         if strict and head and not _compound_before(words, text, match.start()).endswith(head):
@@ -1655,6 +1656,9 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
     return spans
 
 
+# Two one-character country abbreviations opening a compound (日加情報保護協定, 日英円滑化協定, 米韓…): it names the
+# thing between those two countries, as a proper noun in it would.
+BILATERAL = re.compile(r"^[日米露中韓英仏独伊加豪印越比朝欧]{2}(?![国人])")
 # What joins the noun phrases of a formal name (…水域における日本漁船の操業に関する協定, …の除去のための条約):
 # a name must cross one of the first kind; の, 及び and と join phrases within it.
 NAME_LINKS = ("に関する", "における", "に対する", "のための", "との間の", "に係る", "についての")
@@ -1884,13 +1888,22 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                 spans = [s for s in spans if _counter_key(s.counter or "") in MONEY_COUNTERS[:7]]
         elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
             spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
-        if question_type.head and question_type.head.endswith("数") and not question_type.counter:
-            # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
-            spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
-                     and not s.text.endswith(("ぶり", "振り", "間"))]
+        unit = question_type.head[:-1].removesuffix("間") if question_type.head and \
+            question_type.head.endswith("数") and not question_type.counter else None
+        counts_time = unit in ("年", "月", "日", "時間", "週")
+        if unit is not None:
+            if counts_time:
+                # 日数 / 年数: a count of days or years, which a time span in that unit gives (約10日)
+                spans = [s for s in spans if s.counter is not None and counters_match(unit, s.counter)]
+            else:
+                # 砲弾の数: a count of things, not a time span (4年ぶり, 3日間)
+                spans = [s for s in spans if s.counter not in ("年", "月", "日", "時間", "週間")
+                         and not s.text.endswith(("ぶり", "振り", "間"))]
         # A month or a day is a date, not a count (9月 does not say how many).
         asks_years = question_type.counter is not None and _counter_key(question_type.counter) == "年"
-        if question_type.head in DURATION_HEADS:
+        if counts_time:
+            spans = [s for s in spans if not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
+        elif question_type.head in DURATION_HEADS:
             # 任期の長さ, how long: 7年 and 3か月 are lengths; 2023年 is still a year
             spans = [s for s in spans if s.counter not in ("月", "日")
                      and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]

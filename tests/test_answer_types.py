@@ -1063,3 +1063,12 @@ def test_a_proper_noun_between_how_many_and_the_counted_noun_keeps_the_counter()
     assert classify_question("How many did Japan accept in all?", "en").counter is None
     sentence = "エチオピアは、約1億2,000万人の人口を擁し、約30社の日本企業が進出している。"
     assert _short("How many Japanese companies operate in Ethiopia?", sentence) == "約30社"
+
+
+def test_a_count_of_days_is_answered_by_days_and_a_bilateral_abbreviation_names_a_thing() -> None:
+    shipped = "同プロジェクトから日本までの輸送日数は約10日で、中東からの輸送に比べて大幅に短い。"
+    assert _short("LNGカナダから日本まで運ぶのに、日数はどのくらいかかるんでしょう。", shipped) == "約10日"
+    assert _short("砲弾の数は？", "3日間で約100発の砲弾が発射された。") == "約100発"  # things counted, not days
+    agreed = "両外相は、日加情報保護協定の締結に向けた正式な交渉を開始することで一致した。"
+    assert _short("日本とカナダが交渉を始めることにした協定は、何という協定ですか。", agreed) == "日加情報保護協定"
+    assert _short("何という協定ですか。", "両国は新たな協定の交渉を開始した。") is None  # a kind, not a name
