@@ -701,8 +701,8 @@ class SpanFinder:
             # katakana (クチカーロフ), so a name all in katakana is not the Japanese side's.
             new = [s for s in new if not is_katakana(s.text)]
         foreign_owners = self._owner_countries - {"日本"}
-        if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not any(
-                country in sentence for country in foreign_owners) and any(
+        if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not names_an_asked_country(
+                foreign_owners, sentence) and any(
                 w.pos4 == "国" and w.surface != "日本" for w in words):
             # ベラルーシの外務大臣は誰 is not answered by a sentence about other countries that never names Belarus:
             # its 外相 is another country's. (A sentence naming no country may continue one about Belarus; Japan's

@@ -703,3 +703,10 @@ def test_a_date_in_a_clause_describing_a_noun_is_not_when_the_event_happened() -
     sentence = "日本は、2013年に立ち上げた「日・ペルー政治対話」の第3回会合を、9月5日にリマで開催した。"
     assert _short("When was the third round of the Japan-Peru Political Dialogue held?", sentence) == "9月5日"
     assert _short("日・ペルー政治対話はいつ立ち上げた？", sentence) == "2013年"  # the clause's own verb is asked
+
+
+def test_an_office_of_a_country_named_another_way_is_still_that_country_s() -> None:
+    # アメリカの商務長官: the sentence writes the country 米国, which still names it
+    sentence = "米国からブリンケン国務長官及びレモンド商務長官が出席した。"
+    assert _short("アメリカの商務長官は誰ですか。", sentence) == "レモンド"
+    assert _short("ベラルーシの商務長官は誰ですか。", "ロシアからレモンド商務長官が出席した。") is None
