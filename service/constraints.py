@@ -224,12 +224,23 @@ COUNTRY_ABBREVIATIONS = {"ロシア": "露", "米国": "米", "アメリカ": "�
 
 def asked_countries_ja(question: str) -> frozenset[str]:
     """The countries a Japanese question names, Japan left out: most questions are asked from Japan's side, and
-    the text leaves it implied ("8月に…租税条約が発効")."""
-    return frozenset(w.surface for w in tagged_words(question) if w.pos4 == "国" and w.surface != "日本")
+    the text leaves it implied ("8月に…租税条約が発効"). A country the tagger reads inside a longer katakana name
+    (シナ in ハシナ首相) is none."""
+    return frozenset(w.surface for w in tagged_words(question) if w.pos4 == "国" and w.surface != "日本"
+                     and mentions(w.surface, question))
 
 
 def names_an_asked_country(asked: frozenset[str], text: str) -> bool:
     """Whether `text` (a passage with its headings) names a country asked about, in full or abbreviated. One is
     enough: a question about two countries (アルメニアとトルクメニスタンでそれぞれ…) may be answered from two
     passages."""
-    return any(country in text or COUNTRY_ABBREVIATIONS.get(country, country) in text for country in asked)
+    return any(mentions(country, text) or country in COUNTRY_ABBREVIATIONS and COUNTRY_ABBREVIATIONS[country] in text
+               for country in asked)
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether `text` names `name` as a word of its own: a katakana name inside a longer katakana word is another
+    name (トンガ in ラロトンガ, ギニア in パプアニューギニア)."""
+    if not all("\u30a0" <= ch <= "\u30ff" for ch in name):
+        return name in text
+    return re.search(rf"(?<![\u30a1-\u30fa\u30fc]){re.escape(name)}(?![\u30a1-\u30fa\u30fc])", text) is not None

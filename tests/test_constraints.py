@@ -125,3 +125,19 @@ def test_a_country_is_named_in_full_or_by_its_one_character_abbreviation():
 def test_english_first_in_so_many_years_is_an_interval():
     assert Figure("年:interval", "4") in english_figures("Who held the first summit with Peru in four years?")
     assert contradicted(english_figures("Who held the first talks with Peru in 5 years?"), "2年ぶりの会談を行った。")
+
+
+def test_a_katakana_country_inside_a_longer_katakana_name_is_not_named() -> None:
+    from service.constraints import mentions, names_an_asked_country
+
+    assert not mentions("トンガ", "クック諸島のラロトンガで総会が開催された。")
+    assert mentions("トンガ", "トンガの首都ヌクアロファで")
+    assert not names_an_asked_country(frozenset({"ギニア"}), "パプアニューギニアの首相が来日した。")
+    assert names_an_asked_country(frozenset({"ロシア"}), "対露制裁")  # an abbreviation still names it
+
+
+def test_a_country_the_tagger_reads_inside_a_longer_katakana_name_is_not_asked() -> None:
+    from service.constraints import asked_countries_ja
+
+    # ハ+シナ to the tagger: シナ (China) is a piece of the prime minister's name, not a country asked about
+    assert asked_countries_ja("ハシナ首相の訪日で、日本とバングラデシュの関係は何になった？") == {"バングラデシュ"}
