@@ -110,6 +110,10 @@ OTHER_DOCUMENTS = [
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc10", "diplomatic-bluebook-style_ch2-2-2_oceania.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
+    ("doc11", "diplomatic-bluebook-style_ch3-1_security.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
+    ("doc12", "diplomatic-bluebook-style_ch3-3_economic-diplomacy.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
 ]
 
 
