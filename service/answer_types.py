@@ -1466,10 +1466,17 @@ def number_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             counter = words[j].lemma or words[j].surface
             while j + 1 < len(words) and words[j + 1].surface in NUMBER_SUFFIXES:
                 j += 1
+            if j + 2 < len(words) and _counter_key(counter) == "箇国" and words[j + 1].surface == "・" \
+                    and words[j + 2].surface == "地域":
+                j += 2  # 90か国・地域: countries and regions counted together
+        elif j + 1 < len(words) and words[j + 1].surface == "年度":
+            j += 1
+            counter = "年"  # 2022年度: a fiscal year, a year as 2022年 is
         span_text = text[words[start].start:words[j].end]
         begin, end = words[start].start, words[j].end
+        # G7, COP29: part of a name; a counted figure before a name (第7回CPTPP委員会) is not
         in_a_name = (begin > 0 and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[begin - 1])) or (
-            end < len(text) and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[end]))  # G7, COP29: part of a name
+            counter is None and end < len(text) and re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", text[end]))
         in_a_word = not re.search(r"[0-9０-９]", span_text) and j + 1 < len(words) and words[j + 1].pos1 == "名詞" \
             and words[j + 1].start == end and not words[j + 1].is_number  # 四島交流, 二国間関係: part of a word
         if (counter is not None or re.search(r"[0-9０-９]", span_text)) and not in_a_name and not in_a_word:
@@ -1908,8 +1915,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if s.counter not in ("月", "日")
                      and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
         else:
-            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年" and s.text.endswith("年")
-                                              and not asks_years)]
+            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年"
+                                              and s.text.endswith(("年", "年度")) and not asks_years)]
             if asks_years:
                 # 何年間 / 何年ぶり count years: 28年間 answers, a calendar year (1964年) does not
                 spans = [s for s in spans if not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]

@@ -1072,3 +1072,20 @@ def test_a_count_of_days_is_answered_by_days_and_a_bilateral_abbreviation_names_
     agreed = "両外相は、日加情報保護協定の締結に向けた正式な交渉を開始することで一致した。"
     assert _short("日本とカナダが交渉を始めることにした協定は、何という協定ですか。", agreed) == "日加情報保護協定"
     assert _short("何という協定ですか。", "両国は新たな協定の交渉を開始した。") is None  # a kind, not a name
+
+
+def test_figures_before_a_latin_name_with_fiscal_years_and_countries_and_regions() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import number_spans
+    from service.constraints import contradicted, figures
+
+    def read(text: str) -> list[tuple[str, str | None]]:
+        return [(s.text, s.counter) for s in number_spans(tagged_words(text), text)]
+
+    held = "7月16日、オークランドで開催された第7回CPTPP委員会の機会に、議定書が署名された。"
+    assert ("第7回", "回") in read(held)  # a counted figure before a Latin name is still one
+    assert contradicted(figures("第8回のCPTPP委員会はどこで開かれたの？"), held)
+    assert read("G7各国とCOP28の議長国") == []  # digits inside a name are none
+    assert read("90か国・地域が参加する") == [("90か国・地域", "箇国")]
+    rate = "カロリーベースの食料自給率は2022年度で38％にとどまる。"
+    assert _short("What is Japan's food self-sufficiency rate on a calorie basis?", rate) == "38％"
