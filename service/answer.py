@@ -396,6 +396,11 @@ class ExtractiveAnswerer:
         if question_type.answer_type == AnswerType.YESNO:
             yes_no = {"ja": ("いいえ", "はい"), "en": ("No", "Yes")}[language if language == "en" else "ja"]
             deciding = deciding_sentence(chosen, lead).text
+            if finder.names_a_person() and not finder.speaks_of_asked_person(deciding):
+                # Did Prime Minister Luxon visit Japan? A sentence on another person's visit (ヒプキンス首相は…訪日し),
+                # or on an event naming no one in the asked person's office, says nothing of the one asked.
+                return self.abstain(language, retrieved, "the question asks about a person no sentence that "
+                                                         "decides it speaks of", question_type)
             # a sentence that denies, or states the contrary of what the question states, says no (not both)
             no = is_negative(deciding) != states_contrary(finder.question, language, deciding)
             short_text = yes_no[0] if no else yes_no[1]
@@ -651,6 +656,38 @@ class SpanFinder:
             self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
             self._beside = BESIDE_ENGLISH.findall(question)
+
+    def names_a_person(self) -> bool:
+        """Whether the question names a person: with a title in Japanese (上川外務大臣), after a title in English
+        (Prime Minister Luxon)."""
+        if self.language == "ja":
+            return bool(self._asked_people)
+        lowered = self.question.lower()
+        return any(re.search(rf"\b{re.escape(title)}\s+{re.escape(name.lower())}\b", lowered)
+                   for title, _ in ENGLISH_TITLES for name in self._question_names)
+
+    def speaks_of_asked_person(self, sentence: str) -> bool:
+        """Whether the sentence speaks of the person the question names: by name, or by the office alone with no
+        one else named (日本の外務大臣によるウガンダ訪問 for 林大臣)."""
+        if self.names_asked_person(sentence):
+            return True
+        if person_spans(tagged_words(sentence), sentence):
+            return False  # someone else is named
+        return any(office in sentence for office in self._asked_offices())
+
+    def _asked_offices(self) -> set[str]:
+        """How the text may write the office of a person the question names (大臣 for 林大臣, 首相 for Prime
+        Minister Luxon)."""
+        if self.language == "ja":
+            words = tagged_words(self.question)
+            titles = {person_title(self.question, words, p) for p in person_spans(words, self.question)}
+            return {t[-2:] if len(t) >= 2 else t for t in titles if t}
+        lowered = self.question.lower()
+        offices = {piece for title, pieces in ENGLISH_TITLES for name in self._question_names
+                   if re.search(rf"\b{re.escape(title)}\s+{re.escape(name.lower())}\b", lowered)
+                   for piece in pieces[-1:]}
+        # Japan's prime minister is written 総理大臣, other countries' 首相
+        return offices | ({"総理"} if "首相" in offices else set())
 
     def names_asked_person(self, sentence: str) -> bool:
         """Whether the sentence names, with a title, a person the question names (ヌルトレウ氏, Bakirov)."""

@@ -710,3 +710,22 @@ def test_an_office_of_a_country_named_another_way_is_still_that_country_s() -> N
     sentence = "米国からブリンケン国務長官及びレモンド商務長官が出席した。"
     assert _short("アメリカの商務長官は誰ですか。", sentence) == "レモンド"
     assert _short("ベラルーシの商務長官は誰ですか。", "ロシアからレモンド商務長官が出席した。") is None
+
+
+def test_a_yes_no_question_about_a_person_is_decided_only_by_a_sentence_speaking_of_them() -> None:
+    from service.answer import SpanFinder
+
+    def speaks(question: str, language: str, sentence: str) -> bool:
+        finder = SpanFinder(question, classify_question(question, language), language)
+        assert finder.names_a_person()
+        return finder.speaks_of_asked_person(sentence)
+
+    asked = "林大臣のウガンダ訪問は、日本の外相として初めてだったの？"
+    assert speaks(asked, "ja", "林外務大臣は、7月にウガンダを訪問した。")
+    assert speaks(asked, "ja", "日本の外務大臣によるウガンダ訪問は初めてである。")  # the office, no one else
+    assert not speaks(asked, "ja", "上川外務大臣は、11月にウガンダを訪問した。")  # someone else
+    luxon = "Did Prime Minister Luxon visit Japan in 2023?"
+    assert not speaks(luxon, "en", "4月、ヒプキンス首相は首相として初めて訪日した。")
+    assert not speaks(luxon, "en", "12月には第3回会合が長崎で開催された。")  # no one in that office
+    assert not SpanFinder("Did Japan send firefighters?", classify_question("Did Japan send firefighters?", "en"),
+                          "en").names_a_person()
