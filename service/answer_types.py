@@ -141,7 +141,7 @@ EACH_MARKERS = ("それぞれ", "各々", "おのおの", "各自", "ずつ")
 _DATE = (r"(?:(?:19|20)\d\d年|同年|翌年)?(?:\d{1,2}月|同月|翌月)?(?:\d{1,2}日|同日|翌日)?"
          r"(?:(?<=[年月日])(?:上旬|中旬|下旬|初め|初旬|末|頃))?")
 # A date, or a range of dates (7月から8月, 2023年4月から6月期).
-DATE_SPAN = re.compile(rf"{_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
+DATE_SPAN = re.compile(rf"(?<![0-9０-９]){_DATE}(?:(?<=[年月日旬末頃])(?:から|～|~|－|-){_DATE}(?<=[年月日旬末頃]))?"
                        r"(?:(?<=[月年])期)?")
 YEAR = re.compile(r"(?:19|20)\d\d(?=年)|\b(?:19|20)\d\d\b")
 LATIN_ACRONYM = re.compile(r"[A-Z][A-Z0-9+＋]{1,9}(?:\+|＋)?")
@@ -393,7 +393,8 @@ def classify_japanese(question: str) -> QuestionType:
                 # 何制 / 何型: which system or type, a name ending in that suffix (一院制), not a figure
                 found.append((AnswerType.NAME, None, counter))
                 continue
-            if counter in ("年", "月", "日") and not extends:
+            if counter in ("年", "月", "日") and not extends and f"{counter}数" not in text:
+                # (日数は…何日: a count of days, not a day of the month)
                 date_units.add(counter)
                 found.append((AnswerType.DATE, counter, None))
                 event_time = event_time or asks_event_time(words, i)
@@ -1869,6 +1870,12 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # something happened, which a length does not answer.
             spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("年", s.counter)
                       and not any(s.start < d.end and d.start < s.end for d in spans)]
+        if question_type.counter == "日" and kind == question_type.answer_type:
+            # 何日 asks for a number of days as often as for a day of the month: 352日 and 184日間, which no day of a
+            # month is, answer it too.
+            spans += [s for s in number_spans(words, sentence) if s.counter and counters_match("日", s.counter)
+                      and not any(s.start < d.end and d.start < s.end for d in spans)
+                      and (s.text.endswith(("間", "分")) or int(re.sub(r"\D", "", nfkc(s.text)) or 0) > 31)]
         if question_type.wants_pair:
             spans = joined_pairs(spans, sentence) or spans
         else:
@@ -1915,7 +1922,8 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             spans = [s for s in spans if s.counter not in ("月", "日")
                      and not YEAR.fullmatch(nfkc(s.text).removesuffix("年"))]
         else:
-            spans = [s for s in spans if not (s.counter in ("月", "日") or s.counter == "年"
+            asks_days = question_type.counter is not None and _counter_key(question_type.counter) in ("日", "月")
+            spans = [s for s in spans if not (s.counter in ("月", "日") and not asks_days or s.counter == "年"
                                               and s.text.endswith(("年", "年度")) and not asks_years)]
             if asks_years:
                 # 何年間 / 何年ぶり count years: 28年間 answers, a calendar year (1964年) does not

@@ -1089,3 +1089,13 @@ def test_figures_before_a_latin_name_with_fiscal_years_and_countries_and_regions
     assert read("90か国・地域が参加する") == [("90か国・地域", "箇国")]
     rate = "カロリーベースの食料自給率は2022年度で38％にとどまる。"
     assert _short("What is Japan's food self-sufficiency rate on a calorie basis?", rate) == "38％"
+
+
+def test_a_number_of_days_is_no_day_of_the_month_and_answers_nan_nichi() -> None:
+    from service.answer_types import date_spans
+
+    counted = "2023年の年間確認日数は352日と過去最多となった。"
+    assert [s.text for s in date_spans(counted)] == ["2023年"]  # 52日 is no date inside 352日
+    assert _short("中国海警局の船が見られた日数は、2023年の1年間で何日になりましたか。", counted) == "352日"
+    assert _short("2023年に船が確認されたのは何日？", counted) == "352日"  # no day of a month is 352日
+    assert _short("会談は何日に行われた？", "会談は9月19日に行われた。") == "9月19日"
