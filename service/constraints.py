@@ -109,7 +109,7 @@ def contradicted(question_figures: frozenset[Figure], sentence: str) -> list[Fig
 # sentence naming only other stages of it speaks of another event. A stage counts where it is the head of its
 # compound (締結交渉 is a negotiation, not a conclusion).
 STAGES: dict[str, tuple[str, ...]] = {
-    "signing": ("署名", "調印", "締結"),
+    "signing": ("署名", "調印", "締結", "サイン"),
     "entry into force": ("発効", "施行"),
     "ratification": ("批准",),
     "negotiation": ("交渉",),
@@ -145,7 +145,13 @@ def stages(text: str) -> frozenset[str]:
                 (after[1].lemma or after[1].surface) in REVERSALS or after[1].surface in REVERSALS):
             continue
         found.add(stage)
+    if STAGE_PHRASES.search(nfkc(text)):
+        found.add("entry into force")
     return frozenset(found)
+
+
+# Entry into force said in words rather than with 発効 (効力を持つようになった, 効力が生じた).
+STAGE_PHRASES = re.compile(r"効力(?:を|が)(?:持|有|生|発)")
 
 
 def other_stage(question_stages: frozenset[str], sentence: str) -> bool:

@@ -141,3 +141,12 @@ def test_a_country_the_tagger_reads_inside_a_longer_katakana_name_is_not_asked()
 
     # ハ+シナ to the tagger: シナ (China) is a piece of the prime minister's name, not a country asked about
     assert asked_countries_ja("ハシナ首相の訪日で、日本とバングラデシュの関係は何になった？") == {"バングラデシュ"}
+
+
+def test_entry_into_force_and_signing_said_in_other_words_are_those_stages() -> None:
+    from service.constraints import other_stage, stages
+
+    assert stages("円滑化協定が効力を持つようになったのは何日ですか。") == {"entry into force"}
+    assert stages("議定書にサインしたのは何日？") == {"signing"}
+    assert other_stage(stages("協定が効力を持つようになったのは何日？"), "1月11日、日英円滑化協定が署名された。")
+    assert not other_stage(stages("協定が効力を生じたのはいつ？"), "同協定は、10月11日に発効した。")
