@@ -356,7 +356,10 @@ class ExtractiveAnswerer:
                 # what the question says ("ロシアから日本への輸出額は47.2%減" for the exports, not the trade's 44.3%),
                 # the higher-scoring sentence on a tie.
                 supports = [finder.support(c.text, span, question_type.answer_type) for c, span in typed]
-                typed = [typed[k] for k in sorted(range(len(typed)), key=lambda k: (-supports[k], k))]
+                # 誰が来ていた: a person named leads over a country or a body answering as the actor
+                unnamed = [question_type.answer_type == AnswerType.PERSON and span.answer_type != AnswerType.PERSON
+                           for _, span in typed]
+                typed = [typed[k] for k in sorted(range(len(typed)), key=lambda k: (unnamed[k], -supports[k], k))]
             if typed:
                 lead, short = typed[0]
             elif (question_type.explicit and (question_type.answer_type.value in params.strict_types

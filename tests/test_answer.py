@@ -271,3 +271,27 @@ def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
     assert following.text.startswith("同会合は当初") and span is not None and span.text == "シドニー"
     # a sentence that does not point back, or is not the next one, continues nothing
     assert answerer._continuation(by_text["同会合は当初、シドニーで開催される予定であった。"], scored, finder) is None
+
+
+def test_who_is_answered_by_a_person_named_before_a_country_acting(tmp_path: Path,
+                                                                    fake_embedder: HashingEmbedder) -> None:
+    from index.build import build_index
+    from index.chunk import ChunkingParams
+    from index.retrieve import HybridRetriever
+    from index.store import load_index
+    from service.answer import AnswerParams, ExtractiveAnswerer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "chapter.txt").write_text(
+        "3\n\n経済外交\n\n1 概観\n\n"
+        "同会合には、G7各国の貿易担当大臣に加え、欧州委員会のドムブロウスキス上級副委員長が出席した。"
+        "日本とEUの間では、重要鉱物のサプライチェーン強靱化で協力することで一致した。\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake_embedder, ChunkingParams(target_chars=400, overlap_sentences=0))
+    index = load_index(tmp_path / "index", embedding_model=fake_embedder.model_id,
+                       embedding_fingerprint=fake_embedder.fingerprint)
+    question = "EUからは誰が来てたの？"
+    result = HybridRetriever(index, fake_embedder).search(question, top_k=3)
+    answer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0)).answer(
+        question, "ja", result.query_vector, result.passages)
+    assert answer.short_answer == "ドムブロウスキス"
