@@ -2018,8 +2018,15 @@ def states_contrary(question: str, language: str, sentence: str) -> bool:
         asked = {ENGLISH_CONTRARY_WORDS[w] for w in re.findall(r"[a-z]+", question.lower())
                  if w in ENGLISH_CONTRARY_WORDS}
     said = _contrary_words(sentence)
+    if UNIVERSAL.search(question) and EXCEPTION.search(sentence):
+        return True  # 全部発効してる？ against ミャンマーを除く全ての署名国について発効: not all
     return any(a in asked and b in said and a not in said or b in asked and a in said and b not in said
                for a, b in CONTRARIES)
+
+
+# "All" in a yes/no question, and an exception in a sentence that makes it false.
+UNIVERSAL = re.compile(r"全部|全て|すべて|\ball\b|\bevery", re.I)
+EXCEPTION = re.compile(r"を除(?:く|き|いて)|以外(?:の|は)|\bexcept\b")
 
 
 def _counter_key(counter: str) -> str:

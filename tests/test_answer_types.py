@@ -1099,3 +1099,13 @@ def test_a_number_of_days_is_no_day_of_the_month_and_answers_nan_nichi() -> None
     assert _short("中国海警局の船が見られた日数は、2023年の1年間で何日になりましたか。", counted) == "352日"
     assert _short("2023年に船が確認されたのは何日？", counted) == "352日"  # no day of a month is 352日
     assert _short("会談は何日に行われた？", "会談は9月19日に行われた。") == "9月19日"
+
+
+def test_an_exception_says_no_to_a_yes_no_question_about_all() -> None:
+    from service.answer_types import states_contrary
+
+    entered = "6月2日にフィリピンについて協定が発効し、ミャンマーを除く全ての署名国について発効した。"
+    assert states_contrary("RCEPって、署名した国ではもう全部発効してるの？", "ja", entered)
+    assert not states_contrary("RCEPはフィリピンについて発効したの？", "ja", entered)  # nothing universal asked
+    assert states_contrary("Has it entered into force for all signatories?", "en", "It entered into force for all "
+                           "signatories except Myanmar.")
