@@ -52,7 +52,7 @@ WORD_ORGANIZATION_HEADS = ("社", "院")
 ONE_CHARACTER_BODY_HEADS = ("軍", "省", "庁", "党")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官", "員", "社員",
-                "職員", "記者", "選手", "党首")
+                "職員", "記者", "選手", "党首", "大使")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
               "期", "四半期", "季節")
 # Seasons and parts of a year: what どの季節 and いつ頃 may be answered with besides a date (夏期, 春以降).
@@ -897,6 +897,7 @@ def classify_english(question: str) -> QuestionType:
 # the kinds of bodies, documents, events and places the documents name (Ministry → 国防省, route → ラチン回廊).
 ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
+    "crossing": ("検問所", "国境"), "checkpoint": ("検問所",),
     "company": ("会社", "社", "企業", "公社"), "court": ("裁判所",), "bank": ("銀行",),
     "organization": ("機構", "機関", "組織"), "newspaper": ("新聞", "新聞社", "通信社"),
     "newspapers": ("新聞", "新聞社", "通信社"), "broadcaster": ("放送", "放送局", "テレビ"),
