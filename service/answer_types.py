@@ -124,6 +124,8 @@ AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だ
 PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
+# Counters of ordinals that count the same as 回 does (第3次計画, 第2期, 第5弾).
+ORDINAL_COUNTERS = ("次", "期", "弾")
 # What joins the parts of a foreign name (ナゴルノ・カラバフ, ディアス＝カネル, in ASCII or full width).
 NAME_DOTS = ("・", "=", "＝", "゠")
 TOTAL_MARKERS = re.compile(r"(?:全部|全て|すべて)(?:で|合わせて|を合わせて|合計で)")
@@ -387,6 +389,9 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.DESCRIPTION, None, None))
         elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
             found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
+        elif surface == "何" and nxt is not None and nxt.surface == "位":
+            # 何位: the tagger reads 位 as くらい ("about"), but a rank is asked (21位)
+            found.append((AnswerType.NUMBER, "位", None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
             if counter in KIND_SUFFIXES:
@@ -1897,7 +1902,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.NUMBER:
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
-            spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+            spans = [s for s in spans if s.counter is not None and (
+                counters_match(question_type.counter, s.counter)
+                # 何回目の計画: an ordinal of another counter answers it (第3次行動計画)
+                or question_type.number_suffix in ("目", "第") and s.text.startswith("第")
+                and _counter_key(s.counter) in ORDINAL_COUNTERS)]
             if question_type.counter == MONEY and question_type.wants_direction:
                 # 予算はいくら asks for an amount; a ratio (1.7倍, 2割) answers only いくら増えた, a change
                 spans = [s for s in spans if _counter_key(s.counter or "") in MONEY_COUNTERS[:7]]
