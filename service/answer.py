@@ -1711,7 +1711,9 @@ GOVERNING_PARTICLES = ("に", "を", "が", "へ")  # not と: 何という / �
 # (何制に移行 asks where the change went, 何制から移行 where it came from)
 CHANGE_VERBS = r"(?:移行|変更|改称|改名|転換|変わ|切り替|切替|移っ|移る)"
 NEW_SIDE = re.compile(r"新しい|新た|新名称|変更後|改称後|改名後|\bnew\b|\brenamed (?:to|as)\b|\bchanged to\b"
-                      rf"|\bswitch(?:ed)? to\b|\bmove[ds]? to\b|(?:何\w{{0,3}}|どこ|どれ)(?:に|へ){CHANGE_VERBS}")
+                      rf"|\bswitch(?:ed)? to\b|\bmove[ds]? to\b|(?:何\w{{0,3}}|どこ|どれ)(?:に|へ){CHANGE_VERBS}"
+                      # 枠は年に何人になる: the figure a change comes to (1,500人から6,000人に拡大)
+                      r"|何\w{0,3}(?:に|と)な(?:る|り|っ)")
 OLD_SIDE = re.compile(r"元の|旧|以前の|変更前|改称前|\bold\b|\bformer\b|\bprevious\b|\boriginal\b"
                       rf"|(?:何\w{{0,3}}|どこ|どれ)から{CHANGE_VERBS}")
 

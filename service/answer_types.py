@@ -52,7 +52,7 @@ WORD_ORGANIZATION_HEADS = ("社", "院")
 ONE_CHARACTER_BODY_HEADS = ("軍", "省", "庁", "党")
 PERSON_HEADS = ("人", "人物", "者", "首脳", "指導者", "閣僚", "氏", "方", "大統領", "首相", "大臣", "外相", "代表",
                 "議長", "長官", "主席", "総裁", "委員長", "国王", "首長", "相", "官", "特使", "司令官", "員", "社員",
-                "職員", "記者", "選手", "党首")
+                "職員", "記者", "選手", "党首", "大使")
 DATE_HEADS = ("日", "日付", "日時", "年月日", "月日", "時期", "時点", "年", "月", "期日", "投票日", "いつ頃", "頃",
               "期", "四半期", "季節")
 # Seasons and parts of a year: what どの季節 and いつ頃 may be answered with besides a date (夏期, 春以降).
@@ -124,6 +124,8 @@ AMOUNT_AFTER = ("くらい", "ぐらい", "位", "程度", "ほど", "程", "だ
 PLURAL_SUFFIXES = ("たち", "達", "ら", "等", "々")
 REASON_WH = {"何故", "なぜ", "どうして"}
 WHICH_WH = {"何の", "どの", "どんな", "どういう", "如何", "どう", "どのよう", "何れ", "どれ"}
+# Counters of ordinals that count the same as 回 does (第3次計画, 第2期, 第5弾).
+ORDINAL_COUNTERS = ("次", "期", "弾")
 # What joins the parts of a foreign name (ナゴルノ・カラバフ, ディアス＝カネル, in ASCII or full width).
 NAME_DOTS = ("・", "=", "＝", "゠")
 TOTAL_MARKERS = re.compile(r"(?:全部|全て|すべて)(?:で|合わせて|を合わせて|合計で)")
@@ -387,6 +389,9 @@ def classify_japanese(question: str) -> QuestionType:
             found.append((AnswerType.DESCRIPTION, None, None))
         elif (lemma == "幾" or surface == "いく") and word.pos2 == "数詞":  # いく+つ, いく+ら: how many, how much
             found.append((AnswerType.NUMBER, MONEY if nxt is not None and nxt.surface == "ら" else None, None))
+        elif surface == "何" and nxt is not None and nxt.surface == "位":
+            # 何位: the tagger reads 位 as くらい ("about"), but a rank is asked (21位)
+            found.append((AnswerType.NUMBER, "位", None))
         elif surface == "何" and word.pos2 == "数詞":
             counter, extends = _counter_after(words, i)
             if counter in KIND_SUFFIXES:
@@ -897,6 +902,7 @@ def classify_english(question: str) -> QuestionType:
 # the kinds of bodies, documents, events and places the documents name (Ministry → 国防省, route → ラチン回廊).
 ENGLISH_KIND_ENDINGS: dict[str, tuple[str, ...]] = {
     "route": ("回廊", "ルート", "航路", "鉄道", "路"), "corridor": ("回廊",), "ministry": ("省",),
+    "crossing": ("検問所", "国境"), "checkpoint": ("検問所",),
     "company": ("会社", "社", "企業", "公社"), "court": ("裁判所",), "bank": ("銀行",),
     "organization": ("機構", "機関", "組織"), "newspaper": ("新聞", "新聞社", "通信社"),
     "newspapers": ("新聞", "新聞社", "通信社"), "broadcaster": ("放送", "放送局", "テレビ"),
@@ -1896,7 +1902,11 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.NUMBER:
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
-            spans = [s for s in spans if s.counter is not None and counters_match(question_type.counter, s.counter)]
+            spans = [s for s in spans if s.counter is not None and (
+                counters_match(question_type.counter, s.counter)
+                # 何回目の計画: an ordinal of another counter answers it (第3次行動計画)
+                or question_type.number_suffix in ("目", "第") and s.text.startswith("第")
+                and _counter_key(s.counter) in ORDINAL_COUNTERS)]
             if question_type.counter == MONEY and question_type.wants_direction:
                 # 予算はいくら asks for an amount; a ratio (1.7倍, 2割) answers only いくら増えた, a change
                 spans = [s for s in spans if _counter_key(s.counter or "") in MONEY_COUNTERS[:7]]

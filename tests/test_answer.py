@@ -5,7 +5,19 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from service.answer import ABSTAIN_MESSAGES, Citation, compose_answer, verify_citation
+from index.build import build_index
+from index.chunk import ChunkingParams
+from index.retrieve import HybridRetriever
+from index.store import SearchIndex, load_index
+from service.answer import (
+    ABSTAIN_MESSAGES,
+    AnswerParams,
+    Citation,
+    ExtractiveAnswerer,
+    SpanFinder,
+    compose_answer,
+    verify_citation,
+)
 from service.answer_types import AnswerType, classify_question
 from service.chain import QuestionAnswerer, Turn, retrieval_query
 from tests.fakes import HashingEmbedder
@@ -243,25 +255,26 @@ def test_a_sentence_continuing_the_one_before_borrows_its_span() -> None:
     assert not POINTING_BACK_OPENER.match("その後、医療チームを順次派遣した。")  # another event follows
 
 
-def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
-                                                                 fake_embedder: HashingEmbedder) -> None:
-    from index.build import build_index
-    from index.chunk import ChunkingParams
-    from index.retrieve import HybridRetriever
-    from index.store import load_index
-    from service.answer import AnswerParams, ExtractiveAnswerer, SpanFinder
-
+def _one_chapter_index(tmp_path: Path, embedder: HashingEmbedder,
+                       chapter: str) -> tuple[SearchIndex, HybridRetriever]:
+    """An index of one chapter written by the test, and its retriever."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "chapter.txt").write_text(
+    (corpus / "chapter.txt").write_text(chapter, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder, ChunkingParams(target_chars=400, overlap_sentences=0))
+    index = load_index(tmp_path / "index", embedding_model=embedder.model_id,
+                       embedding_fingerprint=embedder.fingerprint)
+    return index, HybridRetriever(index, embedder)
+
+
+def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
+                                                                 fake_embedder: HashingEmbedder) -> None:
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
         "2\n\n大洋州\n\n1 概観\n\n"
         "同日、日米豪印の首脳会合が広島で開催された。同会合は当初、シドニーで開催される予定であった。"
-        "また、外相会合も開催された。同会合はオンラインで行われた。\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", fake_embedder, ChunkingParams(target_chars=400, overlap_sentences=0))
-    index = load_index(tmp_path / "index", embedding_model=fake_embedder.model_id,
-                       embedding_fingerprint=fake_embedder.fingerprint)
+        "また、外相会合も開催された。同会合はオンラインで行われた。\n"))
     question = "首脳会合はもともとどこで開催される予定だった？"
-    result = HybridRetriever(index, fake_embedder).search(question, top_k=3)
+    result = retriever.search(question, top_k=3)
     answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0))
     scored = answerer.score_sentences([], result.query_vector, result.passages, [], "")
     finder = SpanFinder(question, classify_question(question, "ja"), "ja")
@@ -275,23 +288,12 @@ def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
 
 def test_who_is_answered_by_a_person_named_before_a_country_acting(tmp_path: Path,
                                                                     fake_embedder: HashingEmbedder) -> None:
-    from index.build import build_index
-    from index.chunk import ChunkingParams
-    from index.retrieve import HybridRetriever
-    from index.store import load_index
-    from service.answer import AnswerParams, ExtractiveAnswerer
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "chapter.txt").write_text(
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
         "3\n\n経済外交\n\n1 概観\n\n"
         "同会合には、G7各国の貿易担当大臣に加え、欧州委員会のドムブロウスキス上級副委員長が出席した。"
-        "日本とEUの間では、重要鉱物のサプライチェーン強靱化で協力することで一致した。\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", fake_embedder, ChunkingParams(target_chars=400, overlap_sentences=0))
-    index = load_index(tmp_path / "index", embedding_model=fake_embedder.model_id,
-                       embedding_fingerprint=fake_embedder.fingerprint)
+        "日本とEUの間では、重要鉱物のサプライチェーン強靱化で協力することで一致した。\n"))
     question = "EUからは誰が来てたの？"
-    result = HybridRetriever(index, fake_embedder).search(question, top_k=3)
+    result = retriever.search(question, top_k=3)
     answer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0)).answer(
         question, "ja", result.query_vector, result.passages)
     assert answer.short_answer == "ドムブロウスキス"

@@ -1109,3 +1109,19 @@ def test_an_exception_says_no_to_a_yes_no_question_about_all() -> None:
     assert not states_contrary("RCEPはフィリピンについて発効したの？", "ja", entered)  # nothing universal asked
     assert states_contrary("Has it entered into force for all signatories?", "en", "It entered into force for all "
                            "signatories except Myanmar.")
+
+
+def test_an_ambassador_is_a_person_a_change_comes_to_a_figure_and_a_crossing_a_checkpoint() -> None:
+    supported = "在スーダン日本国大使館の服部大使以下の館員が、日本人の陸路での移動を支援した。"
+    assert _short("陸路の移動を支えたのはどの大使ですか。", supported) == "服部"
+    widened = "2024年から日本人の参加枠を年間1,500人から6,000人に拡大することとなった。"
+    assert _short("2024年からの日本人の枠は年に何人になりますか。", widened) == "6,000人"
+    crossed = "11月1日以降、ラファ検問所を通過してエジプトに退避した。"
+    assert _short("Through which crossing did the Japanese in Gaza get out to Egypt?", crossed) == "ラファ検問所"
+
+
+def test_a_rank_and_an_ordinal_of_another_counter() -> None:
+    ranked = "「持続可能な開発報告書2023」では、日本のSDGs達成度は166か国中21位とされた。"
+    assert _short("SDGsの達成度のランキングで、日本は何位だったの？", ranked) == "21位"  # 位 read as くらい
+    planned = "日本は、2023年4月、WPSに関する第3次行動計画を策定した。"
+    assert _short("それは何回目の計画になるんですか。", planned) == "第3次"
