@@ -1061,6 +1061,14 @@ def _given_name_piece(words: Sequence[Word], j: int) -> bool:
     return False
 
 
+def _kanji_title_follows(words: Sequence[Word], k: int, title_end: int) -> bool:
+    """Whether the katakana words from words[k] run straight into a kanji part of the title ending at title_end (ジャー
+    +ベル → 産業・先端技術大臣), rather than being the title's own first words (エネルギー相)."""
+    while k < title_end and _all_katakana(words[k]) and words[k].surface not in NAME_DOTS:
+        k += 1
+    return k < title_end and not _all_katakana(words[k])
+
+
 def _katakana_after_name(words: Sequence[Word], j: int) -> bool:
     """ハル+タルト: a katakana word right after a katakana name is the rest of that name, whatever the dictionary
     reads it as."""
@@ -1164,10 +1172,14 @@ def person_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
             j, end = _katakana_name_before(words, i)
         # ム+イズ候補: a katakana name the tagger split into a prefix and a common noun ends where the katakana does,
         # not at its first piece
-        while end > j and end + 1 < i and _all_katakana(words[end]) and _all_katakana(words[end + 1]) \
-                and words[end].end == words[end + 1].start and words[end + 1].surface not in NAME_DOTS \
-                and words[end + 1].pos3 != "地名":
-            end += 1
+        while end > j and end + 1 < i and _all_katakana(words[end]) and words[end].end == words[end + 1].start \
+                and words[end].surface not in NAME_DOTS and words[end + 1].pos3 != "地名" and (
+                    _all_katakana(words[end + 1]) and words[end + 1].surface not in NAME_DOTS
+                    # アル・ジャー+ベル産業・先端技術大臣: a katakana part after ・ before a kanji title is the name's
+                    or words[end + 1].surface in NAME_DOTS and end + 2 < i and _all_katakana(words[end + 2])
+                    and words[end + 2].surface not in NAME_DOTS and words[end + 2].pos3 != "地名"
+                    and _kanji_title_follows(words, end + 2, i)):
+            end += 2 if words[end + 1].surface in NAME_DOTS else 1
         if end > j:
             start_word, end_word = words[j + 1], words[end]
             if any(k in taken for k in range(j + 1, end + 1)):

@@ -1038,6 +1038,8 @@ def test_a_candidate_is_titled_and_a_katakana_name_split_by_the_tagger_is_whole(
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["ムイズ", "ソーリフ"]
     sentence = "上川外務大臣とコーヘン・イスラエル外相の会談"  # the country after the name is the title's
     assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["上川", "コーヘン"]
+    sentence = "議長は、UAEのアル・ジャーベル産業・先端技術大臣が務めた。"  # ジャー+ベル before a kanji portfolio
+    assert [s.text for s in person_spans(tagged_words(sentence), sentence)] == ["アル・ジャーベル"]
 
 
 def test_a_noun_before_a_word_for_the_vicinity_is_a_place() -> None:
