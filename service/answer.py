@@ -56,6 +56,7 @@ from service.constraints import (
     names_an_asked_country,
     other_country_topic,
     other_instance,
+    other_parties,
     other_stage,
     stages,
 )
@@ -270,6 +271,7 @@ class ExtractiveAnswerer:
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
+                    and not (language == "ja" and question_type.wants_span and other_parties(question, s.text))
                     and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))
                     and passage_names(s, countries_asked)]
         if not agreeing:

@@ -185,6 +185,32 @@ def named_things(text: str) -> dict[str, set[frozenset[str]]]:
     return things
 
 
+def _parties(text: str) -> dict[str, set[frozenset[str]]]:
+    """The places that a compound naming a thing of INSTANCE_HEADS names as its parties (日・ジョージア租税条約 →
+    条約: {ジョージア}), Japan left out, for each head."""
+    parties: dict[str, set[frozenset[str]]] = {}
+    for run in noun_runs(tagged_words(text)):
+        head = run[-1]
+        if nfkc(head.lemma or head.surface) not in INSTANCE_HEADS and head.surface not in INSTANCE_HEADS:
+            continue
+        named = frozenset(w.surface for w in run[:-1] if w.pos3 == "地名" and w.surface != "日本")
+        if named:
+            parties.setdefault(nfkc(head.lemma or head.surface), set()).add(named)
+    return parties
+
+
+def other_parties(question: str, sentence: str) -> bool:
+    """Whether `sentence` names the thing asked about (a treaty, a summit) only between other countries: "日・ジョージア
+    租税条約" is not answered by a sentence on the 日・アゼルバイジャン租税条約 that never names Georgia."""
+    asked = _parties(question)
+    if not asked:
+        return False
+    stated = _parties(sentence)
+    return any(head in stated and not any(a & b for a in parties for b in stated[head])
+               and not any(mentions(country, sentence) for a in parties for country in a)
+               for head, parties in asked.items())
+
+
 def other_instance(question_things: dict[str, set[frozenset[str]]], sentence: str) -> bool:
     """Whether `sentence` names only other things of a kind the question names one of: "租税条約はいつ署名" is not
     answered by a sentence about the 平和条約 (same head, no modifier in common)."""

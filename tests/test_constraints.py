@@ -150,3 +150,12 @@ def test_entry_into_force_and_signing_said_in_other_words_are_those_stages() -> 
     assert stages("議定書にサインしたのは何日？") == {"signing"}
     assert other_stage(stages("協定が効力を持つようになったのは何日？"), "1月11日、日英円滑化協定が署名された。")
     assert not other_stage(stages("協定が効力を生じたのはいつ？"), "同協定は、10月11日に発効した。")
+
+
+def test_a_treaty_between_other_parties_is_another_treaty() -> None:
+    from service.constraints import other_parties
+
+    asked = "日・ジョージア租税条約が発効したのは何月ですか？"
+    assert other_parties(asked, "8月には、日・アゼルバイジャン租税条約が発効した。")
+    assert not other_parties(asked, "日・ジョージア租税条約が8月に発効した。")
+    assert not other_parties("租税条約の発効は何月？", "日・アゼルバイジャン租税条約が発効した。")  # no party asked
