@@ -266,7 +266,8 @@ def names_an_asked_country(asked: frozenset[str], text: str) -> bool:
     """Whether `text` (a passage with its headings) names a country asked about, in full or abbreviated. One is
     enough: a question about two countries (アルメニアとトルクメニスタンでそれぞれ…) may be answered from two
     passages."""
-    return any(mentions(country, text) or country in COUNTRY_ABBREVIATIONS and COUNTRY_ABBREVIATIONS[country] in text
+    # (Written anywhere, even inside a longer katakana name: a passage on ポートスーダン is about Sudan.)
+    return any(country in text or country in COUNTRY_ABBREVIATIONS and COUNTRY_ABBREVIATIONS[country] in text
                for country in asked)
 
 
