@@ -667,9 +667,13 @@ class SpanFinder:
         (Prime Minister Luxon)."""
         if self.language == "ja":
             return bool(self._asked_people)
+        return bool(self._titled_english_names())
+
+    def _titled_english_names(self) -> list[tuple[str, ...]]:
+        """The Japanese pieces of the titles an English question puts before a name (Prime Minister Luxon → 首相)."""
         lowered = self.question.lower()
-        return any(re.search(rf"\b{re.escape(title)}\s+{re.escape(name.lower())}\b", lowered)
-                   for title, _ in ENGLISH_TITLES for name in self._question_names)
+        return [pieces for title, pieces in ENGLISH_TITLES for name in self._question_names
+                if re.search(rf"\b{re.escape(title)}\s+{re.escape(name.lower())}\b", lowered)]
 
     def speaks_of_asked_person(self, sentence: str) -> bool:
         """Whether the sentence speaks of the person the question names: by name, or by the office alone with no
@@ -687,10 +691,7 @@ class SpanFinder:
             words = tagged_words(self.question)
             titles = {person_title(self.question, words, p) for p in person_spans(words, self.question)}
             return {t[-2:] if len(t) >= 2 else t for t in titles if t}
-        lowered = self.question.lower()
-        offices = {piece for title, pieces in ENGLISH_TITLES for name in self._question_names
-                   if re.search(rf"\b{re.escape(title)}\s+{re.escape(name.lower())}\b", lowered)
-                   for piece in pieces[-1:]}
+        offices = {pieces[-1] for pieces in self._titled_english_names()}
         # Japan's prime minister is written 総理大臣, other countries' 首相
         return offices | ({"総理"} if "首相" in offices else set())
 
