@@ -2016,8 +2016,8 @@ def is_negative(sentence: str) -> bool:
 # Words that state the contrary of each other (a closed vocabulary of Japanese antonyms): a sentence that says
 # 全面的に停止 answers "一部だけ止めた？" with いいえ though it denies nothing, as EEZ外に落下 does "inside the EEZ?".
 CONTRARIES = (("一部", "全面"), ("内", "外"), ("承認", "否決"), ("可決", "否決"), ("増加", "減少"), ("増", "減"),
-              ("上昇", "低下"), ("賛成", "反対"),
-              ("上回る", "下回る"), ("成功", "失敗"), ("許可", "禁止"), ("黒字", "赤字"), ("拡大", "縮小"))
+              ("上昇", "低下"), ("賛成", "反対"), ("上回る", "下回る"), ("成功", "失敗"), ("許可", "禁止"),
+              ("黒字", "赤字"), ("拡大", "縮小"))
 # English words of a question that state one side of a pair, as the Japanese text writes it.
 ENGLISH_CONTRARY_WORDS = {"inside": "内", "within": "内", "outside": "外", "partly": "一部", "partially": "一部",
                           "partial": "一部", "completely": "全面", "fully": "全面", "entirely": "全面", "total": "全面",
@@ -2027,7 +2027,8 @@ ENGLISH_CONTRARY_WORDS = {"inside": "内", "within": "内", "outside": "外", "p
 
 
 def _contrary_words(text: str) -> set[str]:
-    words = {nfkc(w.lemma or w.surface) for w in tagged_words(text)} | {w.surface for w in tagged_words(text)}
+    tagged = tagged_words(text)
+    words = {nfkc(w.lemma or w.surface) for w in tagged} | {w.surface for w in tagged}
     return {word for pair in CONTRARIES for word in pair if word in words}
 
 
