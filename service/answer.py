@@ -58,6 +58,7 @@ from service.constraints import (
     other_instance,
     other_parties,
     other_stage,
+    parties,
     stages,
 )
 from service.romaji import katakana_to_latin, sounds_alike
@@ -262,6 +263,8 @@ class ExtractiveAnswerer:
         # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約), or one whose
         # topic is another country than the one the question sets its event in (ベラルーシ国内では… for ロシアで).
         asked_things = named_things(question) if language == "ja" and question_type.wants_span else {}
+        # …or naming it between other parties (日・アゼルバイジャン租税条約 for 日・ジョージア租税条約).
+        asked_parties = parties(question) if language == "ja" and question_type.wants_span else {}
         # An English question's countries, as the retrieved text writes them (Uzbekistan → ウズベキスタン).
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         asked_countries = None if language == "ja" else frozenset(
@@ -271,7 +274,7 @@ class ExtractiveAnswerer:
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
-                    and not (language == "ja" and question_type.wants_span and other_parties(question, s.text))
+                    and not other_parties(asked_parties, s.text)
                     and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))
                     and passage_names(s, countries_asked)]
         if not agreeing:

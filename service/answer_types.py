@@ -76,6 +76,10 @@ VENUE_ENDINGS = ("市", "町", "村", "州", "県", "施設", "園", "ページ"
 # Words for the area around a place (…付近に上陸, …周辺で実施): what they follow is a place.
 VICINITY_WORDS = ("周辺", "付近", "近郊", "沖", "近海", "一帯")
 FACILITY_HEADS = ("施設", "会場", "建物")
+# One-character abbreviations the text uses for countries in compounds (日露, 露独間, 訪中, 対露制裁, 米軍).
+COUNTRY_ABBREVIATIONS = {"ロシア": "露", "米国": "米", "アメリカ": "米", "中国": "中", "韓国": "韓",
+                         "英国": "英", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
+                         "カナダ": "加", "オーストラリア": "豪", "インド": "印", "ベトナム": "越", "フィリピン": "比"}
 # A visit named by the one-character name of the country visited (訪露, 訪中, 訪米, 訪日).
 VISIT_TO = re.compile(r"訪[露中米朝韓日独仏英印豪加伊]")
 REGION_HEADS = ("地域", "地方", "region", "regions", "territory")
@@ -1683,8 +1687,8 @@ def name_spans(words: Sequence[Word], text: str, head: str | None, strict: bool 
 
 
 # Two one-character country abbreviations opening a compound (日加情報保護協定, 日英円滑化協定, 米韓…): it names the
-# thing between those two countries, as a proper noun in it would.
-BILATERAL = re.compile(r"^[日米露中韓英仏独伊加豪印越比朝欧]{2}(?![国人])")
+# thing between those two countries, as a proper noun in it would (日 for Japan, 朝 for North Korea, 欧 for the EU).
+BILATERAL = re.compile(rf"^[{''.join(sorted(set(COUNTRY_ABBREVIATIONS.values()) | set('日朝欧')))}]{{2}}(?![国人])")
 # What joins the noun phrases of a formal name (…水域における日本漁船の操業に関する協定, …の除去のための条約):
 # a name must cross one of the first kind; の, 及び and と join phrases within it.
 NAME_LINKS = ("に関する", "における", "に対する", "のための", "との間の", "に係る", "についての")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from index.tokenize import tagged_words
-from service.answer_types import _counter_key, nfkc, noun_runs, number_spans
+from service.answer_types import COUNTRY_ABBREVIATIONS, _counter_key, nfkc, noun_runs, number_spans
 
 # How a figure's kind is told apart: a year (2023年) from a duration (3年間, 4年ぶり); an ordinal (第2回, 2回目)
 # from a count (2回).
@@ -185,7 +185,7 @@ def named_things(text: str) -> dict[str, set[frozenset[str]]]:
     return things
 
 
-def _parties(text: str) -> dict[str, set[frozenset[str]]]:
+def parties(text: str) -> dict[str, set[frozenset[str]]]:
     """The places that a compound naming a thing of INSTANCE_HEADS names as its parties (日・ジョージア租税条約 →
     条約: {ジョージア}), Japan left out, for each head."""
     parties: dict[str, set[frozenset[str]]] = {}
@@ -199,16 +199,16 @@ def _parties(text: str) -> dict[str, set[frozenset[str]]]:
     return parties
 
 
-def other_parties(question: str, sentence: str) -> bool:
-    """Whether `sentence` names the thing asked about (a treaty, a summit) only between other countries: "日・ジョージア
-    租税条約" is not answered by a sentence on the 日・アゼルバイジャン租税条約 that never names Georgia."""
-    asked = _parties(question)
+def other_parties(asked: dict[str, set[frozenset[str]]], sentence: str) -> bool:
+    """Whether `sentence` names the thing asked about (`asked`: the question's `parties`) only between other
+    countries: "日・ジョージア租税条約" is not answered by a sentence on the 日・アゼルバイジャン租税条約 that
+    never names Georgia."""
     if not asked:
         return False
-    stated = _parties(sentence)
-    return any(head in stated and not any(a & b for a in parties for b in stated[head])
-               and not any(mentions(country, sentence) for a in parties for country in a)
-               for head, parties in asked.items())
+    stated = parties(sentence)
+    return any(head in stated and not any(a & b for a in named for b in stated[head])
+               and not any(mentions(country, sentence) for a in named for country in a)
+               for head, named in asked.items())
 
 
 def other_instance(question_things: dict[str, set[frozenset[str]]], sentence: str) -> bool:
@@ -246,12 +246,6 @@ def other_country_topic(question: str, sentence: str, asked: frozenset[str] | No
         return False
     topic = [w for w in tagged_words(match.group(1)) if w.pos4 == "国"]
     return bool(topic) and not any(w.surface in asked for w in topic) and not any(a in sentence for a in asked)
-
-
-# One-character abbreviations the text uses for countries in compounds (日露, 露独間, 訪中, 対露制裁, 米軍).
-COUNTRY_ABBREVIATIONS = {"ロシア": "露", "米国": "米", "アメリカ": "米", "中国": "中", "韓国": "韓",
-                         "英国": "英", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
-                         "カナダ": "加", "オーストラリア": "豪", "インド": "印", "ベトナム": "越", "フィリピン": "比"}
 
 
 def asked_countries_ja(question: str) -> frozenset[str]:

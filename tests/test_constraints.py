@@ -154,9 +154,10 @@ def test_entry_into_force_and_signing_said_in_other_words_are_those_stages() -> 
 
 
 def test_a_treaty_between_other_parties_is_another_treaty() -> None:
-    from service.constraints import other_parties
+    from service.constraints import other_parties, parties
 
-    asked = "日・ジョージア租税条約が発効したのは何月ですか？"
+    asked = parties("日・ジョージア租税条約が発効したのは何月ですか？")
     assert other_parties(asked, "8月には、日・アゼルバイジャン租税条約が発効した。")
     assert not other_parties(asked, "日・ジョージア租税条約が8月に発効した。")
-    assert not other_parties("租税条約の発効は何月？", "日・アゼルバイジャン租税条約が発効した。")  # no party asked
+    # no party asked
+    assert not other_parties(parties("租税条約の発効は何月？"), "日・アゼルバイジャン租税条約が発効した。")
