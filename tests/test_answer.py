@@ -11,6 +11,7 @@ from index.retrieve import HybridRetriever
 from index.store import SearchIndex, load_index
 from service.answer import (
     ABSTAIN_MESSAGES,
+    Answer,
     AnswerParams,
     Citation,
     ExtractiveAnswerer,
@@ -297,3 +298,23 @@ def test_who_is_answered_by_a_person_named_before_a_country_acting(tmp_path: Pat
     answer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0)).answer(
         question, "ja", result.query_vector, result.passages)
     assert answer.short_answer == "ドムブロウスキス"
+
+
+def test_what_a_named_person_said_comes_only_from_a_sentence_speaking_of_them(tmp_path: Path,
+                                                                              fake_embedder: HashingEmbedder) -> None:
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "2\n\n中南米\n\n1 概観\n\n"
+        "11月の日・ペルー首脳会談では、岸田総理大臣が、ペルーの議長国としての取組を全面的に支援する考えを伝えた。"
+        "ボルアルテ大統領は、APECの準備状況を説明した。\n"))
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
+
+    def ask(question: str) -> Answer:
+        result = retriever.search(question, top_k=3)
+        return answerer.answer(question, "en", result.query_vector, result.passages)
+
+    told = ask("What did President Boluarte tell Kishida about APEC?")
+    assert not told.abstained, told.abstain_reason
+    assert any(c.quote.startswith("ボルアルテ大統領は") for c in told.citations)
+    # the speaker of "what did X say", titled or not, is the person asked about; the one told is not
+    assert ask("What did Stoltenberg tell Kishida about APEC?").abstained
+    assert ask("What did President Lula tell Kishida about APEC?").abstained
