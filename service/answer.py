@@ -351,6 +351,8 @@ class ExtractiveAnswerer:
                       if (following := self._continuation(c, scored, finder)) is not None
                       and all(following[0] is not t for t, _ in typed)]
             typed = [(c, span) for c, span in typed if span is not None]
+            # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
+            typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
@@ -709,6 +711,27 @@ class SpanFinder:
         if person_spans(tagged_words(sentence), sentence):
             return False  # someone else is named
         return any(office in sentence for office in self._asked_offices())
+
+    def names_another_holder(self, sentence: str) -> bool:
+        """Whether the sentence names, in the office of a Japanese person the question names (林外務大臣), someone
+        else (上川外務大臣) and not them: it speaks of another time. Names written in kanji only, the documents'
+        way with Japanese people: a foreign office of the same title (ジャイシャンカル外務大臣) is another country's."""
+        if self.language != "ja" or not self._asked_people:
+            return False
+        words = tagged_words(self.question)
+        # (not an office the question asks about, misread as a name and title: 中東+和平担当特使を務めているのは誰)
+        asked = [(p.text, title) for p in person_spans(words, self.question)
+                 if (title := person_title(self.question, words, p)) and not is_katakana(p.text)
+                 and not self.question[p.end + len(title):].startswith("を")]
+        if not asked:
+            return False
+        words = tagged_words(sentence)
+        people = [(p.text, person_title(sentence, words, p)) for p in person_spans(words, sentence)]
+        if any(name.startswith(asked_name) for name, _ in people for asked_name, _ in asked):
+            return False  # 林芳正外務大臣 is 林外務大臣
+        return any(title and not is_katakana(name) and any(titles_agree(title, office) and titles_agree(office, title)
+                                                           for _, office in asked)
+                   for name, title in people)
 
     def _asked_offices(self) -> set[str]:
         """How the text may write the office of a person the question names (大臣 for 林大臣, 首相 for Prime

@@ -729,3 +729,16 @@ def test_a_yes_no_question_about_a_person_is_decided_only_by_a_sentence_speaking
     assert not speaks(luxon, "en", "12月には第3回会合が長崎で開催された。")  # no one in that office
     assert not SpanFinder("Did Japan send firefighters?", classify_question("Did Japan send firefighters?", "en"),
                           "en").names_a_person()
+
+
+def test_another_japanese_holder_of_the_asked_person_s_office_speaks_of_another_time() -> None:
+    def another(question: str, sentence: str) -> bool:
+        return SpanFinder(question, classify_question(question, "ja"), "ja").names_another_holder(sentence)
+
+    asked = "日韓外相電話会談で、林外務大臣が謝意を伝えた相手は誰ですか。"
+    assert another(asked, "10月の日韓外相電話会談では、上川外務大臣が朴振外交部長官に謝意を伝えた。")
+    assert not another(asked, "林芳正外務大臣が朴振外交部長官に謝意を伝えた。")  # the full name
+    assert not another(asked, "ジャイシャンカル外務大臣と会談した。")  # a foreign minister written so
+    assert not another(asked, "西村経済産業大臣が出席した。")  # another office
+    # an office asked about, misread as a name and its title, names no one
+    assert not another("中東和平担当特使を務めているのはだれ？", "上村司中東和平担当特使は中東地域を訪問した。")
