@@ -353,6 +353,7 @@ class ExtractiveAnswerer:
             typed = [(c, span) for c, span in typed if span is not None]
             # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
             typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
+            typed = [(c, span) for c, span in typed if not finder.held_elsewhere(c.text)]
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
@@ -640,6 +641,9 @@ class SpanFinder:
             self._change_side = asked_side(question)
             self._glossed: list[tuple[str, tuple[str, ...]]] = []
             self._beside = beside_japanese(question)
+            words = tagged_words(question)
+            self._venues = {p.text: is_country(words, p) for p in place_spans(words, question)
+                            if VENUE_ROLE.match(question, p.end)}
         else:
             self._wh_governor = None
             self._change_side = asked_side(question)
@@ -678,6 +682,7 @@ class SpanFinder:
             self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
             self._beside = BESIDE_ENGLISH.findall(question)
+            self._venues: dict[str, bool] = {}  # English place names cannot be told apart as countries or cities
 
     def names_a_person(self) -> bool:
         """Whether the question names a person: with a title in Japanese (上川外務大臣), after a title in English
@@ -732,6 +737,26 @@ class SpanFinder:
         return any(title and not is_katakana(name) and any(titles_agree(title, office) and titles_agree(office, title)
                                                            for _, office in asked)
                    for name, title in people)
+
+    def held_elsewhere(self, sentence: str) -> bool:
+        """Whether the sentence sets its event in places (…で, …において, …を訪問) none of which is where the question
+        sets its own (東京で署名された for a sentence saying ロンドンにおいて…署名された; "visit Mexico" for one on a
+        visit to Washington): it speaks of another event."""
+        if not self._venues or self.question_type.answer_type not in (AnswerType.DATE, AnswerType.NUMBER):
+            # (for a place asked, the one the question gives may hold it: ケニアで…スピーチをした都市; for a person,
+            # tried: it cost an answer on a check half)
+            return False
+        words = tagged_words(sentence)
+        places = place_spans(words, sentence)
+        named = {part for p in places for part in (p.text, *p.text.split("・"))}
+        # (ワシントン is ワシントンD.C., ニューヨーク ニューヨーク市; ラロトンガ is not トンガ)
+        if any(v.startswith(n) or n.startswith(v) for venue in self._venues for v in (venue, *venue.split("・"))
+               for n in named):
+            return False
+        # A country and a place in it may both be where an event was (ケニアで, ナイロビにおいて): only places of the
+        # same kind, two countries or two cities, rule each other out.
+        kinds = {self._venues[venue] for venue in self._venues}
+        return any(VENUE_ROLE.match(sentence, p.end) and is_country(words, p) in kinds for p in places)
 
     def _asked_offices(self) -> set[str]:
         """How the text may write the office of a person the question names (大臣 for 林大臣, 首相 for Prime
@@ -1289,6 +1314,8 @@ def beside_japanese(question: str) -> list[str]:
 ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|[党国社]名|団体名|機関名|\bnamed?\b|\bcalled\b", re.I)
 
 
+# Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
+VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 # "What did Stoltenberg tell / say / stress…": the one whose words are asked about
 ENGLISH_SPEAKER = re.compile(r"\b[Ww]hat did (?:[A-Z][a-z]+ )?([A-Z][a-z]+) (?:say|tell|stress|emphasi[sz]e|argue|"
                              r"propose|ask|explain|express|announce|promise|pledge|call)\b")
@@ -1608,6 +1635,12 @@ def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> 
 
 # 外相ほか, 大統領ら: what follows a title adds other people, not another post.
 TITLE_TRAILERS = re.compile(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$")
+
+
+def is_country(words: Sequence[Word], span: TypedSpan) -> bool:
+    """Whether a place span names a country (its last word is one to the dictionary: ロシア, not モスクワ)."""
+    last = [w for w in words if span.start <= w.start < span.end][-1:]
+    return bool(last) and last[0].pos4 == "国"
 
 
 def office_form(title: str) -> str | None:

@@ -742,3 +742,22 @@ def test_another_japanese_holder_of_the_asked_person_s_office_speaks_of_another_
     assert not another(asked, "西村経済産業大臣が出席した。")  # another office
     # an office asked about, misread as a name and its title, names no one
     assert not another("中東和平担当特使を務めているのはだれ？", "上村司中東和平担当特使は中東地域を訪問した。")
+
+
+def test_a_date_asked_of_an_event_set_in_one_place_is_not_read_from_an_event_set_in_another() -> None:
+    def elsewhere(question: str, sentence: str) -> bool:
+        return SpanFinder(question, classify_question(question, "ja"), "ja").held_elsewhere(sentence)
+
+    asked = "東京で署名された日英円滑化協定、署名日は何日だった？"
+    assert elsewhere(asked, "英国との間では、1月11日、ロンドンにおいて日英円滑化協定が署名された。")
+    assert not elsewhere(asked, "1月11日、東京において日英円滑化協定が署名された。")
+    assert not elsewhere(asked, "1月11日、日英円滑化協定が署名された。")  # no place: it may be the same event
+    assert not elsewhere(asked, "1月11日、英国で日英円滑化協定が署名された。")  # a country may hold the city
+    assert elsewhere("メキシコで首脳会談をしたのはいつ？", "1月13日、米国で首脳会談を行った。")  # two countries
+    # a country and an island or city: one may hold the other, as far as the dictionary tells
+    assert not elsewhere("トンガで開かれるPIF総会はいつから？",
+                         "11月6日から、クック諸島のラロトンガでPIF総会が開催された。")
+    assert not elsewhere("ワシントンで会談したのはいつ？", "1月13日、ワシントンD.C.において首脳会談を行った。")
+    # a place asked may lie in the one the question gives
+    assert not elsewhere("岸田総理がケニアでスピーチをした都市は？",
+                         "岸田総理大臣は、ナイロビにおいてスピーチを行った。")
