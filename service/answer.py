@@ -354,6 +354,12 @@ class ExtractiveAnswerer:
             # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
             typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
             typed = [(c, span) for c, span in typed if not finder.held_elsewhere(c.text)]
+            if question_type.answer_type == AnswerType.NUMBER and PERIOD_ASKED.search(finder.question) \
+                    and not CUMULATIVE_ASKED.search(finder.question):
+                # 2023年の1年間に何人: a running total (2023年末までに約230人, これまでに) is not one year's figure
+                # (a question fixing no period may ask for one: 拉致被害者は何人 → これまでに17人)
+                typed = [(c, span) for c, span in typed
+                         if not CUMULATIVE_STATED.search(c.text[stretch_bounds(c.text, span)[0]:span.start])]
             measured = measured_noun(finder.question) if language == "ja" else None
             if params.measured_noun and question_type.answer_type == AnswerType.NUMBER and measured:
                 # 投票率は何％: a figure answers only in a sentence naming what it measures (not 得票率's 87%).
@@ -1314,6 +1320,12 @@ def beside_japanese(question: str) -> list[str]:
 ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|[党国社]名|団体名|機関名|\bnamed?\b|\bcalled\b", re.I)
 
 
+# A running total: what it is said of, and how a question asks for one
+CUMULATIVE_STATED = re.compile(r"までに|これまで|累計|累積|通算")
+CUMULATIVE_ASKED = re.compile(r"までに|まででに|これまで|今まで|累計|累積|通算|合計|全部で|総数|\b(?:so far|in total|"
+                              r"total|altogether|cumulative|since|by the end)\b", re.IGNORECASE)
+PERIOD_ASKED = re.compile(r"[0-9]{4}年(?!末|まで)|年間|1年|昨年|前年|毎年|\b(?:in|during) [0-9]{4}\b|\b(?:a|per|each|"
+                          r"that|last) year\b|\bannual", re.IGNORECASE)
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 # "What did Stoltenberg tell / say / stress…": the one whose words are asked about

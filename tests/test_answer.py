@@ -318,3 +318,19 @@ def test_what_a_named_person_said_comes_only_from_a_sentence_speaking_of_them(tm
     # the speaker of "what did X say", titled or not, is the person asked about; the one told is not
     assert ask("What did Stoltenberg tell Kishida about APEC?").abstained
     assert ask("What did President Lula tell Kishida about APEC?").abstained
+
+
+def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "4\n\n領事\n\n1 概観\n\n"
+        "日系四世の受入れ制度は2018年7月に始まり、2023年末までに約230人が同制度で在留資格を得た。\n"))
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
+
+    def ask(question: str) -> Answer:
+        result = retriever.search(question, top_k=3)
+        return answerer.answer(question, "ja", result.query_vector, result.passages)
+
+    assert ask("2023年の1年間に在留資格を得た日系四世は何人？").abstained
+    # asked as a total, or with no period fixed, it answers
+    assert ask("これまでに在留資格を得た日系四世は何人？").short_answer == "約230人"
+    assert ask("日系四世の制度で在留資格を得た人は何人？").short_answer == "約230人"
