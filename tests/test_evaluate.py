@@ -118,6 +118,8 @@ OTHER_DOCUMENTS = [
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc14", "diplomatic-bluebook-style_ch4-1_consular.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
+    ("doc16", "diplomatic-bluebook-style_ch4-2_public-diplomacy.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
 ]
 
 
