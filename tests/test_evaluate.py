@@ -119,6 +119,7 @@ OTHER_DOCUMENTS = [
     ("doc14", "diplomatic-bluebook-style_ch4-1_consular.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc15", "diplomatic-bluebook-style_ch3-4_development-cooperation.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc16", "diplomatic-bluebook-style_ch4-2_public-diplomacy.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
 ]
