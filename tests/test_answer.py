@@ -334,3 +334,34 @@ def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embed
     # asked as a total, or with no period fixed, it answers
     assert ask("これまでに在留資格を得た日系四世は何人？").short_answer == "約230人"
     assert ask("日系四世の制度で在留資格を得た人は何人？").short_answer == "約230人"
+
+
+def test_a_date_is_said_of_the_predicate_it_dates() -> None:
+    from service.answer import predicate_after
+    from service.answer_types import TypedSpan
+
+    def dated(sentence: str, date: str) -> str:
+        start = sentence.index(date)
+        return predicate_after(sentence, TypedSpan(AnswerType.DATE, date, start, start + len(date)))
+
+    # set off by a comma, it dates the main predicate, past a verb modifying a noun
+    assert dated("2023年には、コロナの影響で中断されていた派遣が再開され、約1,200人が派遣された。",
+                 "2023年").endswith("再開され")
+    # followed straight by its particle, it dates the first verb
+    assert dated("開発協力大綱は、2015年2月に閣議決定された前大綱以来、8年ぶりの改定となった。",
+                 "2015年2月") == "に閣議決定された"
+
+
+def test_the_date_of_a_resumption_does_not_answer_when_something_stopped(tmp_path: Path,
+                                                                         fake_embedder: HashingEmbedder) -> None:
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "3\n\n開発協力\n\n1 概観\n\n"
+        "2023年には、新型コロナの影響で中断されていた協力隊の派遣が本格的に再開され、約1,200人の隊員が派遣された。\n"))
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
+
+    def ask(question: str) -> Answer:
+        result = retriever.search(question, top_k=3)
+        return answerer.answer(question, "ja", result.query_vector, result.passages)
+
+    assert ask("協力隊の派遣がコロナで中断されたのはいつから？").abstained
+    assert ask("協力隊の派遣が再開されたのはいつ？").short_answer == "2023年"
