@@ -1928,6 +1928,10 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
                 spans = [s for s in spans if _counter_key(s.counter or "") in MONEY_COUNTERS[:7]]
         elif question_type.head and any(question_type.head.endswith(h) for h in ("額", "金額", "予算", "価格")):
             spans = [s for s in spans if s.counter is not None and counters_match(MONEY, s.counter)]
+        elif kind == question_type.answer_type and (counted := head_counters(question_type.head)):
+            # 学んでいる人はどのくらい, いくつの国・地域が: the noun asked about is counted in its own counter
+            # (約379万人, 153か国・地域) where the sentence has a figure in it; where none, a paraphrase may count it
+            spans = [s for s in spans if s.counter and any(counters_match(c, s.counter) for c in counted)] or spans
         unit = question_type.head[:-1].removesuffix("間") if question_type.head and \
             question_type.head.endswith("数") and not question_type.counter else None
         counts_time = unit in ("年", "月", "日", "時間", "週")
@@ -2054,6 +2058,17 @@ def states_contrary(question: str, language: str, sentence: str) -> bool:
 # "All" in a yes/no question, and an exception in a sentence that makes it false.
 UNIVERSAL = re.compile(r"全部|全て|すべて|\ball\b|\bevery", re.I)
 EXCEPTION = re.compile(r"を除(?:く|き|いて)|以外(?:の|は)|\bexcept\b")
+
+
+# Nouns a question counts that are counted in a counter of their own (人 in 約379万人, 国 in 153か国・地域)
+HEAD_COUNTERS = {"人": ("人", "名"), "者": ("人", "名"), "国": ("箇国",), "地域": ("箇国",)}
+
+
+def head_counters(head: str | None) -> tuple[str, ...]:
+    """The counters that count what a question's head noun names (学んでいる人 → 人, 名), or none."""
+    if not head:
+        return ()
+    return next((counters for noun, counters in HEAD_COUNTERS.items() if nfkc(head).endswith(noun)), ())
 
 
 def _counter_key(counter: str) -> str:

@@ -1127,3 +1127,14 @@ def test_a_rank_and_an_ordinal_of_another_counter() -> None:
     assert _short("SDGsの達成度のランキングで、日本は何位だったの？", ranked) == "21位"  # 位 read as くらい
     planned = "日本は、2023年4月、WPSに関する第3次行動計画を策定した。"
     assert _short("それは何回目の計画になるんですか。", planned) == "第3次"
+
+
+def test_a_counted_noun_prefers_the_figure_in_its_own_counter() -> None:
+    from tests.spans import short_answer_of
+
+    learners = "海外で日本語を学ぶ学習者は141か国・地域で約379万人、日本語教師は約7万4,000人であった。"
+    assert short_answer_of("海外で日本語を学んでいる人は、全部でどのくらいいるんですか。", learners) == "約379万人"
+    expo = "2023年末時点で、153か国・地域と7つの国際機関が公式参加を表明した。"
+    assert short_answer_of("いくつの国・地域が万博への公式参加を表明しましたか。", expo) == "153か国・地域"
+    # with no figure in that counter, a paraphrase may still count it
+    assert short_answer_of("参加した人はどのくらいですか。", "式典には約300の団体が参加した。") == "約300"
