@@ -651,6 +651,7 @@ class SpanFinder:
             self._change_side = asked_side(question)
             self._glossed: list[tuple[str, tuple[str, ...]]] = []
             self._beside = beside_japanese(question)
+            self._asked_stages = stages(question)
             words = tagged_words(question)
             self._venues = {p.text: is_country(words, p) for p in place_spans(words, question)
                             if VENUE_ROLE.match(question, p.end)}
@@ -692,6 +693,7 @@ class SpanFinder:
             self._kanji_names = {kanji: names[0] for kanji, names in KANJI_COUNTRIES.items()
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
             self._beside = BESIDE_ENGLISH.findall(question)
+            self._asked_stages = frozenset()
             self._venues: dict[str, bool] = {}  # English place names cannot be told apart as countries or cities
 
     def names_a_person(self) -> bool:
@@ -981,6 +983,11 @@ class SpanFinder:
             clauses = clause_bounds(sentence, tagged_words(sentence))
             spans = [s for s in spans if first_year is not None and any(
                 a <= s.start < b <= first_year.start() for a, b in clauses)]
+        if kind == AnswerType.DATE and self._asked_stages and len(spans) > 1:
+            # サインしたのはいつ: of a sentence's dates, the one said of the stage asked ("6月に…採択され、日本は
+            # 9月20日に同協定に署名した" → 9月20日)
+            spans = [s for s in spans if stages(predicate_verb(predicate_after(sentence, s))) & self._asked_stages] \
+                or spans
         if not spans:
             return None
         if near is not None:  # a part of a それぞれ question, at this position of the sentence
@@ -1675,6 +1682,12 @@ def predicate_after(sentence: str, span: TypedSpan) -> str:
             return sentence[span.end:words[k].end]
         k += 1
     return sentence[span.end:]
+
+
+def predicate_verb(stretch: str) -> str:
+    """The verbal noun a stretch ending in its predicate ends with (…同協定に署名し → 署名), or ""."""
+    match = re.search(r"([\u4e00-\u9fff]+)(?:を行)?[\u3041-\u3093]*$", stretch)
+    return match.group(1) if match else ""
 
 
 def is_country(words: Sequence[Word], span: TypedSpan) -> bool:

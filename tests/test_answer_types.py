@@ -1138,3 +1138,11 @@ def test_a_counted_noun_prefers_the_figure_in_its_own_counter() -> None:
     assert short_answer_of("いくつの国・地域が万博への公式参加を表明しましたか。", expo) == "153か国・地域"
     # with no figure in that counter, a paraphrase may still count it
     assert short_answer_of("参加した人はどのくらいですか。", "式典には約300の団体が参加した。") == "約300"
+
+
+def test_of_a_sentence_s_dates_the_one_said_of_the_stage_asked_answers() -> None:
+    from tests.spans import short_answer_of
+
+    bbnj = "6月に「海洋生物多様性に関する協定」（BBNJ協定）が採択され、日本は9月20日に同協定に署名した。"
+    assert short_answer_of("公海の生物多様性を守る協定に、日本がサインしたのはいつですか。", bbnj) == "9月20日"
+    assert short_answer_of("BBNJ協定が採択されたのはいつですか。", bbnj) == "6月"
