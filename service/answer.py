@@ -1669,9 +1669,15 @@ def predicate_after(sentence: str, span: TypedSpan) -> str:
     → 再開); one followed straight by its particle (2015年2月に閣議決定された前大綱) dates the first verb."""
     set_off = re.match(r"(?:に|から|まで)?(?:は|も)?、", sentence[span.end:]) is not None
     words = [w for w in tagged_words(sentence) if w.start >= span.end]
+    # a verb inside a quoted name or a bracket (「…に関する協定」) is part of a name, not a predicate
+    depth, bracketed = 0, set()
+    for k, w in enumerate(words):
+        depth = max(0, depth + (w.surface in ("「", "（", "(", "『")) - (w.surface in ("」", "）", ")", "』")))
+        if depth:
+            bracketed.add(k)
     k = 0
     while k < len(words):
-        if words[k].pos1 != "動詞":
+        if words[k].pos1 != "動詞" or k in bracketed:
             k += 1
             continue
         # the verb with its auxiliaries (さ+れ+て+い+た)
