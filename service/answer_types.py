@@ -2051,10 +2051,15 @@ def states_contrary(question: str, language: str, sentence: str) -> bool:
     said = _contrary_words(sentence)
     if UNIVERSAL.search(question) and EXCEPTION.search(sentence):
         return True  # 全部発効してる？ against ミャンマーを除く全ての署名国について発効: not all
+    if FORGONE.search(sentence) and not FORGONE.search(question) and language == "ja":
+        return True  # 新しい案件もまだやってるの？ against 新規案件の実施を見合わせている: held off, so no
     return any(a in asked and b in said and a not in said or b in asked and a in said and b not in said
                for a, b in CONTRARIES)
 
 
+# Verbs of holding off or giving up what is named (実施を見合わせている): a sentence saying so answers "is it done?"
+# with no, though it denies nothing.
+FORGONE = re.compile(r"見合わせ|見送|断念|取りやめ|取り止め")
 # "All" in a yes/no question, and an exception in a sentence that makes it false.
 UNIVERSAL = re.compile(r"全部|全て|すべて|\ball\b|\bevery", re.I)
 EXCEPTION = re.compile(r"を除(?:く|き|いて)|以外(?:の|は)|\bexcept\b")

@@ -1146,3 +1146,13 @@ def test_of_a_sentence_s_dates_the_one_said_of_the_stage_asked_answers() -> None
     bbnj = "6月に「海洋生物多様性に関する協定」（BBNJ協定）が採択され、日本は9月20日に同協定に署名した。"
     assert short_answer_of("公海の生物多様性を守る協定に、日本がサインしたのはいつですか。", bbnj) == "9月20日"
     assert short_answer_of("BBNJ協定が採択されたのはいつですか。", bbnj) == "6月"
+
+
+def test_a_sentence_holding_off_what_a_yes_no_question_asks_about_says_no() -> None:
+    from service.answer_types import states_contrary
+
+    held_off = "ミャンマーについては、2021年2月のクーデター以降、法制度整備支援の新規案件の実施を見合わせている。"
+    assert states_contrary("ミャンマー向けの法制度整備支援って、新しい案件もまだやってるの？", "ja", held_off)
+    # asked about the holding off itself, the same words say yes
+    assert not states_contrary("ミャンマーでは新規案件の実施を見合わせているの？", "ja", held_off)
+    assert not states_contrary("ミャンマーへの支援は続いているの？", "ja", "ミャンマーへの支援を続けている。")
