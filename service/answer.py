@@ -399,6 +399,17 @@ class ExtractiveAnswerer:
                                                              "speaks of", question_type)
                 candidates = spoken
                 lead = spoken[0]
+            topic = about_topic(finder.question) if language == "ja" and not question_type.parts else ()
+            if topic:
+                # アフガニスタン情勢について何が話し合われた: a sentence on what was discussed that never names the
+                # matter asked about (地域情勢について意見交換) does not say what was said of it
+                on_topic = [c for c in candidates if c.score >= best.score - params.typed_margin
+                            and all(word in c.text for word in topic)]
+                if not on_topic:
+                    return self.abstain(language, retrieved, "the question asks about a matter no close sentence "
+                                                             "names", question_type)
+                candidates = on_topic
+                lead = on_topic[0]
             # 何を話し合った / what did X say: a sentence that only says a meeting was held (会談を行った) does
             # not say what was said; なぜ / why: one that gives no reason (no ため, を受け, として…) does not say
             # why, however close it is to the question's words.
@@ -1688,6 +1699,20 @@ def predicate_after(sentence: str, span: TypedSpan) -> str:
             return sentence[span.end:words[k].end]
         k += 1
     return sentence[span.end:]
+
+
+def about_topic(question: str) -> tuple[str, ...]:
+    """The proper nouns that name the matter a question asks about with について (アフガニスタン情勢について →
+    アフガニスタン); none for a clause (…したことについて)."""
+    words = tagged_words(question)
+    for run in noun_runs(words):
+        if not question.startswith("について", run[-1].end):
+            continue
+        if run[-1].surface in ("こと", "事", "点", "件", "それ", "これ", "問題") or len(run[-1].surface) < 2:
+            return ()
+        # (its head noun alone was tried too: paraphrased, 案件 for 事業, it cost answers on tune)
+        return tuple(w.surface for w in run if w.is_proper)
+    return ()
 
 
 def predicate_verb(stretch: str) -> str:

@@ -365,3 +365,22 @@ def test_the_date_of_a_resumption_does_not_answer_when_something_stopped(tmp_pat
 
     assert ask("協力隊の派遣がコロナで中断されたのはいつから？").abstained
     assert ask("協力隊の派遣が再開されたのはいつ？").short_answer == "2023年"
+
+
+def test_what_was_said_about_a_named_matter_comes_from_a_sentence_naming_it(tmp_path: Path,
+                                                                            fake_embedder: HashingEmbedder) -> None:
+    from service.answer import about_topic
+
+    assert about_topic("戦略対話では、アフガニスタン情勢について何が話し合われた？") == ("アフガニスタン",)
+    assert about_topic("大使を呼び戻したことについて、日本はどんな立場を示した？") == ()  # a clause names nothing
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "2\n\n南西アジア\n\n1 概観\n\n"
+        "7月に東京で第9回日・パキスタン戦略対話が開催され、二国間の経済関係と地域情勢について意見交換が行われた。\n"))
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
+
+    def ask(question: str) -> Answer:
+        result = retriever.search(question, top_k=3)
+        return answerer.answer(question, "ja", result.query_vector, result.passages)
+
+    assert ask("日・パキスタン戦略対話では、アフガニスタン情勢について何が話し合われた？").abstained
+    assert not ask("日・パキスタン戦略対話では、何について意見交換が行われた？").abstained
