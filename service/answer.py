@@ -393,7 +393,7 @@ class ExtractiveAnswerer:
                 # about what Kishida said to her. (Tried for typed questions too: there the person named is often
                 # a modifier — Muizzu's swearing-in — and it cost answers on every set.)
                 spoken = [c for c in candidates if c.score >= best.score - params.typed_margin
-                          and finder.speaks_of_asked_person(c.text)]
+                          and finder.speaks_of_asked_person(c.text) and not finder.names_subject_otherwise(c.text)]
                 if not spoken:
                     return self.abstain(language, retrieved, "the question asks about a person no close sentence "
                                                              "speaks of", question_type)
@@ -780,6 +780,20 @@ class SpanFinder:
         # same kind, two countries or two cities, rule each other out.
         kinds = {self._venues[venue] for venue in self._venues}
         return any(VENUE_ROLE.match(sentence, p.end) and is_country(words, p) in kinds for p in places)
+
+    def names_subject_otherwise(self, sentence: str) -> bool:
+        """Whether the people a Japanese question makes its subject (ライースィ大統領は…どう答えた) are named in the
+        sentence only in other roles (…ライースィ大統領と首脳会談を行い, …に謝意を伝えた): what the sentence says
+        is someone else's doing."""
+        if self.language != "ja" or not self._asked_people:
+            return False
+        subjects = acting_people(self.question)
+        if not subjects:
+            return False
+        words = tagged_words(sentence)
+        if not any(p.text in subjects for p in person_spans(words, sentence)):
+            return False
+        return not acting_people(sentence) & subjects
 
     def _asked_offices(self) -> set[str]:
         """How the text may write the office of a person the question names (大臣 for 林大臣, 首相 for Prime
@@ -1351,6 +1365,8 @@ PERIOD_ASKED = re.compile(r"[0-9]{4}年(?!末|まで)|年間|1年|昨年|前年|
 # A resumption, and how a question asks for one. (Extensions, 延長, were tried too: they cost a blind item.)
 RESUMED_STATED = re.compile(r"再開")
 RESUMED_ASKED = re.compile(r"再開|再び|ふたたび|また[^、]|もう一度|\b(?:resum|reopen|restart|again)", re.IGNORECASE)
+# A subject's particle after a person and their title (ライースィ大統領は, 両首脳が)
+SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 # "What did Stoltenberg tell / say / stress…": the one whose words are asked about
@@ -1699,6 +1715,21 @@ def predicate_after(sentence: str, span: TypedSpan) -> str:
             return sentence[span.end:words[k].end]
         k += 1
     return sentence[span.end:]
+
+
+def acting_people(text: str) -> set[str]:
+    """The people `text` makes the subject, with their titles: followed by は/が/も, or joined to such a one by と
+    (岸田総理大臣とマルコス大統領は → both)."""
+    words = tagged_words(text)
+    people = person_spans(words, text)
+    ends = [p.end + len(person_title(text, words, p)) for p in people]
+    acting: set[str] = set()
+    for k in reversed(range(len(people))):
+        if SUBJECT_AFTER.match(text, ends[k]) or (
+                text.startswith("と", ends[k]) and k + 1 < len(people) and people[k + 1].start == ends[k] + 1
+                and people[k + 1].text in acting):
+            acting.add(people[k].text)
+    return acting
 
 
 def about_topic(question: str) -> tuple[str, ...]:

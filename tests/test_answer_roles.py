@@ -761,3 +761,19 @@ def test_a_date_asked_of_an_event_set_in_one_place_is_not_read_from_an_event_set
     # a place asked may lie in the one the question gives
     assert not elsewhere("岸田総理がケニアでスピーチをした都市は？",
                          "岸田総理大臣は、ナイロビにおいてスピーチを行った。")
+
+
+def test_what_the_subject_of_a_question_said_is_not_read_where_they_are_only_met_or_thanked() -> None:
+    from service.answer import acting_people
+
+    assert acting_people("ライースィ大統領は、岸田総理の求めに対してどう答えたの？") == {"ライースィ"}
+    assert acting_people("岸田総理大臣とマルコス大統領は、仲裁判断を確認した。") == {"岸田", "マルコス"}
+    assert acting_people("岸田総理大臣がライースィ大統領と首脳会談を行った。") == {"岸田"}
+
+    def otherwise(question: str, sentence: str) -> bool:
+        return SpanFinder(question, classify_question(question, "ja"), "ja").names_subject_otherwise(sentence)
+
+    asked = "ライースィ大統領は、岸田総理の求めに対してどう答えたの？"
+    assert otherwise(asked, "9月19日、岸田総理大臣がニューヨークでライースィ大統領と首脳会談を行い、復帰を求めた。")
+    assert not otherwise(asked, "ライースィ大統領は、制裁の解除が先だと述べた。")
+    assert not otherwise(asked, "9月19日、国連総会が開かれた。")  # not named: another test's matter
