@@ -2066,8 +2066,9 @@ POINTING_BACK_OPENER = re.compile(r"(?:このうち|そのうち|その際|こ�
 # A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
 # …を踏まえ, …の観点から, …であるとして, …の影響で).
 REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
+# (…もので: "a thing that"; として after a clause, …であるとして, "holding that", not after a noun, 難民として, "as")
 REASON_MARKER = re.compile(r"ため|(?<!も)ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由"
-                           r"|目的|に基づ|に伴|をきっかけ|を契機|として|影響|結果|ゆえ")  # (…もので: "a thing that")
+                           r"|目的|に基づ|に伴|をきっかけ|を契機|(?:る|た|だ|い)として|影響|結果|ゆえ")
 # What a descriptive question asks for that a sentence must show to answer it, and the reason to abstain without it.
 DESCRIPTION_EVIDENCE = (
     (CONTENT_ASKED, CONTENT_MARKER, "the question asks what was said and no retrieved sentence says it"),

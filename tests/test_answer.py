@@ -384,3 +384,10 @@ def test_what_was_said_about_a_named_matter_comes_from_a_sentence_naming_it(tmp_
 
     assert ask("日・パキスタン戦略対話では、アフガニスタン情勢について何が話し合われた？").abstained
     assert not ask("日・パキスタン戦略対話では、何について意見交換が行われた？").abstained
+
+
+def test_as_after_a_noun_gives_no_reason_but_after_a_clause_it_does() -> None:
+    from service.answer import REASON_MARKER
+
+    assert not REASON_MARKER.search("2023年に303人が難民として認定され、過去最多となった。")  # "as refugees"
+    assert REASON_MARKER.search("情勢を更に緊迫化させるものであるとして、これを非難した。")  # "holding that…"
