@@ -418,7 +418,7 @@ class ExtractiveAnswerer:
             if needed is not None:
                 marker, missing = needed
                 backed = [c for c in candidates if c.score >= best.score - params.typed_margin
-                          and marker.search(c.text)]
+                          and (finder.gives_reason(c.text) if marker is REASON_MARKER else marker.search(c.text))]
                 if not backed:
                     return self.abstain(language, retrieved, missing, question_type)
                 lead = backed[0]
@@ -780,6 +780,25 @@ class SpanFinder:
         # same kind, two countries or two cities, rule each other out.
         kinds = {self._venues[venue] for venue in self._venues}
         return any(VENUE_ROLE.match(sentence, p.end) and is_country(words, p) in kinds for p in places)
+
+    def gives_reason(self, sentence: str) -> bool:
+        """Whether the sentence gives a reason for what the question asks why of: a reason marker whose own phrase
+        does not name the question's actor. "ロシアの離脱により停止された" gives the withdrawal as the cause of the
+        halt; it says nothing of why Russia withdrew."""
+        for marker in REASON_MARKER.finditer(sentence):
+            phrase = re.split(r"[、。，]", sentence[:marker.start()])[-1]
+            if not phrase or not self._names_an_actor(phrase):
+                return True
+        return False
+
+    def _names_an_actor(self, text: str) -> bool:
+        """Whether `text` names a country, a body or a person the question names, Japan left out."""
+        words = [w for w in tagged_words(text) if w.is_proper and w.surface != "日本"]
+        if self.language == "ja":
+            asked = {w.surface for w in tagged_words(self.question) if w.is_proper and w.surface != "日本"}
+            return any(w.surface in asked for w in words)
+        return any(reads_as(w, name) for w in words for name in self._question_names if name != "Japan") or any(
+            kanji in text for kanji in self._kanji_names)
 
     def names_subject_otherwise(self, sentence: str) -> bool:
         """Whether the people a Japanese question makes its subject (ライースィ大統領は…どう答えた) are named in the
@@ -2065,7 +2084,8 @@ CONTENT_MARKER = re.compile(r"[「『]|一致|確認|と述べ|と発言|と語|
 POINTING_BACK_OPENER = re.compile(r"(?:このうち|そのうち|その際|この際|この機会|その機会)")
 # A question for a reason, and what gives one in the text: causal connectives and nouns (…のため, …を受け,
 # …を踏まえ, …の観点から, …であるとして, …の影響で).
-REASON_ASKED = re.compile(r"なぜ|何故|どうして|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
+# (どうしていますか is "what is it doing", not "why")
+REASON_ASKED = re.compile(r"なぜ|何故|どうして(?!い|お|る|ま)|理由|\bwhy\b|\bfor what reason\b|\bthe reasons?\b", re.I)
 # (…もので: "a thing that"; として after a clause, …であるとして, "holding that", not after a noun, 難民として, "as")
 REASON_MARKER = re.compile(r"ため|(?<!も)ので|から[、，]|を受け|を踏まえ|により|によって|による|観点|ことから|背景|理由"
                            r"|目的|に基づ|に伴|をきっかけ|を契機|(?:る|た|だ|い)として|影響|結果|ゆえ")

@@ -391,3 +391,18 @@ def test_as_after_a_noun_gives_no_reason_but_after_a_clause_it_does() -> None:
 
     assert not REASON_MARKER.search("2023年に303人が難民として認定され、過去最多となった。")  # "as refugees"
     assert REASON_MARKER.search("情勢を更に緊迫化させるものであるとして、これを非難した。")  # "holding that…"
+
+
+def test_a_reason_given_for_something_else_by_the_question_s_own_event_is_no_reason() -> None:
+    def gives(question: str, language: str, sentence: str) -> bool:
+        return SpanFinder(question, classify_question(question, language), language).gives_reason(sentence)
+
+    halted = "「黒海穀物イニシアティブ」が7月17日にロシアの離脱により停止されたことを受け、日本は食料支援を行った。"
+    assert not gives("Why did Russia pull out of the Black Sea Grain Initiative?", "en", halted)
+    assert not gives("なぜロシアは黒海穀物イニシアティブから離脱したの？", "ja", halted)
+    # a reason whose phrase names no actor of the question is one
+    assert gives("なぜ日本は食料支援を行ったの？", "ja", halted)
+    # どうしていますか asks what is done, not why
+    from service.answer import REASON_ASKED
+    assert not REASON_ASKED.search("日本はロシアとの経済協力に関する政府の事業をどうしていますか？")
+    assert REASON_ASKED.search("どうしてロシアは離脱したの？")
