@@ -823,7 +823,8 @@ ENGLISH_COUNTERS = (("people", "人"), ("persons", "人"), ("participants", "人
                     ("aircraft", "機"), ("planes", "機"), ("ships", "隻"), ("vessels", "隻"), ("visitors", "人"),
                     ("students", "人"), ("nationals", "人"), ("evacuees", "人"), ("tourists", "人"),
                     ("members", "人"), ("volunteers", "人"), ("experts", "人"), ("months", "箇月"), ("days", "日"),
-                    ("tons", "トン"), ("tonnes", "トン"))
+                    ("tons", "トン"), ("tonnes", "トン"), ("votes", "票"), ("seats", "議席"),
+                    ("kilometers", "キロ"), ("kilometres", "キロ"))
 # "How much did Japan contribute": an amount of money, which a share (約7割) does not answer.
 ENGLISH_MONEY = re.compile(r"\bhow much\b.{0,60}\b(?:contribut|provid|pledg|cost|spen[dt]|invest|donat|grant|lend|lent|"
                            r"loan|pa(?:y|id)|fund|financ|aid|assist|allocat)", re.I)

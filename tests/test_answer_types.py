@@ -1156,3 +1156,12 @@ def test_a_sentence_holding_off_what_a_yes_no_question_asks_about_says_no() -> N
     # asked about the holding off itself, the same words say yes
     assert not states_contrary("ミャンマーでは新規案件の実施を見合わせているの？", "ja", held_off)
     assert not states_contrary("ミャンマーへの支援は続いているの？", "ja", "ミャンマーへの支援を続けている。")
+
+
+def test_english_votes_seats_and_kilometres_are_counted_in_their_own_counters() -> None:
+    from tests.spans import short_answer_of
+
+    elected = "11月9日に国連総会と安保理でICJ裁判官選挙が行われ、5人の裁判官が選出された。"
+    assert short_answer_of("How many votes did the judges elected to the ICJ receive?", elected) is None
+    assert short_answer_of("How many votes did Japan receive?", "日本は160票を得て当選した。") == "160票"
+    assert classify_question("How many seats does the group have?", "en").counter == "議席"
