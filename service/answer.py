@@ -664,6 +664,10 @@ class SpanFinder:
             self._beside = beside_japanese(question)
             self._asked_stages = stages(question)
             words = tagged_words(question)
+            self._foreign_side = frozenset(
+                w.surface for k, w in enumerate(words[:-1]) if w.pos4 == "国" and w.surface not in KANJI_NAMED_COUNTRIES
+                and (words[k + 1].surface == "側" or words[k + 1].surface == "から" and k + 2 < len(words)
+                     and words[k + 2].surface in ("は", "、", "の")))
             self._venues = {p.text: is_country(words, p) for p in place_spans(words, question)
                             if VENUE_ROLE.match(question, p.end)}
         else:
@@ -705,6 +709,7 @@ class SpanFinder:
                                  if any(re.search(rf"\b{re.escape(n)}\b", question.lower()) for n in names)}
             self._beside = BESIDE_ENGLISH.findall(question)
             self._asked_stages = frozenset()
+            self._foreign_side = frozenset()
             self._venues: dict[str, bool] = {}  # English place names cannot be told apart as countries or cities
 
     def names_a_person(self) -> bool:
@@ -878,6 +883,10 @@ class SpanFinder:
             # 日本側の閣僚はどなた: the documents write Japanese people's names in kanji (上川), foreigners' mostly in
             # katakana (クチカーロフ), so a name all in katakana is not the Japanese side's.
             new = [s for s in new if not is_katakana(s.text)]
+        if kind == AnswerType.PERSON and self.language == "ja" and self._foreign_side:
+            # パキスタン側の代表, フィリピンからは誰が: the documents write Japanese people's names in kanji, so a name
+            # all in kanji is Japan's side (日本からは武井外務副大臣が出席) unless the side writes its names so too
+            new = [s for s in new if not KANJI_NAME.fullmatch(s.text)]
         foreign_owners = self._owner_countries - {"日本"}
         if kind == AnswerType.PERSON and self._asked_office and foreign_owners and not names_an_asked_country(
                 foreign_owners, sentence) and any(
@@ -1384,6 +1393,9 @@ PERIOD_ASKED = re.compile(r"[0-9]{4}年(?!末|まで)|年間|1年|昨年|前年|
 # A resumption, and how a question asks for one. (Extensions, 延長, were tried too: they cost a blind item.)
 RESUMED_STATED = re.compile(r"再開")
 RESUMED_ASKED = re.compile(r"再開|再び|ふたたび|また[^、]|もう一度|\b(?:resum|reopen|restart|again)", re.IGNORECASE)
+# Countries whose people the documents name in kanji, as they name Japan's
+KANJI_NAMED_COUNTRIES = ("日本", "中国", "韓国", "北朝鮮", "台湾", "香港")
+KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
 # A subject's particle after a person and their title (ライースィ大統領は, 両首脳が)
 SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited

@@ -777,3 +777,14 @@ def test_what_the_subject_of_a_question_said_is_not_read_where_they_are_only_met
     assert otherwise(asked, "9月19日、岸田総理大臣がニューヨークでライースィ大統領と首脳会談を行い、復帰を求めた。")
     assert not otherwise(asked, "ライースィ大統領は、制裁の解除が先だと述べた。")
     assert not otherwise(asked, "9月19日、国連総会が開かれた。")  # not named: another test's matter
+
+
+def test_a_person_asked_of_a_foreign_side_is_not_a_japanese_official() -> None:
+    sentence = "ジュネーブで国際会議が開催され、日本からは武井外務副大臣が出席した。"
+    assert _short("パキスタン側の代表を務めたのはどなたですか。", sentence) is None
+    assert _short("フィリピンからは、誰が出席したのですか。", sentence) is None
+    assert _short("日本からは誰が出席したのですか。", sentence) == "武井"
+    named = "ジュネーブで国際会議が開催され、パキスタンからはシャリフ首相が出席した。"
+    assert _short("パキスタン側の代表を務めたのはどなたですか。", named) == "シャリフ"
+    # a side whose people the documents name in kanji too
+    assert _short("中国側からは誰が出席しましたか。", "会合には中国から王毅外交部長が出席した。") == "王毅"
