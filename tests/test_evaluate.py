@@ -126,6 +126,8 @@ OTHER_DOCUMENTS = [
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc19", "diplomatic-bluebook-style_ch3-6_science-space-cyber-oceans.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
+    ("doc20", "diplomatic-bluebook-style_ch2-6_russia-central-asia-2022.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
 ]
 
 
