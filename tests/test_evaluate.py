@@ -124,6 +124,8 @@ OTHER_DOCUMENTS = [
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
     ("doc17", "diplomatic-bluebook-style_ch3-5_rule-of-law-un.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"tune", "check"}),
+    ("doc18", "diplomatic-bluebook-style_ch1_overview.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
 ]
 
 
