@@ -128,6 +128,8 @@ OTHER_DOCUMENTS = [
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
     ("doc20", "diplomatic-bluebook-style_ch2-6_russia-central-asia-2022.txt",
      {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
+    ("doc18", "diplomatic-bluebook-style_ch1_overview.txt",
+     {"factoid": 25, "numeric": 10, "en": 15, "followup": 8, "multi": 7, "unanswerable": 35}, {"check"}),
 ]
 
 
