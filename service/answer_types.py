@@ -1820,6 +1820,9 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.PLACE:
         asks_country = bool(question_type.head) and question_type.head.endswith(("国", "国家", "country", "countries"))
         spans = place_spans(words, sentence, split_country="country" if asks_country else "place")
+        if asks_country:
+            # どの国: a region of the world (アジア向け) is no country (its countries, 中央アジア諸国, may be asked)
+            spans = [s for s in spans if s.text not in WORLD_REGIONS]
         if question_type.head in REGION_HEADS:
             # どの地域: a foreign region the dictionary reads as a person's name (ナゴルノ・カラバフ) where no title
             # follows it

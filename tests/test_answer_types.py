@@ -1165,3 +1165,12 @@ def test_english_votes_seats_and_kilometres_are_counted_in_their_own_counters() 
     assert short_answer_of("How many votes did the judges elected to the ICJ receive?", elected) is None
     assert short_answer_of("How many votes did Japan receive?", "日本は160票を得て当選した。") == "160票"
     assert classify_question("How many seats does the group have?", "en").counter == "議席"
+
+
+def test_a_country_asked_is_not_a_region_of_the_world() -> None:
+    from tests.spans import short_answer_of
+
+    oda = "二国間ODAの約7割はアジア向けで、国別の供与額ではインドが最も多く、バングラデシュ、フィリピンが続いた。"
+    assert short_answer_of("二国間ODAをいちばん多く受け取った国はどこでしたか。", oda) == "インド"
+    # its countries may be asked
+    assert short_answer_of("日本が支援したのはどの国々ですか。", "日本は中央アジア諸国を支援した。") == "中央アジア諸国"
