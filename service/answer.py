@@ -377,7 +377,12 @@ class ExtractiveAnswerer:
                 # 誰が来ていた: a person named leads over a country or a body answering as the actor
                 unnamed = [question_type.answer_type == AnswerType.PERSON and span.answer_type != AnswerType.PERSON
                            for _, span in typed]
-                typed = [typed[k] for k in sorted(range(len(typed)), key=lambda k: (unnamed[k], -supports[k], k))]
+                # A photo caption (会談（11月3日、イスラエル・テルアビブ）) states the span too, but a body sentence
+                # stating the same span says what happened: the caption comes after it
+                captions = [is_caption(c.text) and any(not is_caption(o.text) and other.text == span.text
+                                                       for o, other in typed) for c, span in typed]
+                typed = [typed[k] for k in sorted(range(len(typed)),
+                                                  key=lambda k: (unnamed[k], captions[k], -supports[k], k))]
             if typed:
                 lead, short = typed[0]
             elif (question_type.explicit and (question_type.answer_type.value in params.strict_types
@@ -1761,6 +1766,13 @@ def acting_people(text: str) -> set[str]:
                 and people[k + 1].text in acting):
             acting.add(people[k].text)
     return acting
+
+
+def is_caption(sentence: str) -> bool:
+    """Whether a sentence is a photo caption: it ends in a bracket dating and placing the photo (…会談（11月3日、
+    イスラエル・テルアビブ）), or credits it (写真提供), rather than in a full stop."""
+    text = sentence.strip()
+    return "写真提供" in text or bool(re.search(r"（[^（）]*[0-9]+月[^（）]*）$", text))
 
 
 def about_topic(question: str) -> tuple[str, ...]:

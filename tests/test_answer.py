@@ -406,3 +406,23 @@ def test_a_reason_given_for_something_else_by_the_question_s_own_event_is_no_rea
     from service.answer import REASON_ASKED
     assert not REASON_ASKED.search("日本はロシアとの経済協力に関する政府の事業をどうしていますか？")
     assert REASON_ASKED.search("どうしてロシアは離脱したの？")
+
+
+def test_a_body_sentence_is_cited_before_a_caption_stating_the_same_span(tmp_path: Path,
+                                                                         fake_embedder: HashingEmbedder) -> None:
+    from service.answer import is_caption
+
+    assert is_caption("上川外務大臣とコーヘン・イスラエル外相の会談（11月3日、イスラエル・テルアビブ）")
+    assert is_caption("写真：日中首脳会談（米国・サンフランシスコ　写真提供：内閣広報室）")
+    assert not is_caption("11月3日、上川外務大臣はテルアビブでコーヘン外相と会談した。")
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "2\n\n中東\n\n1 概観\n\n"
+        "11月3日、上川外務大臣はイスラエルを訪問し、テルアビブでコーヘン外相と会談し、人質の解放や人道状況の改善に"
+        "向けた日本の立場を伝えるとともに、地域情勢について意見交換を行った。\n\n"
+        "上川外務大臣とコーヘン・イスラエル外相の会談（11月3日、イスラエル・テルアビブ）\n"))
+    question = "上川外務大臣とコーヘン・イスラエル外相の会談はどこの都市？"
+    result = retriever.search(question, top_k=3)
+    answer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0)).answer(
+        question, "ja", result.query_vector, result.passages)
+    assert answer.short_answer == "テルアビブ"
+    assert not is_caption(answer.citations[0].quote)
