@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from index.build import build_index
@@ -268,6 +269,18 @@ def _one_chapter_index(tmp_path: Path, embedder: HashingEmbedder,
     return index, HybridRetriever(index, embedder)
 
 
+def _asker(tmp_path: Path, embedder: HashingEmbedder, chapter: str, language: str = "ja") -> Callable[[str], Answer]:
+    """Asks questions of one chapter written by the test, with every close sentence a candidate."""
+    index, retriever = _one_chapter_index(tmp_path, embedder, chapter)
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
+
+    def ask(question: str) -> Answer:
+        result = retriever.search(question, top_k=3)
+        return answerer.answer(question, language, result.query_vector, result.passages)
+
+    return ask
+
+
 def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
                                                                  fake_embedder: HashingEmbedder) -> None:
     index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
@@ -302,15 +315,10 @@ def test_who_is_answered_by_a_person_named_before_a_country_acting(tmp_path: Pat
 
 def test_what_a_named_person_said_comes_only_from_a_sentence_speaking_of_them(tmp_path: Path,
                                                                               fake_embedder: HashingEmbedder) -> None:
-    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+    ask = _asker(tmp_path, fake_embedder, (
         "2\n\n中南米\n\n1 概観\n\n"
         "11月の日・ペルー首脳会談では、岸田総理大臣が、ペルーの議長国としての取組を全面的に支援する考えを伝えた。"
-        "ボルアルテ大統領は、APECの準備状況を説明した。\n"))
-    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
-
-    def ask(question: str) -> Answer:
-        result = retriever.search(question, top_k=3)
-        return answerer.answer(question, "en", result.query_vector, result.passages)
+        "ボルアルテ大統領は、APECの準備状況を説明した。\n"), language="en")
 
     told = ask("What did President Boluarte tell Kishida about APEC?")
     assert not told.abstained, told.abstain_reason
@@ -321,14 +329,9 @@ def test_what_a_named_person_said_comes_only_from_a_sentence_speaking_of_them(tm
 
 
 def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
-    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+    ask = _asker(tmp_path, fake_embedder, (
         "4\n\n領事\n\n1 概観\n\n"
         "日系四世の受入れ制度は2018年7月に始まり、2023年末までに約230人が同制度で在留資格を得た。\n"))
-    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
-
-    def ask(question: str) -> Answer:
-        result = retriever.search(question, top_k=3)
-        return answerer.answer(question, "ja", result.query_vector, result.passages)
 
     assert ask("2023年の1年間に在留資格を得た日系四世は何人？").abstained
     # asked as a total, or with no period fixed, it answers
@@ -354,14 +357,9 @@ def test_a_date_is_said_of_the_predicate_it_dates() -> None:
 
 def test_the_date_of_a_resumption_does_not_answer_when_something_stopped(tmp_path: Path,
                                                                          fake_embedder: HashingEmbedder) -> None:
-    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+    ask = _asker(tmp_path, fake_embedder, (
         "3\n\n開発協力\n\n1 概観\n\n"
         "2023年には、新型コロナの影響で中断されていた協力隊の派遣が本格的に再開され、約1,200人の隊員が派遣された。\n"))
-    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
-
-    def ask(question: str) -> Answer:
-        result = retriever.search(question, top_k=3)
-        return answerer.answer(question, "ja", result.query_vector, result.passages)
 
     assert ask("協力隊の派遣がコロナで中断されたのはいつから？").abstained
     assert ask("協力隊の派遣が再開されたのはいつ？").short_answer == "2023年"
@@ -373,14 +371,9 @@ def test_what_was_said_about_a_named_matter_comes_from_a_sentence_naming_it(tmp_
 
     assert about_topic("戦略対話では、アフガニスタン情勢について何が話し合われた？") == ("アフガニスタン",)
     assert about_topic("大使を呼び戻したことについて、日本はどんな立場を示した？") == ()  # a clause names nothing
-    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+    ask = _asker(tmp_path, fake_embedder, (
         "2\n\n南西アジア\n\n1 概観\n\n"
         "7月に東京で第9回日・パキスタン戦略対話が開催され、二国間の経済関係と地域情勢について意見交換が行われた。\n"))
-    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0, typed_margin=1.0))
-
-    def ask(question: str) -> Answer:
-        result = retriever.search(question, top_k=3)
-        return answerer.answer(question, "ja", result.query_vector, result.passages)
 
     assert ask("日・パキスタン戦略対話では、アフガニスタン情勢について何が話し合われた？").abstained
     assert not ask("日・パキスタン戦略対話では、何について意見交換が行われた？").abstained
