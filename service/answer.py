@@ -269,6 +269,8 @@ class ExtractiveAnswerer:
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         asked_countries = None if language == "ja" else frozenset(
             w.surface for w in countries_in(retrieved) if finder.names_of(w))
+        if language != "ja":
+            finder.read_english_venues(retrieved)
         # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
         # Armenia) is about something else, wherever its sentence ranks.
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
@@ -715,7 +717,7 @@ class SpanFinder:
             self._beside = BESIDE_ENGLISH.findall(question)
             self._asked_stages = frozenset()
             self._foreign_side = frozenset()
-            self._venues: dict[str, bool] = {}  # English place names cannot be told apart as countries or cities
+            self._venues: dict[str, bool] = {}  # read from the retrieved text (read_english_venues)
 
     def names_a_person(self) -> bool:
         """Whether the question names a person: with a title in Japanese (上川外務大臣), after a title in English
@@ -771,6 +773,19 @@ class SpanFinder:
                                                            for _, office in asked)
                    for name, title in people)
 
+    def read_english_venues(self, retrieved: list[RetrievedPassage]) -> None:
+        """Where an English question sets its event ("in Vilnius", "visit Mexico"), as places the retrieved text
+        writes (ビリニュス): a country or a city, as the dictionary tags them there; a name the text never writes is
+        of no known kind and sets nothing."""
+        names = ["".join(m.group(1).split()) for m in ENGLISH_VENUE.finditer(self.question)]
+        venues: dict[str, bool] = {}
+        for name in names:
+            kinds = {w.pos4 == "国" for item in retrieved for w in tagged_words(item.passage.text)
+                     if w.pos3 == "地名" and reads_as(w, name)}
+            if len(kinds) == 1:
+                venues[name] = kinds.pop()
+        self._venues = venues
+
     def held_elsewhere(self, sentence: str) -> bool:
         """Whether the sentence sets its event in places (…で, …において, …を訪問) none of which is where the question
         sets its own (東京で署名された for a sentence saying ロンドンにおいて…署名された; "visit Mexico" for one on a
@@ -782,9 +797,12 @@ class SpanFinder:
         words = tagged_words(sentence)
         places = place_spans(words, sentence)
         named = {part for p in places for part in (p.text, *p.text.split("・"))}
+        if self.language != "ja":
+            if any(reads_as(w, venue) for w in words for venue in self._venues):
+                return False
         # (ワシントン is ワシントンD.C., ニューヨーク ニューヨーク市; ラロトンガ is not トンガ)
-        if any(v.startswith(n) or n.startswith(v) for venue in self._venues for v in (venue, *venue.split("・"))
-               for n in named):
+        elif any(v.startswith(n) or n.startswith(v) for venue in self._venues for v in (venue, *venue.split("・"))
+                 for n in named):
             return False
         # A country and a place in it may both be where an event was (ケニアで, ナイロビにおいて): only places of the
         # same kind, two countries or two cities, rule each other out.
@@ -1405,6 +1423,7 @@ KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
 SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
+ENGLISH_VENUE = re.compile(r"\b(?:in|at|visits?|visited|visiting)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)\b")
 # "What did Stoltenberg tell / say / stress…": the one whose words are asked about
 ENGLISH_SPEAKER = re.compile(r"\b[Ww]hat did (?:[A-Z][a-z]+ )?([A-Z][a-z]+) (?:say|tell|stress|emphasi[sz]e|argue|"
                              r"propose|ask|explain|express|announce|promise|pledge|call)\b")

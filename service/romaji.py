@@ -74,6 +74,8 @@ def skeleton(latin: str) -> str:
 def sounds_alike(latin_word: str, katakana_latin: str) -> bool:
     """Whether an English word (Kazakh, Nurtleu) names what a katakana reading (kazafusutan, nurutoreu) does: equal
     skeletons, nearly equal ones, or one the start of the other (Kazakh and Kazakhstan, Turkmen and Turkmenistan)."""
+    if "v" in latin_word.lower() and sounds_alike(re.sub("v", "b", latin_word.lower()), katakana_latin):
+        return True  # Japanese writes a v as b as often as not (Vilnius → ビリニュス)
     a, b = skeleton(latin_word), skeleton(katakana_latin)
     if len(a) < 3 or len(b) < 3:
         return a == b and len(a) >= 2

@@ -788,3 +788,21 @@ def test_a_person_asked_of_a_foreign_side_is_not_a_japanese_official() -> None:
     assert _short("パキスタン側の代表を務めたのはどなたですか。", named) == "シャリフ"
     # a side whose people the documents name in kanji too
     assert _short("中国側からは誰が出席しましたか。", "会合には中国から王毅外交部長が出席した。") == "王毅"
+
+
+def test_an_english_question_s_venue_is_read_as_the_retrieved_text_writes_it() -> None:
+    from index.chunk import Passage
+    from index.retrieve import RetrievedPassage
+
+    def elsewhere(question: str, passage_text: str, sentence: str) -> bool:
+        finder = SpanFinder(question, classify_question(question, "en"), "en")
+        passage = Passage("d:p0", "d", "t", (), "body", passage_text, 0, len(passage_text))
+        finder.read_english_venues([RetrievedPassage(passage, 1.0, 1, 1)])
+        return finder.held_elsewhere(sentence)
+
+    text = "日韓首脳会談はビリニュスで行われた。東京でも会談した。"
+    asked = "When was the Japan-Korea summit in Vilnius held?"
+    assert elsewhere(asked, text, "3月16日、東京で日韓首脳会談が行われた。")  # two cities
+    assert not elsewhere(asked, text, "7月12日、ビリニュスで日韓首脳会談が行われた。")
+    # a name the retrieved text never writes has no known kind: it rules nothing out
+    assert not elsewhere("When was the summit in Oslo held?", text, "3月16日、東京で日韓首脳会談が行われた。")

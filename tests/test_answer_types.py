@@ -231,6 +231,8 @@ def test_what_kind_of_people_is_answered_by_a_noun_for_them_and_never_abstains()
     ("Kazakh", "カザフスタン", True),  # a demonym is the start of its country's name
     ("Mongolia", "モンゴル", True),
     ("Sakurada", "サクラダ", True),  # a Japanese name by its dictionary reading
+    ("Vilnius", "ビリニュス", True),  # a v written as b
+    ("Vilnius", "ビシュケク", False),
     ("Mongolia", "カザフスタン", False),
     ("Tokayev", "トルクメニスタン", False),
 ])
