@@ -753,15 +753,16 @@ class SpanFinder:
         return any(office in sentence for office in self._asked_offices())
 
     def names_another_holder(self, sentence: str) -> bool:
-        """Whether the sentence names, in the office of a Japanese person the question names (林外務大臣), someone
-        else (上川外務大臣) and not them: it speaks of another time. Names written in kanji only, the documents'
-        way with Japanese people: a foreign office of the same title (ジャイシャンカル外務大臣) is another country's."""
-        if self.language != "ja" or not self._asked_people:
+        """Whether the sentence names, in the office of a person the question names (林外務大臣, ルカシェンコ大統領),
+        someone else (上川外務大臣, プーチン大統領) and not them: it speaks of another time or another person's act."""
+        if self.language != "ja":
+            return self._names_another_english_holder(sentence)
+        if not self._asked_people:
             return False
         words = tagged_words(self.question)
         # (not an office the question asks about, misread as a name and title: 中東+和平担当特使を務めているのは誰)
         asked = [(p.text, title) for p in person_spans(words, self.question)
-                 if (title := person_title(self.question, words, p)) and not is_katakana(p.text)
+                 if (title := person_title(self.question, words, p))
                  and not self.question[p.end + len(title):].startswith("を")]
         if not asked:
             return False
@@ -769,9 +770,21 @@ class SpanFinder:
         people = [(p.text, person_title(sentence, words, p)) for p in person_spans(words, sentence)]
         if any(name.startswith(asked_name) for name, _ in people for asked_name, _ in asked):
             return False  # 林芳正外務大臣 is 林外務大臣
-        return any(title and not is_katakana(name) and any(titles_agree(title, office) and titles_agree(office, title)
-                                                           for _, office in asked)
-                   for name, title in people)
+        # A name in the script of the asked one's (kanji for Japanese people, katakana for most foreigners): a
+        # foreign minister titled 外務大臣 (ジャイシャンカル) is not another holder of 林外務大臣's office.
+        return any(title and is_katakana(name) == is_katakana(asked_name)
+                   and titles_agree(title, office) and titles_agree(office, title)
+                   for name, title in people for asked_name, office in asked)
+
+    def _names_another_english_holder(self, sentence: str) -> bool:
+        """The same for an English question's titled person (President Lukashenko against プーチン大統領など)."""
+        titled = self._titled_english_names()
+        if not titled or self.names_asked_person(sentence, strictly=True):
+            return False
+        words = tagged_words(sentence)
+        titles = [person_title(sentence, words, p) for p in person_spans(words, sentence) if is_katakana(p.text)]
+        return any(title and TITLE_TRAILERS.sub("", title).endswith(pieces[-1]) for title in titles
+                   for _, pieces in titled)
 
     def read_english_venues(self, retrieved: list[RetrievedPassage]) -> None:
         """Where an English question sets its event ("in Vilnius", "visit Mexico"), as places the retrieved text

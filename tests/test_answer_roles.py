@@ -742,6 +742,14 @@ def test_another_japanese_holder_of_the_asked_person_s_office_speaks_of_another_
     assert not another(asked, "西村経済産業大臣が出席した。")  # another office
     # an office asked about, misread as a name and its title, names no one
     assert not another("中東和平担当特使を務めているのはだれ？", "上村司中東和平担当特使は中東地域を訪問した。")
+    # a foreign person the question names, and another in that office
+    warrant = "3月、国際刑事裁判所は、プーチン大統領などに対し、逮捕状を発付した。"
+    assert another("ルカシェンコ大統領に逮捕状が出たのはいつ？", warrant)
+    assert not another("プーチン大統領に逮捕状が出たのはいつ？", warrant)
+    english = "When did the International Criminal Court issue an arrest warrant for President Lukashenko?"
+    assert SpanFinder(english, classify_question(english, "en"), "en").names_another_holder(warrant)
+    putin = "When did the International Criminal Court issue an arrest warrant for President Putin?"
+    assert not SpanFinder(putin, classify_question(putin, "en"), "en").names_another_holder(warrant)
 
 
 def test_a_date_asked_of_an_event_set_in_one_place_is_not_read_from_an_event_set_in_another() -> None:
