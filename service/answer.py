@@ -356,6 +356,9 @@ class ExtractiveAnswerer:
             # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
             typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
             typed = [(c, span) for c, span in typed if not finder.held_elsewhere(c.text)]
+            if question_type.answer_type == AnswerType.NUMBER and language == "ja":
+                # 日本から中国へ渡航した人: a figure of the flow the other way (中国からの訪日者数) is another flow
+                typed = [(c, span) for c, span in typed if not flows_the_other_way(finder.question, c.text)]
             if question_type.answer_type == AnswerType.DATE and not RESUMED_ASKED.search(finder.question):
                 # いつ止まった: a date said of a resumption (2023年には、中断されていた派遣が…再開され) is the later
                 # event's, though the sentence names the one asked
@@ -1805,6 +1808,29 @@ def is_caption(sentence: str) -> bool:
     イスラエル・テルアビブ）), or credits it (写真提供), rather than in a full stop."""
     text = sentence.strip()
     return "写真提供" in text or bool(re.search(r"（[^（）]*[0-9]+月[^（）]*）$", text))
+
+
+def flow_ends(text: str) -> set[tuple[str, str]]:
+    """The countries a text makes the origin (から) or the destination (へ, への, 向け) of a flow, Japan included:
+    {(日本, from), (中国, to)} for 日本から中国へ."""
+    ends: set[tuple[str, str]] = set()
+    for w in tagged_words(text):
+        if w.pos4 != "国":
+            continue
+        after = text[w.end:w.end + 3]
+        if after.startswith("から"):
+            ends.add((w.surface, "from"))
+        elif after.startswith(("へ", "向け")):
+            ends.add((w.surface, "to"))
+    return ends
+
+
+def flows_the_other_way(question: str, sentence: str) -> bool:
+    """Whether the sentence makes a country the question makes one end of a flow only the other end: 日本から中国
+    への渡航者 against 中国からの訪日者数 (not against a sentence giving both flows)."""
+    stated = flow_ends(sentence)
+    return any((country, "from" if end == "to" else "to") in stated and (country, end) not in stated
+               for country, end in flow_ends(question))
 
 
 def about_topic(question: str) -> tuple[str, ...]:

@@ -419,3 +419,14 @@ def test_a_body_sentence_is_cited_before_a_caption_stating_the_same_span(tmp_pat
         question, "ja", result.query_vector, result.passages)
     assert answer.short_answer == "テルアビブ"
     assert not is_caption(answer.citations[0].quote)
+
+
+def test_a_figure_of_the_flow_the_other_way_is_another_flow() -> None:
+    from service.answer import flows_the_other_way
+
+    asked = "2023年に日本から中国へ渡航した人は何人？"
+    assert flows_the_other_way(asked, "2023年の中国からの訪日者数は約243万人となった。")
+    assert not flows_the_other_way(asked, "2023年に日本から中国への渡航者は約100万人となった。")
+    # a sentence giving both flows may give the one asked
+    both = "ロシアから日本への輸出額は47.2%減少し、日本からロシアへの輸出額も34.5%減少した。"
+    assert not flows_the_other_way("日本からロシアへの輸出額はどれだけ減った？", both)
