@@ -988,6 +988,11 @@ class SpanFinder:
             new += [TypedSpan(AnswerType.PLACE, o.text, o.start, o.end) for o in organization_spans(words, sentence)
                     if o.text not in GENERIC_BODIES and squash(o.text) not in self._question_key
                     and is_actor(sentence, compound_end(sentence, words, o))]
+        relation = PLACE_RELATION.search(self.question) if self.language == "ja" else None
+        if kind == AnswerType.PLACE and relation:
+            # どこの国の出身 / 本部はどこ: a place said in the same stretch as that relation (ポートランド出身, 本部は
+            # 英国に置かれ), not where an event of the person or body took place (ジッダでは…)
+            new = [s for s in new if relation.group() in sentence[slice(*stretch_bounds(sentence, s))]]
         if kind == AnswerType.PLACE and self._place_case and self.place_role:
             # どこで開催 is not answered by a country that is only the sentence's actor (日本は…) or object; and
             # どこが提供 asks for the actor, not where something happened (会談（…、ニューヨーク）).
@@ -1437,6 +1442,8 @@ KANJI_NAMED_COUNTRIES = ("日本", "中国", "韓国", "北朝鮮", "台湾", "�
 KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
 # A subject's particle after a person and their title (ライースィ大統領は, 両首脳が)
 SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
+# Nouns that relate a place to a person or a body (its origin, its seat)
+PLACE_RELATION = re.compile(r"出身|本部|本拠|所在地|国籍|首都")
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 ENGLISH_VENUE = re.compile(r"\b(?:in|at|visits?|visited|visiting)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)\b")

@@ -814,3 +814,12 @@ def test_an_english_question_s_venue_is_read_as_the_retrieved_text_writes_it() -
     assert not elsewhere(asked, text, "7月12日、ビリニュスで日韓首脳会談が行われた。")
     # a name the retrieved text never writes has no known kind: it rules nothing out
     assert not elsewhere("When was the summit in Oslo held?", text, "3月16日、東京で日韓首脳会談が行われた。")
+
+
+def test_a_place_asked_of_a_relation_is_the_one_said_with_it() -> None:
+    met = "ジッダでは、岸田総理大臣とブダイウィGCC事務局長との間で、交渉を再開することで一致した。"
+    assert _short("ブダイウィGCC事務局長はどこの国の出身？", met) is None  # where they met says nothing of it
+    born = "2009年、米国オレゴン州ポートランド出身のミッチェルさんは遠野市に赴任した。"
+    assert (_short("ミッチェルさんはどこの出身？", born) or "").startswith("米国オレゴン州ポートランド")
+    seat = "12月14日、東京で条約に署名し、GIGOの本部は英国に置かれることになった。"
+    assert _short("GIGOの本部はどこの国に置かれるの？", seat) == "英国"
