@@ -1176,3 +1176,11 @@ def test_a_country_asked_is_not_a_region_of_the_world() -> None:
     assert short_answer_of("二国間ODAをいちばん多く受け取った国はどこでしたか。", oda) == "インド"
     # its countries may be asked
     assert short_answer_of("日本が支援したのはどの国々ですか。", "日本は中央アジア諸国を支援した。") == "中央アジア諸国"
+
+
+def test_an_english_university_or_institute_asked_is_a_body() -> None:
+    for question in ("Which Japanese university won the moot court competition?",
+                     "Which institute runs the programme?", "Which foundation gave the award?"):
+        assert classify_question(question, "en").answer_type == AnswerType.ORGANIZATION, question
+    held = "9月には、東京で「アジア・カップ」国際法模擬裁判大会が開催され、アジアの大学生が参加した。"
+    assert _short("Which Japanese university won the Asia Cup moot court competition?", held) is None
