@@ -1405,7 +1405,14 @@ def organization_spans(words: Sequence[Word], text: str) -> list[TypedSpan]:
         glossed = _compound_before(words, text, opening) if opening >= 0 else ""
         if glossed and not is_organization(glossed):
             continue  # 包括的核実験禁止条約（CTBT）: an acronym in brackets names the compound before it, a treaty
-        spans.append(TypedSpan(AnswerType.ORGANIZATION, match.group(), match.start(), match.end()))
+        name, end = match.group(), match.end()
+        counted = re.match(r"[0-9]+(?=か国|カ国|ヶ国|国)", text[match.start() + len(name.rstrip("0123456789")):])
+        if counted and name[-1].isdigit():
+            # ASEAN10か国: the figure counts the members; the body is ASEAN
+            name = name.rstrip("0123456789")
+            end = match.start() + len(name)
+        if len(name) >= 2:
+            spans.append(TypedSpan(AnswerType.ORGANIZATION, name, match.start(), end))
     for match in QUOTED.finditer(text):
         # 民間軍事会社「ワグネル」: a kind of organisation followed by its name in quotes
         before = [w for w in words if w.end == match.start()]

@@ -1184,3 +1184,14 @@ def test_an_english_university_or_institute_asked_is_a_body() -> None:
         assert classify_question(question, "en").answer_type == AnswerType.ORGANIZATION, question
     held = "9月には、東京で「アジア・カップ」国際法模擬裁判大会が開催され、アジアの大学生が参加した。"
     assert _short("Which Japanese university won the Asia Cup moot court competition?", held) is None
+
+
+def test_an_acronym_before_a_count_of_countries_is_the_body_not_the_figure() -> None:
+    from index.tokenize import tagged_words
+    from service.answer_types import organization_spans
+
+    def bodies(text: str) -> list[str]:
+        return [s.text for s in organization_spans(tagged_words(text), text)]
+
+    assert bodies("8月には、ASEAN10か国と東ティモールの高校生約200人が参加した。") == ["ASEAN"]
+    assert "G20" in bodies("G20サミットが開催された。")  # a figure in the name, no count after it
