@@ -587,9 +587,10 @@ def classify_japanese(question: str) -> QuestionType:
         kind, head = _named_thing(words, head)
         asks_name = True
     if kind == AnswerType.PERSON and head in GENERIC_PEOPLE and not any(w.surface in ("誰", "だれ", "どなた")
-                                                                        for w in words):
+                                                                        for w in words) \
+            and not re.search(r"(?:何|なん)(?:という|て)(?:方|人|人物)", text):
         # どんな人たち asks what kind of people (元島民) as often as who: no name in the sentence is no reason to
-        # abstain. (…以外の人は誰 asks who.)
+        # abstain. (…以外の人は誰 asks who, and 何という方 a person's name.)
         guessed = True
     if counter == MONEY:
         # ルーブルでいくら: the currency named in the question is the counter the answer needs

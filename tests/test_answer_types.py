@@ -1195,3 +1195,10 @@ def test_an_acronym_before_a_count_of_countries_is_the_body_not_the_figure() -> 
 
     assert bodies("8月には、ASEAN10か国と東ティモールの高校生約200人が参加した。") == ["ASEAN"]
     assert "G20" in bodies("G20サミットが開催された。")  # a figure in the name, no count after it
+
+
+def test_what_is_the_name_of_the_person_asks_for_a_person_explicitly() -> None:
+    assert classify_question("事務局長を務めている日本人は、何という方ですか。", "ja").explicit
+    assert classify_question("その日本人はなんて人？", "ja").explicit
+    # what kind of people is no explicit request for a name
+    assert not classify_question("参加したのはどんな人たちですか。", "ja").explicit
