@@ -18,6 +18,7 @@ from service.answer_types import (
     AMOUNT_WH,
     COUNT_COUNTERS,
     ENGLISH_KIND_ENDINGS,
+    FORGONE,
     GENERIC_BODIES,
     LATIN_ACRONYM,
     NUMBER_HEADS,
@@ -455,6 +456,12 @@ class ExtractiveAnswerer:
                 # or on an event naming no one in the asked person's office, says nothing of the one asked.
                 return self.abstain(language, retrieved, "the question asks about a person no sentence that "
                                                          "decides it speaks of", question_type)
+            asked_stages = stages(finder.question) if language == "ja" else frozenset()
+            if asked_stages and not stages(deciding) & asked_stages and not FORGONE.search(deciding):
+                # 受刑者移送条約を結ぶことで合意したんですか: a sentence saying only that talks were held states no
+                # agreement either way
+                return self.abstain(language, retrieved, "no sentence that decides the question states whether "
+                                    + "/".join(sorted(asked_stages)) + " happened", question_type)
             # a sentence that denies, or states the contrary of what the question states, says no (not both)
             no = is_negative(deciding) != states_contrary(finder.question, language, deciding)
             short_text = yes_no[0] if no else yes_no[1]

@@ -430,3 +430,12 @@ def test_a_figure_of_the_flow_the_other_way_is_another_flow() -> None:
     # a sentence giving both flows may give the one asked
     both = "ロシアから日本への輸出額は47.2%減少し、日本からロシアへの輸出額も34.5%減少した。"
     assert not flows_the_other_way("日本からロシアへの輸出額はどれだけ減った？", both)
+
+
+def test_a_yes_no_question_about_a_stage_is_decided_only_by_a_sentence_stating_that_stage(
+        tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "4\n\n領事\n\n1 概観\n\n"
+        "12月には、マレーシアとの間で、刑事共助と受刑者移送に関する実務者協議がクアラルンプールで開かれた。\n"))
+    assert ask("マレーシアとの実務者協議では、受刑者移送条約を結ぶことで合意したんですか。").abstained
+    assert not ask("マレーシアとの実務者協議は開かれたんですか。").abstained
