@@ -275,6 +275,15 @@ class ExtractiveAnswerer:
         # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
         # Armenia) is about something else, wherever its sentence ranks.
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
+        asked_ordinals = {f for f in question_figures if f.kind.endswith(":ordinal")}
+        if asked_ordinals:
+            # 第8回のCPTPP委員会はどこで: when the retrieved passages state other editions of that kind (第7回) and
+            # never the one asked, the documents do not speak of it, whatever sentence ranks first
+            stated = set().union(*(figures(item.passage.text) for item in retrieved))
+            kinds = {f.kind for f in asked_ordinals}
+            if not asked_ordinals & stated and any(f.kind in kinds for f in stated):
+                return self.abstain(language, retrieved, "the passages state other editions than the question's "
+                                    + ", ".join(sorted(str(f) for f in asked_ordinals)), question_type)
         agreeing = [s for s in scored if not contradicted(question_figures, s.text)
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
                     and not other_parties(asked_parties, s.text)

@@ -439,3 +439,18 @@ def test_a_yes_no_question_about_a_stage_is_decided_only_by_a_sentence_stating_t
         "12月には、マレーシアとの間で、刑事共助と受刑者移送に関する実務者協議がクアラルンプールで開かれた。\n"))
     assert ask("マレーシアとの実務者協議では、受刑者移送条約を結ぶことで合意したんですか。").abstained
     assert not ask("マレーシアとの実務者協議は開かれたんですか。").abstained
+
+
+def test_an_edition_the_passages_never_state_is_not_answered_from_another(tmp_path: Path,
+                                                                          fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "3\n\n経済外交\n\n1 概観\n\n"
+        "7月16日、ニュージーランドのオークランドで第7回CPTPP委員会が開催された。"
+        "11月には、サンフランシスコでCPTPP閣僚級会合が開催された。\n"))
+    assert ask("第8回のCPTPP委員会はどこで開かれたの？").abstained
+    assert ask("第7回のCPTPP委員会はどこの都市で開かれたの？").short_answer == "オークランド"
+    # with no edition stated at all, an edition asked rules nothing out
+    (tmp_path / "plain").mkdir()
+    assert not _asker(tmp_path / "plain", fake_embedder, (
+        "3\n\n経済外交\n\n1 概観\n\n11月には、サンフランシスコでCPTPP閣僚級会合が開催された。\n"))(
+        "第8回のCPTPP閣僚級会合はどこで開かれたの？").abstained
