@@ -200,6 +200,11 @@ class ExtractiveAnswerer:
     def _idf(self, term: str) -> float:
         return self.index.bm25.idf.get(term, self._max_idf)
 
+    def people_never_named(self, question: str) -> list[str]:
+        """The people a Japanese question names, with a title or in katakana, that no document names."""
+        names = [p.text for p in person_spans(tagged_words(question), question) if len(p.text) >= 2]
+        return [name for name in names if not any(name in document.text for document in self.index.documents.values())]
+
     def unknown_term_share(self, question_terms: list[str]) -> float:
         """Idf-weighted share of the question's content words that occur nowhere in the corpus."""
         if not question_terms:
@@ -275,6 +280,10 @@ class ExtractiveAnswerer:
         # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
         # Armenia) is about something else, wherever its sentence ranks.
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
+        unnamed = self.people_never_named(question) if language == "ja" else []
+        if unnamed:
+            # 李強首相が訪問したのは何月: a person the documents never name is not someone they speak of
+            return self.abstain(language, retrieved, f"the documents never name {', '.join(unnamed)}", question_type)
         asked_ordinals = {f for f in question_figures if f.kind.endswith(":ordinal")}
         if asked_ordinals:
             # 第8回のCPTPP委員会はどこで: when the retrieved passages state other editions of that kind (第7回) and

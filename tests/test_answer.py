@@ -454,3 +454,12 @@ def test_an_edition_the_passages_never_state_is_not_answered_from_another(tmp_pa
     assert not _asker(tmp_path / "plain", fake_embedder, (
         "3\n\n経済外交\n\n1 概観\n\n11月には、サンフランシスコでCPTPP閣僚級会合が開催された。\n"))(
         "第8回のCPTPP閣僚級会合はどこで開かれたの？").abstained
+
+
+def test_a_person_the_documents_never_name_is_not_someone_they_speak_of(tmp_path: Path,
+                                                                        fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "2\n\nロシア\n\n1 概観\n\n"
+        "3月、習近平国家主席が、3期目初の外遊として訪露した。\n"))
+    assert ask("中国の李強首相が3期目初の外遊としてロシアを訪問したのは何月ですか？").abstained
+    assert ask("習近平国家主席が3期目初の外遊としてロシアを訪問したのは何月ですか？").short_answer == "3月"
