@@ -1455,7 +1455,7 @@ ASKS_FOR_A_NAME = re.compile(r"名前|名称|何という|何と呼|[党国社]�
 
 # A running total: what it is said of, and how a question asks for one
 CUMULATIVE_STATED = re.compile(r"までに|これまで|累計|累積|通算")
-CUMULATIVE_ASKED = re.compile(r"までに|まででに|これまで|今まで|累計|累積|通算|合計|全部で|総数|\b(?:so far|in total|"
+CUMULATIVE_ASKED = re.compile(r"までに|これまで|今まで|累計|累積|通算|合計|全部で|総数|\b(?:so far|in total|"
                               r"total|altogether|cumulative|since|by the end)\b", re.IGNORECASE)
 PERIOD_ASKED = re.compile(r"[0-9]{4}年(?!末|まで)|年間|1年|昨年|前年|毎年|\b(?:in|during) [0-9]{4}\b|\b(?:a|per|each|"
                           r"that|last) year\b|\bannual", re.IGNORECASE)
