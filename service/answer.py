@@ -1013,6 +1013,15 @@ class SpanFinder:
             new += [TypedSpan(AnswerType.PLACE, o.text, o.start, o.end) for o in organization_spans(words, sentence)
                     if o.text not in GENERIC_BODIES and squash(o.text) not in self._question_key
                     and is_actor(sentence, compound_end(sentence, words, o))]
+        if kind == AnswerType.PLACE and self.language == "ja" and self._place_case == "で" \
+                and not self.question_type.head:
+            # どこで決められた: a body meeting may be where (国家安全保障会議において決定し), when the sentence makes it
+            # the setting of its act (…において)
+            new += [TypedSpan(AnswerType.PLACE, run, start, start + len(run))
+                    for run, start in ((sentence[r[0].start:r[-1].end], r[0].start) for r in noun_runs(words)
+                                       if r[-1].surface in MEETING_WORDS and len(r) >= 2)
+                    if re.match(r"(?:において|にて)", sentence[start + len(run):])
+                    and squash(run) not in self._question_key and all(run != s.text for s in new)]
         relation = PLACE_RELATION.search(self.question) if self.language == "ja" else None
         if kind == AnswerType.PLACE and relation:
             # どこの国の出身 / 本部はどこ: a place said in the same stretch as that relation (ポートランド出身, 本部は
@@ -1467,6 +1476,8 @@ KANJI_NAMED_COUNTRIES = ("日本", "中国", "韓国", "北朝鮮", "台湾", "�
 KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
 # A subject's particle after a person and their title (ライースィ大統領は, 両首脳が)
 SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
+# A body meeting, which may be where something was decided (国家安全保障会議において)
+MEETING_WORDS = ("会議", "会合", "総会", "理事会", "委員会", "閣議")
 # Nouns that relate a place to a person or a body (its origin, its seat)
 PLACE_RELATION = re.compile(r"出身|本部|本拠|所在地|国籍|首都")
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited

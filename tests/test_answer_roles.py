@@ -823,3 +823,11 @@ def test_a_place_asked_of_a_relation_is_the_one_said_with_it() -> None:
     assert (_short("ミッチェルさんはどこの出身？", born) or "").startswith("米国オレゴン州ポートランド")
     seat = "12月14日、東京で条約に署名し、GIGOの本部は英国に置かれることになった。"
     assert _short("GIGOの本部はどこの国に置かれるの？", seat) == "英国"
+
+
+def test_where_something_was_decided_may_be_the_meeting_that_decided_it() -> None:
+    decided = "日本は、4月5日、国家安全保障会議において「政府安全保障能力強化支援の実施方針」を決定した。"
+    assert _short("OSAの実施方針って、どこで決められたんでしたっけ？", decided) == "国家安全保障会議"
+    # a meeting named in another role is no venue
+    assert _short("OSAの実施方針って、どこで決められたんでしたっけ？",
+                  "国家安全保障会議の決定を受け、日本は実施方針を公表した。") is None
