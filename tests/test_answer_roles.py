@@ -731,7 +731,7 @@ def test_a_yes_no_question_about_a_person_is_decided_only_by_a_sentence_speaking
                           "en").names_a_person()
 
 
-def test_another_japanese_holder_of_the_asked_person_s_office_speaks_of_another_time() -> None:
+def test_another_holder_of_the_asked_person_s_office_speaks_of_another_time() -> None:
     def another(question: str, sentence: str) -> bool:
         return SpanFinder(question, classify_question(question, "ja"), "ja").names_another_holder(sentence)
 
