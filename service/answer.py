@@ -474,7 +474,7 @@ class ExtractiveAnswerer:
                 # or on an event naming no one in the asked person's office, says nothing of the one asked.
                 return self.abstain(language, retrieved, "the question asks about a person no sentence that "
                                                          "decides it speaks of", question_type)
-            asked_stages = stages(finder.question) if language == "ja" else english_stages(finder.question)
+            asked_stages = stages(finder.question) if language == "ja" else frozenset()
             if asked_stages and not stages(deciding) & asked_stages and not FORGONE.search(deciding):
                 # 受刑者移送条約を結ぶことで合意したんですか: a sentence saying only that talks were held states no
                 # agreement either way
@@ -1888,19 +1888,6 @@ def about_topic(question: str) -> tuple[str, ...]:
         # (its head noun alone was tried too: paraphrased, 案件 for 事業, it cost answers on tune)
         return tuple(w.surface for w in run if w.is_proper)
     return ()
-
-
-# English verbs of the stages of an agreement or a membership, as the stage names of `service/constraints.py`
-ENGLISH_STAGE_VERBS = (("signing", r"sign(?:ed|s)?"), ("ratification", r"ratif(?:y|ied|ies)"),
-                       ("accession", r"join(?:ed|s)?|accede[ds]?"), ("agreement", r"agree[ds]?"),
-                       ("adoption", r"adopt(?:ed|s)?"), ("entry into force", r"enter(?:ed|s)? into force"),
-                       ("withdrawal", r"withdr[ae]w[ns]?"))
-
-
-def english_stages(question: str) -> frozenset[str]:
-    """The stages an English yes/no question asks about (Did Japan join… → accession)."""
-    return frozenset(stage for stage, verb in ENGLISH_STAGE_VERBS
-                     if re.search(rf"\b(?:{verb})\b", question, re.IGNORECASE))
 
 
 def predicate_verb(stretch: str) -> str:

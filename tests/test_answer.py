@@ -463,17 +463,3 @@ def test_a_person_the_documents_never_name_is_not_someone_they_speak_of(tmp_path
         "3月、習近平国家主席が、3期目初の外遊として訪露した。\n"))
     assert ask("中国の李強首相が3期目初の外遊としてロシアを訪問したのは何月ですか？").abstained
     assert ask("習近平国家主席が3期目初の外遊としてロシアを訪問したのは何月ですか？").short_answer == "3月"
-
-
-def test_an_english_yes_no_question_about_a_stage_needs_a_sentence_stating_it(tmp_path: Path,
-                                                                              fake_embedder: HashingEmbedder) -> None:
-    from service.answer import english_stages
-
-    assert english_stages("Did Japan join the Minerals Security Partnership in 2023?") == {"accession"}
-    assert english_stages("Has the treaty entered into force?") == {"entry into force"}
-    assert not english_stages("Did Japan send firefighters to Canada?")
-    ask = _asker(tmp_path, fake_embedder, (
-        "3\n\n経済外交\n\n1 概観\n\n"
-        "日本は、米国が主導する鉱物安全保障パートナーシップ（MSP）の一員として、資源国のプロジェクトを支援した。\n"),
-        language="en")
-    assert ask("Did Japan join the MSP finance network in 2023?").abstained
