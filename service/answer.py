@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -785,13 +786,7 @@ class SpanFinder:
         someone else (上川外務大臣, プーチン大統領) and not them: it speaks of another time or another person's act."""
         if self.language != "ja":
             return self._names_another_english_holder(sentence)
-        if not self._asked_people:
-            return False
-        words = tagged_words(self.question)
-        # (not an office the question asks about, misread as a name and title: 中東+和平担当特使を務めているのは誰)
-        asked = [(p.text, title) for p in person_spans(words, self.question)
-                 if (title := person_title(self.question, words, p))
-                 and not self.question[p.end + len(title):].startswith("を")]
+        asked = self._titled_asked_people
         if not asked:
             return False
         words = tagged_words(sentence)
@@ -803,6 +798,23 @@ class SpanFinder:
         return any(title and is_katakana(name) == is_katakana(asked_name)
                    and titles_agree(title, office) and titles_agree(office, title)
                    for name, title in people for asked_name, office in asked)
+
+    @cached_property
+    def _titled_asked_people(self) -> list[tuple[str, str]]:
+        """The people a Japanese question names with a title, and their titles (林外務大臣 → 林, 外務大臣); read once
+        per question, not for every sentence."""
+        if not self._asked_people:
+            return []
+        words = tagged_words(self.question)
+        # (not an office the question asks about, misread as a name and title: 中東+和平担当特使を務めているのは誰)
+        return [(p.text, title) for p in person_spans(words, self.question)
+                if (title := person_title(self.question, words, p))
+                and not self.question[p.end + len(title):].startswith("を")]
+
+    @cached_property
+    def _acting_subjects(self) -> set[str]:
+        """The people a Japanese question makes its subject (ライースィ大統領は…), read once per question."""
+        return acting_people(self.question) if self.language == "ja" and self._asked_people else set()
 
     def _names_another_english_holder(self, sentence: str) -> bool:
         """The same for an English question's titled person (President Lukashenko against プーチン大統領など)."""
@@ -873,9 +885,7 @@ class SpanFinder:
         """Whether the people a Japanese question makes its subject (ライースィ大統領は…どう答えた) are named in the
         sentence only in other roles (…ライースィ大統領と首脳会談を行い, …に謝意を伝えた): what the sentence says
         is someone else's doing."""
-        if self.language != "ja" or not self._asked_people:
-            return False
-        subjects = acting_people(self.question)
+        subjects = self._acting_subjects
         if not subjects:
             return False
         words = tagged_words(sentence)

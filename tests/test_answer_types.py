@@ -1132,22 +1132,18 @@ def test_a_rank_and_an_ordinal_of_another_counter() -> None:
 
 
 def test_a_counted_noun_prefers_the_figure_in_its_own_counter() -> None:
-    from tests.spans import short_answer_of
-
     learners = "海外で日本語を学ぶ学習者は141か国・地域で約379万人、日本語教師は約7万4,000人であった。"
-    assert short_answer_of("海外で日本語を学んでいる人は、全部でどのくらいいるんですか。", learners) == "約379万人"
+    assert _short("海外で日本語を学んでいる人は、全部でどのくらいいるんですか。", learners) == "約379万人"
     expo = "2023年末時点で、153か国・地域と7つの国際機関が公式参加を表明した。"
-    assert short_answer_of("いくつの国・地域が万博への公式参加を表明しましたか。", expo) == "153か国・地域"
+    assert _short("いくつの国・地域が万博への公式参加を表明しましたか。", expo) == "153か国・地域"
     # with no figure in that counter, a paraphrase may still count it
-    assert short_answer_of("参加した人はどのくらいですか。", "式典には約300の団体が参加した。") == "約300"
+    assert _short("参加した人はどのくらいですか。", "式典には約300の団体が参加した。") == "約300"
 
 
 def test_of_a_sentence_s_dates_the_one_said_of_the_stage_asked_answers() -> None:
-    from tests.spans import short_answer_of
-
     bbnj = "6月に「海洋生物多様性に関する協定」（BBNJ協定）が採択され、日本は9月20日に同協定に署名した。"
-    assert short_answer_of("公海の生物多様性を守る協定に、日本がサインしたのはいつですか。", bbnj) == "9月20日"
-    assert short_answer_of("BBNJ協定が採択されたのはいつですか。", bbnj) == "6月"
+    assert _short("公海の生物多様性を守る協定に、日本がサインしたのはいつですか。", bbnj) == "9月20日"
+    assert _short("BBNJ協定が採択されたのはいつですか。", bbnj) == "6月"
 
 
 def test_a_sentence_holding_off_what_a_yes_no_question_asks_about_says_no() -> None:
@@ -1161,21 +1157,17 @@ def test_a_sentence_holding_off_what_a_yes_no_question_asks_about_says_no() -> N
 
 
 def test_english_votes_seats_and_kilometres_are_counted_in_their_own_counters() -> None:
-    from tests.spans import short_answer_of
-
     elected = "11月9日に国連総会と安保理でICJ裁判官選挙が行われ、5人の裁判官が選出された。"
-    assert short_answer_of("How many votes did the judges elected to the ICJ receive?", elected) is None
-    assert short_answer_of("How many votes did Japan receive?", "日本は160票を得て当選した。") == "160票"
+    assert _short("How many votes did the judges elected to the ICJ receive?", elected) is None
+    assert _short("How many votes did Japan receive?", "日本は160票を得て当選した。") == "160票"
     assert classify_question("How many seats does the group have?", "en").counter == "議席"
 
 
 def test_a_country_asked_is_not_a_region_of_the_world() -> None:
-    from tests.spans import short_answer_of
-
     oda = "二国間ODAの約7割はアジア向けで、国別の供与額ではインドが最も多く、バングラデシュ、フィリピンが続いた。"
-    assert short_answer_of("二国間ODAをいちばん多く受け取った国はどこでしたか。", oda) == "インド"
+    assert _short("二国間ODAをいちばん多く受け取った国はどこでしたか。", oda) == "インド"
     # its countries may be asked
-    assert short_answer_of("日本が支援したのはどの国々ですか。", "日本は中央アジア諸国を支援した。") == "中央アジア諸国"
+    assert _short("日本が支援したのはどの国々ですか。", "日本は中央アジア諸国を支援した。") == "中央アジア諸国"
 
 
 def test_an_english_university_or_institute_asked_is_a_body() -> None:
