@@ -674,6 +674,9 @@ class SpanFinder:
             # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
             str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
         self._question_acronyms = frozenset(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])", question))
+        # 議長を務めたのは誰 / "Who chaired": a post held in person, so no country or body answers for a person
+        self._individual_role = question_type.answer_type == AnswerType.PERSON \
+            and bool(INDIVIDUAL_ROLE.search(question))
         if language == "ja":
             self._question_lemmas = set(content_tokens(question))
             # The noun that names the asked type (どの国 → 国) describes the answer, not where it is said.
@@ -974,14 +977,14 @@ class SpanFinder:
             # 日本によって), not the place where something happens (ロシアでは) or a possessor (ロシアの). Tune
             # abstention +1 item, nothing else moved.
             # 誰に転嫁 / 誰と会談: a country or body in that role instead (西側諸国に)
-            new = [s for s in new if s.answer_type == AnswerType.PERSON
-                   or (sentence.startswith(self._who_case, compound_end(sentence, words, s)) if self._who_case
-                       else is_actor(sentence, compound_end(sentence, words, s)))]
+            new = [s for s in new if s.answer_type == AnswerType.PERSON or not self._individual_role and (
+                sentence.startswith(self._who_case, compound_end(sentence, words, s)) if self._who_case
+                else is_actor(sentence, compound_end(sentence, words, s)))]
         if kind == AnswerType.PERSON and self.language != "ja":
             # "Who was Kyrgyzstan's president": an office asked is held by a person, never by a place or a body;
             # with none asked, a country or a body answers "who" only as the sentence's actor, as for 誰.
             new = [s for s in new if s.answer_type == AnswerType.PERSON or not self._asked_office
-                   and is_actor(sentence, compound_end(sentence, words, s))]
+                   and not self._individual_role and is_actor(sentence, compound_end(sentence, words, s))]
         if kind == AnswerType.PLACE and self.language == "en" and not self.question_type.head:
             # "where" asks for a location: a group's acronym (BRICS, G7) is a partner or an actor in Japanese どこ
             # questions (どこと連携), not where something was held.
@@ -1055,7 +1058,8 @@ class SpanFinder:
                     return all(self.names_of(w) or w.is_number or w.pos1 == "補助記号" for w in inside)
                 return any(self.names_of(w) for w in inside)
             others = [s for s in new if not named(s)]
-            if not others and new and kind == AnswerType.PERSON and not self.question_type.head:
+            if not others and new and kind == AnswerType.PERSON and not self.question_type.head \
+                    and not self._individual_role:
                 # "who will control them, according to Lukashenko?": with no title asked, a country or a body
                 # answers as for 誰, when the only person named is the question's own
                 others = [s for s in place_spans(words, sentence) + organization_spans(words, sentence)
@@ -1490,6 +1494,11 @@ SUBJECT_AFTER = re.compile(r"(?:は|が|も)(?!か)")
 MEETING_WORDS = ("会議", "会合", "総会", "理事会", "委員会", "閣議")
 # Nouns that relate a place to a person or a body (its origin, its seat)
 PLACE_RELATION = re.compile(r"出身|本部|本拠|所在地|国籍|首都")
+# A post only one person holds at a time, asked of "who" (議長を務めたのは誰, "Who chaired / led / commands"): a country
+# or body that the sentence makes an actor (日本がG7議長国であった) does not hold it in person.
+INDIVIDUAL_ROLE = re.compile(r"(?:議長|座長|団長|委員長|司令官|指揮官)(?:役)?を(?:務め|つとめ)|率い|指揮|"
+                             r"\b(?:chair(?:ed|s|ing)?|led|leads?|head(?:ed|s)|command(?:ed|s)?|presid(?:ed|es?))\b",
+                             re.I)
 # Where a clause sets its event: a place followed by で (not では, a topic), において, にて, or visited
 VENUE_ROLE = re.compile(r"(?:で(?!は)|において|にて|を訪問)")
 ENGLISH_VENUE = re.compile(r"\b(?:in|at|visits?|visited|visiting)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)\b")

@@ -86,6 +86,17 @@ def test_who_with_a_case_particle_may_be_a_country_or_body_in_that_role() -> Non
     assert _short("価格高騰の責任を転嫁しているのは誰？", sentence) == "ロシア"
 
 
+def test_a_post_held_in_person_is_not_answered_by_a_country_or_body() -> None:
+    sentence = "ペルーが議長国であった2023年は、首脳会合の場でペルーが結束した対応を主導した。"
+    assert _short("首脳会合で議長を務めたのは誰ですか？", sentence) is None
+    assert _short("Who chaired the summit?", sentence) is None
+    assert _short("首脳会合で対応を主導したのは誰ですか？", sentence) == "ペルー"  # no post: the actor answers
+    led = "10月、ケニアが主導する多国籍ミッションの派遣が承認された。"
+    assert _short("Who commands the mission?", led) is None
+    held = "首脳会合では、ペルーのボルアルテ大統領が議長を務めた。"
+    assert _short("首脳会合で議長を務めたのは誰ですか？", held) == "ボルアルテ"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
