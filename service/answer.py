@@ -709,6 +709,17 @@ class SpanFinder:
                      and words[k + 2].surface in ("は", "、", "の")))
             self._venues = {p.text: is_country(words, p) for p in place_spans(words, question)
                             if VENUE_ROLE.match(question, p.end)}
+            # 総理に手渡したのは誰: an office the question gives another part in (…に, …と, …から) is not the one asked
+            self._other_offices = frozenset(
+                run for run, r in ((question[r[0].start:r[-1].end], r) for r in noun_runs(words))
+                # an office alone (総理, 韓国大統領), not a person titled (バイデン大統領 is one holder, not the post)
+                if not any(w.pos3 == "人名" or is_katakana(w.surface) and w.pos3 != "地名" for w in r)
+                and len(run) >= 2 and run.endswith(TITLE_ENDINGS) and not run.endswith(("氏", "候補"))
+                and re.match(r"(?:に|と|から|へ)(?!は|して|いう)", question[question.index(run) + len(run):])
+                # …大統領に就任した / 選ばれた: the post someone took is the post asked
+                and not re.match(r"に(?:新たに|新しく)?(?:就|選|当選|任命|指名|再選|昇格|なっ|な[るれり])",
+                                 question[question.index(run) + len(run):])
+            ) if not self._asked_office and question_type.answer_type == AnswerType.PERSON else frozenset()
         else:
             self._wh_governor = None
             self._change_side = asked_side(question)
@@ -750,6 +761,7 @@ class SpanFinder:
             self._asked_stages = frozenset()
             self._foreign_side = frozenset()
             self._venues: dict[str, bool] = {}  # read from the retrieved text (read_english_venues)
+            self._other_offices = frozenset()
 
     def names_a_person(self) -> bool:
         """Whether the question names a person: with a title in Japanese (上川外務大臣), after a title in English
@@ -948,6 +960,10 @@ class SpanFinder:
                 # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
                 # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
                 new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
+        if kind == AnswerType.PERSON and self._other_offices:
+            # 処理水の報告書を総理に手渡したのはだれ: 岸田総理大臣 is the one it was handed to, not who handed it
+            new = [s for s in new if not (title := TITLE_TRAILERS.sub("", person_title(sentence, words, s)))
+                   or not any(titles_agree(title, office) for office in self._other_offices)]
         category = self.question_type.head if self.language == "ja" else "閣僚" if (
             not self._asked_office and re.search(r"\b(?:which|what)\s+(?:[a-z]+\s+){0,2}ministers?\b",
                                                  self.question.lower())) else None
@@ -956,7 +972,7 @@ class SpanFinder:
             offices = OFFICE_CATEGORIES[category]
             new = [s for s in new if of_category(person_title(sentence, words, s), offices)]
         if kind == AnswerType.PERSON and self.language == "ja" and (
-                self._owner_countries == {"日本"} or re.search(r"日本(?:側|政府)の", self.question)):
+                self._owner_countries == {"日本"} or re.search(r"日本(?:側|政府)(?:の|で|は|から)", self.question)):
             # 日本側の閣僚はどなた: the documents write Japanese people's names in kanji (上川), foreigners' mostly in
             # katakana (クチカーロフ), so a name all in katakana is not the Japanese side's.
             new = [s for s in new if not is_katakana(s.text)]

@@ -97,6 +97,18 @@ def test_a_post_held_in_person_is_not_answered_by_a_country_or_body() -> None:
     assert _short("首脳会合で議長を務めたのは誰ですか？", held) == "ボルアルテ"
 
 
+def test_an_office_the_question_gives_another_part_is_not_the_person_asked() -> None:
+    sentence = "7月4日には、IAEAのグロッシー事務局長が来日し、報告書を岸田総理大臣に手交していた。"
+    assert _short("報告書を総理に手渡したのはだれですか。", sentence) == "グロッシー"
+    # a post someone took is the post asked, and a person titled is one holder, not the post
+    elected = "9月30日の決選投票において、ムイズ候補が当選し、11月に大統領に就任した。"
+    assert _short("11月に大統領に就任したのは誰ですか。", "11月にムイズ大統領が就任した。") == "ムイズ"
+    assert _short("決選投票で大統領に選ばれたのは誰？", elected) == "ムイズ"
+    assert _short("報告書は、日本側では誰が受け取ったんですか。", sentence) == "岸田"
+    met = "尹錫悦大統領は、4月にバイデン大統領と首脳会談を行った。"
+    assert _short("バイデン大統領と会談したのは誰？", met) == "尹錫悦"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
