@@ -1795,7 +1795,7 @@ def wh_modifier(question: str) -> str | None:
 
 # Particles a place in a role takes: どこで is answered by a place of action (Xで, Xにおいて), どこを訪問 by Xを.
 ROLE_PARTICLES = {"で": ("で", "において", "にて", "にある"), "に": ("に", "へ", "で"), "へ": ("へ", "に"),
-                  "を": ("を",), "から": ("から", "より"),
+                  "を": ("を",), "から": ("から", "より"), "まで": ("まで", "へ", "に"),
                   "to": ("に", "へ", "を")}  # an English destination: ロシアに移動, モスクワへ, アルメニアを訪問
 
 
@@ -2027,11 +2027,14 @@ def wh_case(question: str) -> str | None:
         if word.surface == "どこ" and words[k + 1].pos1 == "助詞" and (words[k + 1].surface in ROLE_PARTICLES
                                                                     or words[k + 1].surface == "が"):
             return words[k + 1].surface
-        if word.surface in ("どの", "どこの"):
-            j = k + 1
+        if word.surface in ("どの", "どこの") or word.surface == "どこ" and words[k + 1].surface == "の":
+            j = k + 1 if word.surface != "どこ" else k + 2  # the tagger reads どこの as どこ + の
             while j < len(words) and (words[j].pos1 in ("名詞", "接尾辞", "接頭辞")):
                 j += 1
-            if j > k + 1 and j < len(words) and words[j].pos1 == "助詞" and words[j].surface in ROLE_PARTICLES:
+            if j > k + 1 and j < len(words) and words[j].pos1 == "助詞" and words[j].surface in ROLE_PARTICLES and (
+                    word.surface != "どこ" or words[j].surface in ("へ", "まで")):
+                # どこの都市まで運ばれた: a destination. Other roles of どこの+noun are said with の as often
+                # (どこの国から来た → インドネシアの教員; the body's country, 英国の…)
                 return words[j].surface
     return None
 

@@ -109,6 +109,12 @@ def test_an_office_the_question_gives_another_part_is_not_the_person_asked() -> 
     assert _short("バイデン大統領と会談したのは誰？", met) == "尹錫悦"
 
 
+def test_a_destination_asked_with_dokono_is_where_they_went_not_where_they_left() -> None:
+    sentence = "10月19日、日本人51人がペルー軍の輸送機でリマからチリのサンティアゴへ退避した。"
+    assert _short("日本人は、どこの都市まで運ばれたの？", sentence) == "サンティアゴ"
+    assert _short("日本人は、どこの都市へ逃れたの？", sentence) == "サンティアゴ"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
