@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
@@ -54,6 +55,7 @@ from service.constraints import (
     contradicted,
     english_figures,
     figures,
+    mentions,
     named_things,
     names_an_asked_country,
     other_country_topic,
@@ -63,7 +65,7 @@ from service.constraints import (
     parties,
     stages,
 )
-from service.romaji import katakana_to_latin, sounds_alike
+from service.romaji import katakana_to_latin, skeleton, sounds_alike
 
 ABSTAIN_MESSAGES = {
     "ja": "資料には該当する記述が見当たりません。",
@@ -276,6 +278,8 @@ class ExtractiveAnswerer:
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
         asked_countries = None if language == "ja" else frozenset(
             w.surface for w in countries_in(retrieved) if finder.names_of(w))
+        surely_asked = frozenset() if language == "ja" else frozenset(
+            w.surface for w in countries_in(retrieved) if finder.names_country_surely(w))
         if language != "ja":
             finder.read_english_venues(retrieved)
         # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
@@ -298,7 +302,9 @@ class ExtractiveAnswerer:
                     and not other_stage(asked_stages, s.text) and not other_instance(asked_things, s.text)
                     and not other_parties(asked_parties, s.text)
                     and not (question_type.wants_span and other_country_topic(question, s.text, asked_countries))
-                    and passage_names(s, countries_asked)]
+                    and passage_names(s, countries_asked)
+                    and not (question_type.answer_type in ENGLISH_COUNTRY_BOUND and english_country_elsewhere(
+                        s.text, surely_asked))]
         if not agreeing:
             stated = ", ".join([*sorted(str(f) for f in question_figures), *sorted(asked_stages)])
             return self.abstain(language, retrieved, f"every retrieved sentence states other figures or stages "
@@ -635,6 +641,26 @@ class ExtractiveAnswerer:
         return Answer(answer=ABSTAIN_MESSAGES.get(language, ABSTAIN_MESSAGES["en"]), citations=[], abstained=True,
                       language=language, passages=retrieved, abstain_reason=reason,
                       answer_type=question_type.answer_type.value if question_type else None)
+
+
+# Types whose figure an English question ties to the country it names ("How many Japanese companies operate in
+# Ethiopia?"): a sentence stating its figure of another country only (ケニアは…日本企業約110社) is about that one.
+ENGLISH_COUNTRY_BOUND = frozenset({AnswerType.NUMBER, AnswerType.DATE})
+
+
+SENTENCE_TOPIC = re.compile(r"^(?:(?:また|さらに|一方|他方|なお)、)?(?:\d+月(?:\d+日)?(?:に|には)、?)?(.{2,14}?)"
+                            r"(?:では|は|が)、?")
+
+
+def english_country_elsewhere(sentence: str, asked: frozenset[str] | None) -> bool:
+    """Whether `sentence` names countries, none of them the ones an English question names (as the text writes
+    them; Japan left out, which most sentences imply)."""
+    asked = (asked or frozenset()) - {"日本"}
+    if not asked or any(mentions(country, sentence) for country in asked) or names_an_asked_country(asked, sentence):
+        return False
+    # the sentence's topic: a country opening it (ケニアは、…; また、ケニアでは), not one named in passing
+    opening = SENTENCE_TOPIC.match(sentence)
+    return bool(opening) and any(w.pos4 == "国" and w.surface != "日本" for w in tagged_words(opening.group(1)))
 
 
 def countries_in(retrieved: list[RetrievedPassage]) -> list[Word]:
@@ -1244,6 +1270,32 @@ class SpanFinder:
             return []
         latin = katakana_to_latin(reading)
         return [name for name in self._question_names if sounds_alike(name, latin)]
+
+    def names_country_surely(self, word: Word) -> bool:
+        """Whether an English question surely names the country `word` is: its English name read as the katakana
+        with equal consonants (Ethiopia, エチオピア; Kazakh, カザフスタン), or a kanji country's English name standing
+        alone (America, not Latin America; the fuzzier reading of names_of would take Tokyo for チェコ)."""
+        if self.language == "ja":
+            return False
+        if word.surface in self._kanji_names:
+            names = KANJI_COUNTRIES[word.surface]
+            return any(re.search(rf"(?<!latin )(?<!south )(?<!north )(?<!central )\b{re.escape(n)}\b",
+                                 self.question.lower()) for n in names)
+        reading = katakana_reading(word)
+        if not reading:
+            return False
+        latin = katakana_to_latin(reading)
+        key = skeleton(latin)
+        parts = [part for name in self._question_names for part in name.split("-")]
+
+        def same(part: str) -> bool:
+            own = skeleton(part)
+            if len(own) >= 3 and (own == key or len(own) >= 4 and (key.startswith(own) or own.startswith(key))):
+                return True
+            # short or unequal skeletons: the spellings themselves must be close (Kenya, kenia; Ethiopia, echiopia)
+            return difflib.SequenceMatcher(None, part.lower(), latin.lower()).ratio() >= 0.8
+
+        return len(key) >= 2 and any(same(part) for part in parts)
 
     def _anchors(self, sentence: str) -> list[tuple[int, str]]:
         """Where the sentence says what the question says: the positions of the question's content words."""

@@ -324,6 +324,21 @@ def test_what_a_named_person_said_comes_only_from_a_sentence_speaking_of_them(tm
     assert ask("What did President Lula tell Kishida about APEC?").abstained
 
 
+def test_an_english_figure_of_another_country_does_not_answer_for_the_one_asked(tmp_path: Path,
+                                                                                fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "5\n\nアフリカ\n\n1 概観\n\n"
+        "ケニアは、東アフリカの経済・物流の拠点であり、日本企業約110社が進出している。"
+        "エチオピアとの間では、8月に外相会談が行われた。\n"), language="en")
+
+    assert ask("How many Japanese companies operate in Ethiopia?").abstained
+    assert ask("How many Japanese companies operate in Kenya?").short_answer == "約110社"
+    # a country the text writes in kanji is named by its English name standing alone, not inside Latin America
+    from service.answer import english_country_elsewhere
+    assert english_country_elsewhere("ケニアは、日本企業約110社が進出している。", frozenset({"エチオピア"}))
+    assert not english_country_elsewhere("日本企業約110社がケニアに進出している。", frozenset({"エチオピア"}))
+
+
 def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
     ask = _asker(tmp_path, fake_embedder, (
         "4\n\n領事\n\n1 概観\n\n"
