@@ -1433,7 +1433,7 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     # The words around the interrogative are around the answer: 何％まで / いつから → the span followed by the same
     # particle of direction (16%まで, not 7.5%から); ロシアのどのあたり → the span right after ロシアの.
     marked = [particle is not None and sentence.startswith(particle, span.end)
-              or modifier is not None and nfkc(sentence[:span.start]).endswith(modifier)
+              or modifier is not None and modified_by(sentence, span, modifier)
               or bool(governed and governed[k]) for k, span in enumerate(spans)]
     # 何という会合: a name ending in the noun asked about (第9回外相会合) before a quoted one that does not
     unheaded = [bool(head) and not nfkc(span.text).endswith(tuple(nfkc(h) for h in head or ())) for span in spans]
@@ -1441,6 +1441,20 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], bound[k], unheaded[k],
                                                  -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
+
+
+def modified_by(sentence: str, span: TypedSpan, modifier: str) -> bool:
+    """Whether `span` comes right after the question's noun before its interrogative (ロシアのどのあたり → ロシアの…):
+    as written (ロシアの), with the place's suffix the question left out (大阪のどこ → 大阪市の夢洲), or with no の
+    inside one compound (北海道のどこ → 北海道渡島大島)."""
+    noun = modifier[:-1] if modifier.endswith("の") else modifier
+    before = nfkc(sentence[:span.start])
+    if before.endswith(modifier) or re.search(rf"{re.escape(noun)}(?:{PLACE_SUFFIXES})の?$", before):
+        return True
+    return nfkc(span.text).startswith(noun) and len(span.text) > len(noun) + 1
+
+
+PLACE_SUFFIXES = "市|県|州|都|府|道|区|町|村|省"
 
 
 # "Besides Lithuania, which…": the name the answer is listed with.

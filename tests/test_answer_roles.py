@@ -115,6 +115,22 @@ def test_a_destination_asked_with_dokono_is_where_they_went_not_where_they_left(
     assert _short("日本人は、どこの都市へ逃れたの？", sentence) == "サンティアゴ"
 
 
+def test_the_place_inside_the_one_the_question_names_before_its_interrogative() -> None:
+    from service.answer import modified_by
+    from service.answer_types import AnswerType, TypedSpan
+
+    def after(sentence: str, text: str, modifier: str) -> bool:
+        start = sentence.index(text)
+        return modified_by(sentence, TypedSpan(AnswerType.PLACE, text, start, start + len(text)), modifier)
+
+    assert after("万博は、大阪市の夢洲を会場として開催される。", "夢洲", "大阪の")  # the suffix the question left out
+    assert after("ミサイルは北海道渡島大島の西方に落下した。", "北海道渡島大島", "北海道の")  # one compound
+    assert not after("ミサイルは北海道の西方に落下した。", "北海道", "北海道の")  # the place itself is not inside it
+    assert not after("大阪市と京都市で開催される。", "京都市", "大阪の")
+    warrant = "3月17日、ICC予審裁判部は、大統領及びリボワベロワ・ロシア大統領全権代表に対する逮捕状を発付した。"
+    assert _short("大統領に逮捕状を出したのは、ICCのどの部門？", warrant) == "ICC予審裁判部"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
