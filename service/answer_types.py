@@ -96,6 +96,8 @@ KIND_WORDS = ("種類", "タイプ", "形態", "形式", "類")
 # Words for a kind of body: alone (枠組み, 機関は…) they name no body. (政府, 軍, 議会 alone may be the actor asked.)
 GENERIC_BODIES = ("機関", "組織", "団体", "枠組み", "枠組", "グループ", "企業", "会社", "機構", "同盟", "連合",
                   "共同体", "委員会", "理事会", "事務局", "部隊", "社", "院", "銀行")
+# Nouns with no content of their own (何というもの): they stand for the noun the question is about.
+FORMAL_NOUNS = ("もの", "物", "こと", "事")
 # Kinds of name that are words someone wrote (a theme, a slogan): the text gives them in quotes.
 TEXT_KINDS = ("テーマ", "スローガン", "キャッチフレーズ", "標語", "合言葉", "モットー", "キャッチコピー", "副題",
               "theme", "slogan", "motto", "catchphrase")
@@ -426,9 +428,17 @@ def classify_japanese(question: str) -> QuestionType:
             # 何という会議 / 何の条約 → the noun after it; Xは何ですか → the topic noun; 何を…した → a description
             after = words[i + 1:i + 4]
             run: list[Word] = []
-            if after and after[0].surface == "と" and len(after) > 1 and (after[1].lemma == "言う"):
+            if after and len(after) > 1 and after[1].lemma == "言う" and (
+                    after[0].surface == "と" or after[0].surface in ("て", "って") and _noun_run_after(words, i + 3)):
+                # 何という, and the spoken なんていう + noun (なん+て+いう; 名前は何ていうの? reads on as before)
                 asks_name = True
                 run = _noun_run_after(words, i + 3)
+                if run and _head(run) in FORMAL_NOUNS:
+                    # 価値はなんていうもの: もの stands for the topic noun, whose name is asked
+                    topic = topic_run(words, i)
+                    if topic:
+                        found.append((AnswerType.NAME, None, _head(topic)))
+                        continue
                 if not run:  # 何と呼ばれた / 何と称した: a name, quoted in the sentence
                     found.append((AnswerType.NAME, None, None))
                     naming = True
@@ -1762,6 +1772,9 @@ def _names_head(words: Sequence[Word], text: str, quoted: TypedSpan, head: str) 
     for joiner in ("という", "と呼ばれる", "と称する", "と称される", "なる"):
         if text.startswith(joiner, after):
             after += len(joiner)
+            # 「人間の尊厳」という最も根源的な価値: words describing the noun may stand before it
+            if re.match(rf"[^、。「」（）()]{{0,12}}?{re.escape(head)}", text[after:]):
+                return True
             break
     following = [w for w in words if w.start >= after]
     run = _noun_run_after(following, 0) if following and following[0].start == after else []

@@ -355,6 +355,18 @@ def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
     assert classify_question("作られたキャラって、なんて名前？", "ja").asks_name
 
 
+
+def test_nante_iu_and_a_formal_noun_ask_for_the_name_of_the_topic() -> None:
+    for question in ("演説で訴えた価値はなんていうもの？", "演説で訴えた価値は何というものですか。"):
+        asked = classify_question(question, "ja")
+        assert (asked.answer_type, asked.head, asked.asks_name) == (AnswerType.NAME, "価値", True), question
+    # a quoted name standing for the noun through という, with words describing the noun between them
+    sentence = "岸田総理大臣は、演説において、「人間の尊厳」という最も根源的な価値を中心に据えると訴えた。"
+    assert _short("演説で中心に据えると訴えた価値はなんていうもの？", sentence) == "人間の尊厳"
+    # with no noun after it, なんていう reads on as before: the name of the topic (a person here)
+    assert classify_question("拘束された社員、名前は何ていうの？", "ja").answer_type != AnswerType.DESCRIPTION
+
+
 def test_a_word_for_the_name_of_a_kind_asks_for_that_kinds_name() -> None:
     party = classify_question("選挙で勝利した与党の党名は？", "ja")
     assert (party.answer_type, party.head) == (AnswerType.ORGANIZATION, "与党")
