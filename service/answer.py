@@ -379,6 +379,11 @@ class ExtractiveAnswerer:
                       if (following := self._continuation(c, scored, finder)) is not None
                       and all(following[0] is not t for t, _ in typed)]
             typed = [(c, span) for c, span in typed if span is not None]
+            if question_type.answer_type == AnswerType.NUMBER and PART_ASKED.search(finder.question):
+                # "How many of the evacuees left on SDF aircraft?" / 退避者のうち何人: a part of a total a sentence
+                # states is the figure of the next one, when that opens on the total (このうち45人は自衛隊機により)
+                typed = [part if (part := self._continuation(c, scored, finder)) is not None and part[1] is not None
+                         and PART_OPENER.match(part[0].text) else (c, span) for c, span in typed]
             # 林外務大臣が謝意を伝えた相手: a sentence on what 上川外務大臣 did speaks of another time
             typed = [(c, span) for c, span in typed if not finder.names_another_holder(c.text)]
             typed = [(c, span) for c, span in typed if not finder.held_elsewhere(c.text)]
@@ -2308,6 +2313,10 @@ CONTENT_ASKED = re.compile(
 CONTENT_MARKER = re.compile(r"[「『]|一致|確認|と述べ|と発言|と語|表明|求め|強調|歓迎|説明|伝え|合意|約束|呼びかけ"
                             r"|呼び掛け|について|議論|主張|要請|提起|旨|言及|訴え|要望|提案|支持|非難|懸念|期待|決定"
                             r"|発表")  # (not 協議: the name of many a meeting, 定期首脳協議)
+# A question for a part of a set (how many of the evacuees, 退避者のうち何人), and a sentence opening on the set of
+# the one before it.
+PART_ASKED = re.compile(r"\bhow many of (?:the|these|those|them)\b|のうち[、]?(?:何|いく|どれ)|うち何", re.I)
+PART_OPENER = re.compile(r"(?:この|その)?うち[、]?")
 # Words opening a sentence that speaks of the set or the occasion of the one before it (このうち, その際); その後 and
 # これを受け open another event.
 POINTING_BACK_OPENER = re.compile(r"(?:このうち|そのうち|その際|この際|この機会|その機会)")

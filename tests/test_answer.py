@@ -339,6 +339,17 @@ def test_an_english_figure_of_another_country_does_not_answer_for_the_one_asked(
     assert not english_country_elsewhere("日本企業約110社がケニアに進出している。", frozenset({"エチオピア"}))
 
 
+def test_a_part_of_a_total_is_read_from_the_sentence_opening_on_the_total(tmp_path: Path,
+                                                                          fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "6\n\n邦人保護\n\n1 概観\n\n"
+        "この結果、邦人及びその家族計48人がペルーから退避した。"
+        "このうち45人は自衛隊機により、3人はフランス軍機により退避した。\n"), language="en")
+
+    assert ask("How many of the evacuees left Peru on SDF aircraft?").short_answer == "45人"
+    assert ask("How many people were evacuated from Peru?").short_answer == "48人"  # the total, asked as such
+
+
 def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
     ask = _asker(tmp_path, fake_embedder, (
         "4\n\n領事\n\n1 概観\n\n"
