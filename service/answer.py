@@ -1128,6 +1128,10 @@ class SpanFinder:
             # "1月の訪問、3月の電話会談、7月の訪日": a span in a stretch of an enumeration that names another month
             # than the question's belongs to another event.
             new = [s for s in new if not stated_otherwise(sentence, s, months_in, self._asked_months)]
+        if kind == AnswerType.DATE and not PREVIOUS_ASKED.search(self.question):
+            # 新しい大綱が決まったのは is not answered by "2015年2月に閣議決定された前大綱": a date in a clause
+            # describing the previous one (前大綱, 旧協定) dates that one
+            new = [s for s in new if not PREVIOUS_DESCRIBED.match(sentence, s.end)]
         if self._day_month and kind == AnswerType.DATE:
             # "On what day in September…", 9月の何日: a day of another month (11月16日) is another event's
             new = [s for s in new if not months_in(s.text) or months_in(s.text) & self._day_month]
@@ -1460,6 +1464,10 @@ def modified_by(sentence: str, span: TypedSpan, modifier: str) -> bool:
 
 
 PLACE_SUFFIXES = "市|県|州|都|府|道|区|町|村|省"
+
+
+PREVIOUS_ASKED = re.compile(r"前の|前回|以前|旧|かつて|previous|former|earlier|old", re.I)
+PREVIOUS_DESCRIBED = re.compile(r"に[^、。「」]{0,12}(?:た|れた)(?:前|旧)[一-龯ァ-ヶ]")
 
 
 # "Besides Lithuania, which…": the name the answer is listed with.

@@ -131,6 +131,13 @@ def test_the_place_inside_the_one_the_question_names_before_its_interrogative() 
     assert _short("大統領に逮捕状を出したのは、ICCのどの部門？", warrant) == "ICC予審裁判部"
 
 
+def test_a_date_describing_the_previous_one_does_not_date_the_new_one() -> None:
+    previous = "開発協力大綱は、2015年2月に閣議決定された前大綱以来、8年ぶりの改定となった。"
+    assert _short("新しい開発協力大綱が閣議で決まったのはいつ？", previous) is None
+    assert _short("前の大綱が閣議決定されたのはいつ？", previous) == "2015年2月"
+    assert _short("新しい大綱が閣議で決まったのはいつ？", "6月9日、政府は大綱の改定を閣議決定した。") == "6月9日"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
