@@ -705,6 +705,11 @@ class SpanFinder:
             # a month is written with a capital ("in May"); "may" and "march" in lower case are a verb
             str(number) for name, number in ENGLISH_MONTHS.items() if re.search(rf"\b{name.capitalize()}\b", question))
         self._question_acronyms = frozenset(re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])", question))
+        # 座長代理を務めたのは誰: the post served, which a sentence naming the person who served it says
+        served = re.search(r"([一-龯ァ-ヶー・]{2,12}?)(?:役)?を(?:務め|つとめ)", question) \
+            if language == "ja" and question_type.answer_type == AnswerType.PERSON else None
+        # (its head: 国連総会議長 may be written 国連総会の議長, but 座長代理 is no 座長)
+        self._post_served = post_head(served.group(1)) if served and served.group(1) not in GENERIC_POSTS else None
         # 議長を務めたのは誰 / "Who chaired": a post held in person, so no country or body answers for a person
         self._individual_role = question_type.answer_type == AnswerType.PERSON \
             and bool(INDIVIDUAL_ROLE.search(question))
@@ -991,6 +996,10 @@ class SpanFinder:
                 # The documents title Japan's ministers 総理大臣 / 外務大臣 and other countries' 首相 / 外相: キルギスの
                 # 首相 is not 岸田総理大臣, nor is 日本の外務大臣 a 外相.
                 new = [s for s in new if office_form(person_title(sentence, words, s)) in (None, self._office_owner)]
+        if kind == AnswerType.PERSON and self._post_served \
+                and _title_key(self._post_served) not in _title_key(sentence):
+            # 座長代理を務めたのはどなた is not answered by "座長を務めた中西寛京都大学教授": another post
+            new = [s for s in new if s.answer_type != AnswerType.PERSON]
         if kind == AnswerType.PERSON and self._other_offices:
             # 処理水の報告書を総理に手渡したのはだれ: 岸田総理大臣 is the one it was handed to, not who handed it
             new = [s for s in new if not (title := TITLE_TRAILERS.sub("", person_title(sentence, words, s)))
@@ -1450,6 +1459,22 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
     return min(range(len(spans)), key=lambda k: (-weight(own[k]), not marked[k], bound[k], unheaded[k],
                                                  -weight(scoped[k]),
                                                  -weight(said[k]), nearest[k], spans[k].start))
+
+
+# Words for whoever leads, whatever the post is called (トップを務める is the 理事長 or the 総裁).
+GENERIC_POSTS = ("トップ", "リーダー", "責任者", "代表", "ヘッド", "長", "中心")
+
+
+def post_head(post: str) -> str:
+    """The head of a post's compound: its last word, with the one before when that is a one-character suffix
+    (国連総会議長 → 議長, 座長代理 → 代理, 事務局長 → 局長)."""
+    words = [w for w in tagged_words(post) if w.surface.strip()]
+    if not words:
+        return post
+    head = words[-1].surface
+    if len(head) == 1 and len(words) >= 2:
+        head = words[-2].surface + head
+    return head
 
 
 def modified_by(sentence: str, span: TypedSpan, modifier: str) -> bool:

@@ -138,6 +138,19 @@ def test_a_date_describing_the_previous_one_does_not_date_the_new_one() -> None:
     assert _short("新しい大綱が閣議で決まったのはいつ？", "6月9日、政府は大綱の改定を閣議決定した。") == "6月9日"
 
 
+def test_the_post_a_question_says_someone_served_must_be_said_of_them() -> None:
+    from service.answer import post_head
+
+    chair = "外務省は、懇談会を計6回開催し、座長を務めた中西寛京都大学教授の下で議論が行われた。"
+    assert _short("懇談会で座長代理を務めたのはどなたですか。", chair) is None
+    assert _short("懇談会で座長を務めたのはどなたですか。", chair) == "中西寛"
+    # the head of the post is compared (国連総会の議長), a title as the text writes it (外相 = 外務大臣), and a word
+    # for whoever leads (トップ) is no post to look for
+    assert post_head("国連総会議長") == "議長" and post_head("座長代理") == "代理"
+    assert _short("7月からメキシコの外相を務めてるのは誰？", "7月には、バルセナ氏が外務大臣に就任した。") == "バルセナ"
+    assert _short("JICAのトップを務めているのは誰？", "JICAの田中明彦理事長は、会合で講演した。") == "田中明彦"
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
