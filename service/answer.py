@@ -847,7 +847,9 @@ class SpanFinder:
         # A name in the script of the asked one's (kanji for Japanese people, katakana for most foreigners): a
         # foreign minister titled 外務大臣 (ジャイシャンカル) is not another holder of 林外務大臣's office.
         return any(title and is_katakana(name) == is_katakana(asked_name)
-                   and titles_agree(title, office) and titles_agree(office, title)
+                   and (titles_agree(title, office) and titles_agree(office, title)
+                        # 上川外務大臣と…署名した: 西村経済産業大臣 signing instead is another Japanese minister's act
+                        or japanese_minister(name, title) and japanese_minister(asked_name, office))
                    for name, title in people for asked_name, office in asked)
 
     @cached_property
@@ -1463,6 +1465,12 @@ def nearest_span_votes(sentence: str, spans: list[TypedSpan], anchors: list[tupl
 
 # Words for whoever leads, whatever the post is called (トップを務める is the 理事長 or the 総裁).
 GENERIC_POSTS = ("トップ", "リーダー", "責任者", "代表", "ヘッド", "長", "中心")
+
+
+def japanese_minister(name: str, title: str) -> bool:
+    """A minister of Japan's cabinet as the documents write one: a name in kanji titled …大臣 (not a deputy, 副大臣,
+    nor a parliamentary vice-minister, 大臣政務官)."""
+    return bool(KANJI_NAME.fullmatch(name)) and title.endswith("大臣") and "副" not in title
 
 
 def post_head(post: str) -> str:

@@ -804,7 +804,11 @@ def test_another_holder_of_the_asked_person_s_office_speaks_of_another_time() ->
     assert another(asked, "10月の日韓外相電話会談では、上川外務大臣が朴振外交部長官に謝意を伝えた。")
     assert not another(asked, "林芳正外務大臣が朴振外交部長官に謝意を伝えた。")  # the full name
     assert not another(asked, "ジャイシャンカル外務大臣と会談した。")  # a foreign minister written so
-    assert not another(asked, "西村経済産業大臣が出席した。")  # another office
+    # another Japanese minister acting instead (西村経済産業大臣が署名) speaks of another act; a deputy minister or
+    # a foreign office does not
+    assert another(asked, "西村経済産業大臣が出席した。")
+    assert not another(asked, "武井外務副大臣が出席した。")
+    assert not another(asked, "林外務大臣と西村経済産業大臣が出席した。")
     # an office asked about, misread as a name and its title, names no one
     assert not another("中東和平担当特使を務めているのはだれ？", "上村司中東和平担当特使は中東地域を訪問した。")
     # a foreign person the question names, and another in that office
