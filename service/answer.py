@@ -1310,7 +1310,8 @@ class SpanFinder:
 
         def same(part: str) -> bool:
             own = skeleton(part)
-            if len(own) >= 3 and (own == key or len(own) >= 4 and (key.startswith(own) or own.startswith(key))):
+            if len(own) >= 3 and (own == key or min(len(own), len(key)) >= 3 and max(len(own), len(key)) >= 4
+                                  and (key.startswith(own) or own.startswith(key))):
                 return True
             # short or unequal skeletons: the spellings themselves must be close (Kenya, kenia; Ethiopia, echiopia)
             return difflib.SequenceMatcher(None, part.lower(), latin.lower()).ratio() >= 0.8

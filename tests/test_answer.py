@@ -338,6 +338,19 @@ def test_an_english_figure_of_another_country_does_not_answer_for_the_one_asked(
     assert english_country_elsewhere("ケニアは、日本企業約110社が進出している。", frozenset({"エチオピア"}))
     assert not english_country_elsewhere("日本企業約110社がケニアに進出している。", frozenset({"エチオピア"}))
 
+    from index.tokenize import tagged_words
+    from service.answer import SpanFinder
+    from service.answer_types import classify_question
+
+    def surely(question: str, country: str) -> bool:
+        finder = SpanFinder(question, classify_question(question, "en"), "en")
+        return any(finder.names_country_surely(w) for w in tagged_words(country))
+
+    assert surely("How many companies are in Ethiopia?", "エチオピア")
+    assert surely("How many Kazakh students came?", "カザフスタン")
+    assert not surely("When was the Japan house in Tokyo opened?", "チェコ")  # equal skeletons, too short to tell
+    assert not surely("What craft keeps alive the woodcarving Hijikata taught?", "フィジー")  # a start only
+
 
 def test_a_part_of_a_total_is_read_from_the_sentence_opening_on_the_total(tmp_path: Path,
                                                                           fake_embedder: HashingEmbedder) -> None:
