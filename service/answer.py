@@ -869,6 +869,12 @@ class SpanFinder:
         """The people a Japanese question makes its subject (ライースィ大統領は…), read once per question."""
         return acting_people(self.question) if self.language == "ja" and self._asked_people else set()
 
+    @cached_property
+    def _english_speaker(self) -> str | None:
+        """The speaker an English question asks what they said (What did Stoltenberg tell Kishida → Stoltenberg)."""
+        speaker = ENGLISH_SPEAKER.search(self.question) if self.language != "ja" else None
+        return speaker.group(1) if speaker and speaker.group(1) in self._question_names else None
+
     def _names_another_english_holder(self, sentence: str) -> bool:
         """The same for an English question's titled person (President Lukashenko against プーチン大統領など)."""
         titled = self._titled_english_names()
@@ -938,10 +944,17 @@ class SpanFinder:
         """Whether the people a Japanese question makes its subject (ライースィ大統領は…どう答えた) are named in the
         sentence only in other roles (…ライースィ大統領と首脳会談を行い, …に謝意を伝えた): what the sentence says
         is someone else's doing."""
-        subjects = self._acting_subjects
+        words = tagged_words(sentence)
+        if self._english_speaker:
+            # "What did Stoltenberg tell Kishida": not one where he is only met (ストルテンベルグ事務総長との会談)
+            speaker = self._english_speaker
+            subjects = {p.text for p in person_spans(words, sentence)
+                        if (reading := katakana_to_latin(p.text) if is_katakana(p.text) else None)
+                        and sounds_alike(speaker, reading)}
+        else:
+            subjects = self._acting_subjects
         if not subjects:
             return False
-        words = tagged_words(sentence)
         if not any(p.text in subjects for p in person_spans(words, sentence)):
             return False
         return not acting_people(sentence) & subjects

@@ -151,6 +151,14 @@ def test_the_post_a_question_says_someone_served_must_be_said_of_them() -> None:
     assert _short("JICAのトップを務めているのは誰？", "JICAの田中明彦理事長は、会合で講演した。") == "田中明彦"
 
 
+def test_the_speaker_an_english_question_asks_about_must_act_in_the_sentence() -> None:
+    question = "What did Stoltenberg tell Kishida about Japan's role?"
+    finder = SpanFinder(question, classify_question(question, "en"), "en")
+    assert finder.names_subject_otherwise("ストルテンベルグ事務総長との会談では、計画に合意した。")  # only met
+    assert not finder.names_subject_otherwise("ストルテンベルグ事務総長は、日本の役割を高く評価すると述べた。")
+    assert not finder.names_subject_otherwise("岸田総理大臣は、会合に出席した。")  # names him not at all
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
