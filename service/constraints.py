@@ -86,7 +86,17 @@ def english_figures(question: str) -> frozenset[Figure]:
     for match in ENGLISH_INTERVAL.finditer(question):
         word = match.group(1).lower()
         found.add(Figure("年:interval", str(ENGLISH_NUMBER_WORDS.get(word) or word)))
+    # Months, as a Japanese question's 10月 gives them: a month is written with a capital ("may" in lower case is a
+    # verb, and so is a question's first word). Days are left out: a stretch (19日から21日) states no 20.
+    for match in ENGLISH_MONTH.finditer(question):
+        found.add(Figure("月:count", str(MONTH_NUMBERS[match.group(1).lower()])))
     return frozenset(found)
+
+
+MONTH_NUMBERS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1)}
+ENGLISH_MONTH = re.compile(r"(?<!^)\b(" + "|".join(name.capitalize() for name in MONTH_NUMBERS) + r")\b")
 
 
 def contradicted(question_figures: frozenset[Figure], sentence: str) -> list[Figure]:

@@ -43,6 +43,15 @@ def test_an_english_question_names_the_ordinal_of_a_meeting_or_a_visit():
     assert english_figures("Who is the first deputy minister, serving a third term?") == frozenset()
 
 
+def test_an_english_question_names_its_month_as_a_japanese_one_does():
+    asked = english_figures("In which city did the Japan-Peru foreign ministers' meeting of 20 October take place?")
+    assert asked == frozenset({Figure("月:count", "10")})
+    assert contradicted(asked, "日・ペルー外相会談（9月20日、米国・ニューヨーク）") == [Figure("月:count", "10")]
+    assert contradicted(asked, "10月20日、リマで外相会談を行った。") == []
+    assert english_figures("May I ask who attended?") == frozenset()  # a verb, not the month
+    assert english_figures("What did they agree in May 2023?") == frozenset({Figure("月:count", "5")})
+
+
 def test_a_sentence_without_that_kind_of_figure_neither_agrees_nor_disagrees():
     asked = figures("3月の会談で何が合意されたのですか？")
     assert contradicted(asked, "両国は経済協力の拡大で合意した。") == []
