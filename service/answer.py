@@ -54,6 +54,7 @@ from service.constraints import (
     asked_countries_ja,
     contradicted,
     english_figures,
+    english_stages,
     figures,
     mentions,
     named_things,
@@ -268,7 +269,10 @@ class ExtractiveAnswerer:
         question_figures = frozenset(f for f in figures(question) if not f.kind.endswith(":year")) \
             if language == "ja" else english_figures(question)
         # Likewise a sentence naming only other stages of an agreement (発効 for 署名) than the one asked about.
-        asked_stages = stages(question) if language == "ja" and question_type.wants_span else frozenset()
+        # (in English only for when: "where did they pull out to" asks for a place, not an agreement's stage)
+        asked_stages = (stages(question) if language == "ja" else english_stages(question)
+                        if question_type.answer_type == AnswerType.DATE else frozenset()) \
+            if question_type.wants_span else frozenset()
         # And a sentence naming only other things of a kind the question names (平和条約 for 租税条約), or one whose
         # topic is another country than the one the question sets its event in (ベラルーシ国内では… for ロシアで).
         asked_things = named_things(question) if language == "ja" and question_type.wants_span else {}

@@ -164,6 +164,27 @@ def stages(text: str) -> frozenset[str]:
 STAGE_PHRASES = re.compile(r"効力(?:を|が)(?:持|有|生|発)")
 
 
+# The stages an English question asks about, by the English words for them.
+ENGLISH_STAGES = {
+    "signing": r"sign(?:ed|ing|s)?",
+    "entry into force": r"entered into force|enter into force|entry into force|took effect|take effect|came into "
+                        r"effect",
+    "ratification": r"ratif(?:ied|y|ication)",
+    "negotiation": r"negotiat(?:ed|ions?|ing|e)",
+    "adoption": r"adopt(?:ed|ion)",
+    "withdrawal": r"withdr(?:ew|awn|awal|aw)|pull(?:ed)? out",
+    "accession": r"join(?:ed|s)?|accession|acced(?:ed|e)|bec(?:a|o)me a member",
+    "application": r"appl(?:ied|y|ication) (?:for|to)",
+    "suspension": r"suspend(?:ed)?|suspension",
+}
+
+
+def english_stages(question: str) -> frozenset[str]:
+    """The stages of an agreement or a membership an English question asks about (When was … signed? → signing)."""
+    text = question.lower()
+    return frozenset(stage for stage, pattern in ENGLISH_STAGES.items() if re.search(rf"\b(?:{pattern})\b", text))
+
+
 def other_stage(question_stages: frozenset[str], sentence: str) -> bool:
     """Whether `sentence` names stages, none of them one the question asks about."""
     if not question_stages:

@@ -81,6 +81,17 @@ def test_a_sentence_naming_only_other_stages_of_an_agreement_speaks_of_another_e
 
 
 
+def test_an_english_question_names_the_stage_it_asks_the_date_of() -> None:
+    from service.constraints import english_stages, other_stage
+
+    assert english_stages("When was the Japan-Peru tax treaty signed?") == frozenset({"signing"})
+    assert english_stages("When did the agreement enter into force?") == frozenset({"entry into force"})
+    assert english_stages("When did Finland join NATO?") == frozenset({"accession"})
+    assert other_stage(english_stages("When was the tax treaty signed?"), "8月には、日・ペルー租税条約が発効した。")
+    assert not other_stage(english_stages("When was the tax treaty signed?"), "1月に租税条約に署名した。")
+    assert english_stages("Where is the secretariat?") == frozenset()
+
+
 def test_membership_has_stages_too() -> None:
     from service.constraints import other_stage, stages
 
