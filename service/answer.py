@@ -51,6 +51,7 @@ from service.answer_types import (
     typed_spans,
 )
 from service.constraints import (
+    INSTANCE_HEADS,
     asked_countries_ja,
     contradicted,
     english_figures,
@@ -286,6 +287,10 @@ class ExtractiveAnswerer:
             w.surface for w in countries_in(retrieved) if finder.names_country_surely(w))
         if language != "ja":
             finder.read_english_venues(retrieved)
+            if question_type.wants_span and surely_asked - {"日本"} and ENGLISH_INSTANCE.search(question):
+                # "Which agreement between Japan and Armenia…": a treaty or an agreement between other countries
+                # (日・アゼルバイジャン租税条約) is another one
+                asked_parties = {head: {surely_asked - {"日本"}} for head in INSTANCE_HEADS}
         # A passage that never names a country the question asks about (ジョージアに逃れた避難民 against a passage on
         # Armenia) is about something else, wherever its sentence ranks.
         countries_asked = asked_countries_ja(question) if language == "ja" else frozenset()
@@ -1519,6 +1524,11 @@ PLACE_SUFFIXES = "市|県|州|都|府|道|区|町|村|省"
 
 PREVIOUS_ASKED = re.compile(r"前の|前回|以前|旧|かつて|previous|former|earlier|old", re.I)
 PREVIOUS_DESCRIBED = re.compile(r"に[^、。「」]{0,12}(?:た|れた)(?:前|旧)[一-龯ァ-ヶ]")
+
+
+# English words for the documents of which the text names many instances, each between its own parties.
+ENGLISH_INSTANCE = re.compile(r"\b(?:agreements?|treat(?:y|ies)|conventions?|accords?|pacts?|declarations?|"
+                              r"joint statements?)\b", re.I)
 
 
 # "Besides Lithuania, which…": the name the answer is listed with.

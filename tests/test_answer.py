@@ -363,6 +363,17 @@ def test_a_part_of_a_total_is_read_from_the_sentence_opening_on_the_total(tmp_pa
     assert ask("How many people were evacuated from Peru?").short_answer == "48人"  # the total, asked as such
 
 
+def test_an_english_agreement_between_other_countries_is_another_one(tmp_path: Path,
+                                                                     fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "5\n\nコーカサス\n\n1 概観\n\n"
+        "8月には、日・アゼルバイジャン租税条約が発効した。"
+        "アルメニアとの間では、5月に外相会談が行われた。\n"), language="en")
+
+    assert ask("Which agreement between Japan and Armenia entered into force in August?").abstained
+    assert not ask("Which agreement between Japan and Azerbaijan entered into force in August?").abstained
+
+
 def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
     ask = _asker(tmp_path, fake_embedder, (
         "4\n\n領事\n\n1 概観\n\n"
