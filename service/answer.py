@@ -1165,6 +1165,11 @@ class SpanFinder:
             # 新しい大綱が決まったのは is not answered by "2015年2月に閣議決定された前大綱": a date in a clause
             # describing the previous one (前大綱, 旧協定) dates that one
             new = [s for s in new if not PREVIOUS_DESCRIBED.match(sentence, s.end)]
+        if kind == AnswerType.DATE and END_ASKED.search(self.question):
+            # 軍事活動はいつ終わった is not answered by "9月には、…軍事活動が実施され": a date said of a start or of
+            # the act itself dates no end (a stretch's end, …まで, or an end said of it does)
+            new = [s for s in new if re.search(r"まで$", nfkc(s.text)) or sentence.startswith("まで", s.end)
+                   or not START_OR_ACT.search(predicate_verb(predicate_after(sentence, s)))]
         if self._day_month and kind == AnswerType.DATE:
             # "On what day in September…", 9月の何日: a day of another month (11月16日) is another event's
             new = [s for s in new if not months_in(s.text) or months_in(s.text) & self._day_month]
@@ -2357,6 +2362,12 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
 # A question for when something began, and what joins the two ends of a stretch of days.
+# A question for when something ended, and the predicates that say it began or took place instead.
+# (the end verb right after the interrogative: 2月10日に始まった演習はいつ終わる予定)
+END_ASKED = re.compile(r"(?:いつ|何月|何日|何年)[^、。？?]{0,10}(?:終わ|終了|終結|終え)|"
+                       r"\bwhen\b(?!.*\b(?:begin|began|begun|start|started|open|opened)\b).*"
+                       r"\b(?:end|ended|ends|finish(?:ed)?|concluded?)\b", re.I)
+START_OR_ACT = re.compile(r"開始|始ま|始め|実施|開催|行わ|行っ|行う|着手|発生")
 START_ASKED = re.compile(r"始ま|開始|開幕|初日|いつから"
                          r"|\b(?:open|opened|begin|began|begun|start|started|commence[d]?)\b", re.I)
 DATE_RANGE_JOINERS = ("から", "～", "〜", "~")

@@ -159,6 +159,18 @@ def test_the_speaker_an_english_question_asks_about_must_act_in_the_sentence() -
     assert not finder.names_subject_otherwise("岸田総理大臣は、会合に出席した。")  # names him not at all
 
 
+def test_a_date_said_of_a_start_or_of_the_act_itself_dates_no_end() -> None:
+    conducted = "9月には、ペルーで軍による活動が実施され、同地域全域が政府の施政下に入った。"
+    assert _short("ペルーでの軍の活動は、いつ終わったのですか？", conducted) is None
+    assert _short("When did the military operation in Peru end?", conducted) is None
+    begun = "ペルーは、2月10日、チリとの合同軍事演習を開始し、同月24日に開始された侵略では参戦していない。"
+    assert _short("2月10日に始まった合同軍事演習は、いつ終わる予定だったのでしょうか？", begun) is None
+    # an end said of it, or the end of a stretch, does
+    assert _short("合同軍事演習はいつ終わったの？", "合同軍事演習は、2月20日に終了した。") == "2月20日"
+    assert _short("会議はいつ終わったの？", "会議は11月19日から12月2日まで開催された。") == "12月2日"
+    assert _short("合同軍事演習はいつ始まったの？", begun) == "2月10日"  # a start asked is no end
+
+
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
     sentence = "日本も議論に参加し、専門家の参加を得て「中央アジア・コーカサスとの連結性」を開催した。"
     assert _short("基調講演をしたのはどなたですか？", sentence) is None  # not 日本, nor 専門家
