@@ -1165,6 +1165,11 @@ class SpanFinder:
             # 新しい大綱が決まったのは is not answered by "2015年2月に閣議決定された前大綱": a date in a clause
             # describing the previous one (前大綱, 旧協定) dates that one
             new = [s for s in new if not PREVIOUS_DESCRIBED.match(sentence, s.end)]
+        if kind == AnswerType.DATE and (START_ASKED.search(self.question) or RESUMED_ASKED.search(self.question)) \
+                and not END_ASKED.search(self.question):
+            # いつ始まった / "When did the embassy reopen?" is not answered by a date said of an end or a halt
+            # (4月24日以降一時閉館し)
+            new = [s for s in new if not END_OR_HALT.search(predicate_verb(predicate_after(sentence, s)))]
         if kind == AnswerType.DATE and END_ASKED.search(self.question):
             # 軍事活動はいつ終わった is not answered by "9月には、…軍事活動が実施され": a date said of a start or of
             # the act itself dates no end (a stretch's end, …まで, or an end said of it does)
@@ -2367,6 +2372,7 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 END_ASKED = re.compile(r"(?:いつ|何月|何日|何年)[^、。？?]{0,10}(?:終わ|終了|終結|終え)|"
                        r"\bwhen\b(?!.*\b(?:begin|began|begun|start|started|open|opened)\b).*"
                        r"\b(?:end|ended|ends|finish(?:ed)?|concluded?)\b", re.I)
+END_OR_HALT = re.compile(r"終了|終わ|終結|閉館|閉鎖|閉幕|停止|中断|中止|撤退|休止")
 START_OR_ACT = re.compile(r"開始|始ま|始め|実施|開催|行わ|行っ|行う|着手|発生")
 START_ASKED = re.compile(r"始ま|開始|開幕|初日|いつから"
                          r"|\b(?:open|opened|begin|began|begun|start|started|commence[d]?)\b", re.I)

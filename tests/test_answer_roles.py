@@ -169,6 +169,10 @@ def test_a_date_said_of_a_start_or_of_the_act_itself_dates_no_end() -> None:
     assert _short("合同軍事演習はいつ終わったの？", "合同軍事演習は、2月20日に終了した。") == "2月20日"
     assert _short("会議はいつ終わったの？", "会議は11月19日から12月2日まで開催された。") == "12月2日"
     assert _short("合同軍事演習はいつ始まったの？", begun) == "2月10日"  # a start asked is no end
+    # and a start or a reopening asked is not answered by a date of an end or a halt
+    closed = "在ペルー日本国大使館は、4月24日以降一時閉館し、チリに臨時事務所を設置した。"
+    assert _short("When did Japan's embassy in Peru reopen?", closed) is None
+    assert _short("大使館はいつ閉館したの？", closed) == "4月24日"
 
 
 def test_donata_asks_for_a_person_and_tono_makes_no_actor() -> None:
