@@ -1944,6 +1944,12 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
     elif kind == AnswerType.NUMBER:
         spans = number_spans(words, sentence)
         if question_type.counter and kind == question_type.answer_type:
+            # 何作品 answered by 計526作品: a noun the question counts with (作品, 試合) follows the figure as the
+            # tagger's counters do
+            spans = [TypedSpan(s.answer_type, s.text + question_type.counter, s.start,
+                               s.end + len(question_type.counter), question_type.counter)
+                     if s.counter is None and len(question_type.counter) >= 2
+                     and sentence.startswith(question_type.counter, s.end) else s for s in spans]
             spans = [s for s in spans if s.counter is not None and (
                 counters_match(question_type.counter, s.counter)
                 # 何回目の計画: an ordinal of another counter answers it (第3次行動計画)

@@ -356,6 +356,12 @@ def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
 
 
 
+def test_a_noun_the_question_counts_with_follows_the_figure_as_a_counter() -> None:
+    sentence = "同賞には、世界71か国・地域から計526作品の応募があった。"
+    assert _short("漫画賞には、何作品の応募があったんですか。", sentence) == "526作品"
+    assert _short("漫画賞には、何か国から応募があったんですか。", sentence) == "71か国・地域"
+
+
 def test_nante_iu_and_a_formal_noun_ask_for_the_name_of_the_topic() -> None:
     for question in ("演説で訴えた価値はなんていうもの？", "演説で訴えた価値は何というものですか。"):
         asked = classify_question(question, "ja")
