@@ -430,6 +430,16 @@ class ExtractiveAnswerer:
                                                   key=lambda k: (unnamed[k], captions[k], -supports[k], k))]
             if typed:
                 lead, short = typed[0]
+                if is_heading_like(lead.text):
+                    # a photo caption or a column's title (コラム　ブータン農業の父・西岡京治) names the span; a body
+                    # sentence stating the same span says what happened, and is the one to cite
+                    floor = params.min_similarity - params.coverage_slack
+                    body = next((c for c in scored if c.similarity >= floor and not is_heading_like(c.text)
+                                 and short.text in c.text and (other := finder.best_span(
+                                     c.text, question_type.answer_type)) is not None and other.text == short.text),
+                                None)
+                    if body is not None:
+                        lead = body
             elif (question_type.explicit and (question_type.answer_type.value in params.strict_types
                                                or question_type.asks_name and params.strict_names)
                   and AnswerType.DESCRIPTION not in question_type.parts):  # 誰にどういう状態: a sentence may say
@@ -2029,6 +2039,11 @@ def acting_people(text: str) -> set[str]:
                 and people[k + 1].text in acting):
             acting.add(people[k].text)
     return acting
+
+
+def is_heading_like(sentence: str) -> bool:
+    """A photo caption or a column's title run into its first sentence (コラム　…)."""
+    return is_caption(sentence) or sentence.lstrip().startswith("コラム")
 
 
 def is_caption(sentence: str) -> bool:

@@ -374,6 +374,18 @@ def test_an_english_agreement_between_other_countries_is_another_one(tmp_path: P
     assert not ask("Which agreement between Japan and Azerbaijan entered into force in August?").abstained
 
 
+def test_a_body_sentence_stating_the_span_is_cited_before_a_column_title(tmp_path: Path,
+                                                                         fake_embedder: HashingEmbedder) -> None:
+    ask = _asker(tmp_path, fake_embedder, (
+        "6\n\nアジア\n\n1 概観\n\n"
+        "コラム　ペルー農業の父・西岡京治ペルーには、今も人々に慕われる日本人がいる。"
+        "農業専門家の西岡京治は、1964年にペルーに派遣された。\n"))
+
+    answer = ask("ペルー農業の父と慕われている日本人の名前は？")
+    assert answer.short_answer == "西岡京治"
+    assert any(c.quote.startswith("農業専門家の西岡京治は") for c in answer.citations)
+
+
 def test_a_running_total_does_not_answer_for_one_year(tmp_path: Path, fake_embedder: HashingEmbedder) -> None:
     ask = _asker(tmp_path, fake_embedder, (
         "4\n\n領事\n\n1 概観\n\n"
