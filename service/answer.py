@@ -539,7 +539,11 @@ class ExtractiveAnswerer:
             return None
         following = min(after, key=lambda s: s.span.start)
         between = self.index.documents[sentence.retrieved.passage.doc_id].text[sentence.span.end:following.span.start]
-        if between.strip() or not (POINTING_BACK_OPENER.match(following.text) or ANAPHORIC.match(following.text)):
+        opener = re.match(r"([A-Z][A-Z0-9]{1,7})(?:の|は|が)", following.text)
+        # (or that opens on the acronym the sentence before glosses: …機関（GIGO）を設立 → GIGOの本部は…)
+        glossed = opener is not None and f"（{opener.group(1)}）" in sentence.text
+        if between.strip() or not (POINTING_BACK_OPENER.match(following.text) or ANAPHORIC.match(following.text)
+                                   or glossed):
             return None
         return following, finder.best_span(following.text, finder.question_type.answer_type)
 

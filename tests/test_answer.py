@@ -300,6 +300,27 @@ def test_a_sentence_pointing_back_at_the_one_before_continues_it(tmp_path: Path,
     assert answerer._continuation(by_text["同会合は当初、シドニーで開催される予定であった。"], scored, finder) is None
 
 
+def test_a_sentence_opening_on_the_acronym_the_one_before_glosses_continues_it(tmp_path: Path,
+                                                                               fake_embedder: HashingEmbedder) -> None:
+    index, retriever = _one_chapter_index(tmp_path, fake_embedder, (
+        "2\n\n欧州\n\n1 概観\n\n"
+        "12月14日には、東京で3か国の防衛大臣が計画の運営を担う政府間機関（GIGO）を設立する条約に署名した。"
+        "GIGOの本部は英国に置かれ、初代の首席行政官には日本人が就任することとされた。"
+        "NATOの本部はベルギーに置かれている。\n"))
+    question = "計画を運営する政府間機関の本部は、どこの国に置かれるの？"
+    result = retriever.search(question, top_k=3)
+    answerer = ExtractiveAnswerer(index, AnswerParams(min_similarity=0.0))
+    scored = answerer.score_sentences([], result.query_vector, result.passages, [], "")
+    finder = SpanFinder(question, classify_question(question, "ja"), "ja")
+    by_text = {s.text: s for s in scored}
+    signed = next(s for text, s in by_text.items() if text.startswith("12月14日"))
+    following, span = answerer._continuation(signed, scored, finder)
+    assert following.text.startswith("GIGOの本部は") and span is not None and span.text == "英国"
+    # an acronym the sentence before does not gloss opens no continuation
+    seat = next(s for text, s in by_text.items() if text.startswith("GIGOの本部"))
+    assert answerer._continuation(seat, scored, finder) is None
+
+
 def test_who_is_answered_by_a_person_named_before_a_country_acting(tmp_path: Path,
                                                                     fake_embedder: HashingEmbedder) -> None:
     ask = _asker(tmp_path, fake_embedder, (
