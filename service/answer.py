@@ -803,6 +803,8 @@ class SpanFinder:
             self._wh_modifier = None
             self._question_lemmas = {w.lower() for w in re.findall(r"[A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][A-Z0-9]+", question)
                                      if len(w) >= 2}
+            # an acronym numbered apart (TICAD 9, COP 28) is one name: the number alone would anchor nothing
+            self._question_lemmas |= {m.lower() for m in re.findall(r"\b[A-Z][A-Z0-9]+ \d+\b", question)}
             # Its names, though, are written in the text in katakana or read so (Meredov → メレドフ, Kamikawa → 上川),
             # and its months as N月: those anchor the span too, and a name it says is not its answer.
             self._question_names = english_names(question)

@@ -242,6 +242,11 @@ def test_english_names_are_matched_to_katakana_by_sound(english: str, katakana: 
     assert sounds_alike(english, katakana_to_latin(katakana)) is alike
 
 
+def test_an_acronym_numbered_apart_anchors_an_english_question_as_one_name() -> None:
+    sentence = "8月には、東京でTICAD閣僚会合が開催される予定であり、2025年のTICAD 9の横浜での開催に向けた準備を進めている。"
+    assert _short("In which city is Japan preparing to host TICAD 9?", sentence) == "横浜"
+
+
 def test_english_questions_are_anchored_by_names_and_months_and_never_answered_by_their_own_name() -> None:
     sentence = ("3月に大島外務副大臣がモンゴルを訪問したほか、11月に田中外務大臣はトカエフ大統領と会談を行い、"
                 "エネルギー分野での協力を確認した。")
