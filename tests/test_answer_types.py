@@ -243,7 +243,7 @@ def test_english_names_are_matched_to_katakana_by_sound(english: str, katakana: 
 
 
 def test_an_acronym_numbered_apart_anchors_an_english_question_as_one_name() -> None:
-    sentence = "8月には、東京でTICAD閣僚会合が開催される予定であり、2025年のTICAD 9の横浜での開催に向けた準備を進めている。"
+    sentence = "8月には、東京でTICAD閣僚会合が開催される予定であり、2025年のTICAD 9の横浜での開催に向けて準備している。"
     assert _short("In which city is Japan preparing to host TICAD 9?", sentence) == "横浜"
 
 
