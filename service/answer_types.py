@@ -108,6 +108,9 @@ WORLD_REGIONS = ("アジア", "欧州", "ヨーロッパ", "中東", "アフリ�
                  "バルカン", "東欧", "西欧", "北欧", "南欧", "中欧", "中東欧", "西側", "東側", "シルクロード")
 REGION_ENDINGS = ("地域", "地方", "諸国", "圏", "沿岸", "周辺")
 # Nouns for kinds of named things (宣言, サミット): a name of one kind is not a name of another.
+# What a compound glossed by an acronym names when not a body: a meeting, a document, an event.
+NOT_BODY_NOUNS = ("会議", "会合", "会談", "サミット", "条約", "協定", "宣言", "声明", "選挙", "演習", "対話", "フォーラム",
+                  "イニシアティブ", "構想", "戦略", "原則", "制度", "協議", "枠組み")
 KIND_NOUNS = ("条約", "協定", "宣言", "声明", "基金", "法律", "計画", "構想", "会合", "会議", "会談", "サミット",
               "選挙", "演習", "対話", "フォーラム", "委員会", "機構")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
@@ -1903,6 +1906,14 @@ def typed_spans(sentence: str, question_type: QuestionType, answer_type: AnswerT
             # whatever noun follows it
             spans += [TypedSpan(AnswerType.ORGANIZATION, m.group(1), m.start(1), m.end(1)) for m in QUOTED.finditer(
                 sentence) if not any(o.start <= m.start(1) < o.end for o in spans)]
+        if kind == question_type.answer_type:
+            # 世界食糧計画（WFP）: a compound glossed by an acronym names a body, unless it names a meeting, a document
+            # or an event (締約国会議（COP29）, 包括的核実験禁止条約（CTBT）)
+            spans += [TypedSpan(AnswerType.ORGANIZATION, run, start, start + len(run))
+                      for run, start in ((sentence[r[0].start:r[-1].end], r[0].start) for r in noun_runs(words))
+                      if re.match(r"（[A-Z][A-Z0-9]{1,6}）", sentence[start + len(run):])
+                      and not run.endswith(NOT_BODY_NOUNS) and len(run) >= 3
+                      and not any(o.start < start + len(run) and start < o.end for o in spans)]
         if question_type.head_endings and kind == question_type.answer_type:
             # which ministry: a compound ending in 省 is one, though 省 alone is too short to mark every organisation
             spans += [TypedSpan(AnswerType.ORGANIZATION, s.text, s.start, s.end) for s in _compound_ending(

@@ -361,6 +361,14 @@ def test_the_spoken_nante_asks_for_a_name_as_nanto_iu_does() -> None:
 
 
 
+def test_a_compound_glossed_by_an_acronym_names_a_body_unless_it_names_a_meeting_or_a_document() -> None:
+    aid = "日本は、世界食糧計画（WFP）などを通じて、避難民に対する食料や衛生分野の支援を行った。"
+    assert _short("Through which agency did Japan provide food aid?", aid) == "世界食糧計画"
+    assert _short("どの機関を通じて食料支援をしたの？", aid) == "世界食糧計画"
+    held = "9月には、国連気候変動枠組条約第28回締約国会議（COP28）がドバイで開催された。"
+    assert _short("Which organization held the meeting in Dubai?", held) != "国連気候変動枠組条約第28回締約国会議"
+
+
 def test_a_noun_the_question_counts_with_follows_the_figure_as_a_counter() -> None:
     sentence = "同賞には、世界71か国・地域から計526作品の応募があった。"
     assert _short("漫画賞には、何作品の応募があったんですか。", sentence) == "526作品"
