@@ -107,10 +107,10 @@ WORLD_REGIONS = ("アジア", "欧州", "ヨーロッパ", "中東", "アフリ�
                  "オセアニア", "太平洋", "大西洋", "インド洋", "ユーラシア", "コーカサス", "極東", "北極", "南極",
                  "バルカン", "東欧", "西欧", "北欧", "南欧", "中欧", "中東欧", "西側", "東側", "シルクロード")
 REGION_ENDINGS = ("地域", "地方", "諸国", "圏", "沿岸", "周辺")
-# Nouns for kinds of named things (宣言, サミット): a name of one kind is not a name of another.
 # What a compound glossed by an acronym names when not a body: a meeting, a document, an event.
-NOT_BODY_NOUNS = ("会議", "会合", "会談", "サミット", "条約", "協定", "宣言", "声明", "選挙", "演習", "対話", "フォーラム",
-                  "イニシアティブ", "構想", "戦略", "原則", "制度", "協議", "枠組み")
+NOT_BODY_NOUNS = ("会議", "会合", "会談", "サミット", "条約", "協定", "宣言", "声明", "選挙", "演習", "対話",
+                  "フォーラム", "イニシアティブ", "構想", "戦略", "原則", "制度", "協議", "枠組み")
+# Nouns for kinds of named things (宣言, サミット): a name of one kind is not a name of another.
 KIND_NOUNS = ("条約", "協定", "宣言", "声明", "基金", "法律", "計画", "構想", "会合", "会議", "会談", "サミット",
               "選挙", "演習", "対話", "フォーラム", "委員会", "機構")
 # A building or site among the venues: どの施設 is not answered by the region or city it stands in.
