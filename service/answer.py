@@ -676,6 +676,7 @@ class ExtractiveAnswerer:
 ENGLISH_COUNTRY_BOUND = frozenset({AnswerType.NUMBER, AnswerType.DATE})
 
 
+# A sentence's opening topic (ケニアは、…; また、8月には、ケニアでは…).
 SENTENCE_TOPIC = re.compile(r"^(?:(?:また|さらに|一方|他方|なお)、)?(?:\d+月(?:\d+日)?(?:に|には)、?)?(.{2,14}?)"
                             r"(?:では|は|が)、?")
 
@@ -1548,7 +1549,8 @@ def modified_by(sentence: str, span: TypedSpan, modifier: str) -> bool:
 PLACE_SUFFIXES = "市|県|州|都|府|道|区|町|村|省"
 
 
-PREVIOUS_ASKED = re.compile(r"前の|前回|以前|旧|かつて|previous|former|earlier|old", re.I)
+# A question about the previous thing of its kind, and a clause describing one (…閣議決定された前大綱).
+PREVIOUS_ASKED = re.compile(r"前の|前回|以前|旧|かつて|\b(?:previous|former|earlier|old)\b", re.I)
 PREVIOUS_DESCRIBED = re.compile(r"に[^、。「」]{0,12}(?:た|れた)(?:前|旧)[一-龯ァ-ヶ]")
 
 
