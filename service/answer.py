@@ -52,6 +52,7 @@ from service.answer_types import (
 )
 from service.constraints import (
     INSTANCE_HEADS,
+    MONTH_NUMBERS,
     asked_countries_ja,
     contradicted,
     english_figures,
@@ -2360,9 +2361,7 @@ def measured_noun(question: str) -> str | None:
     return text if len(text) >= 2 and text not in NUMBER_HEADS else None
 
 
-ENGLISH_MONTHS = {name: number for number, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"), start=1)}
+ENGLISH_MONTHS = MONTH_NUMBERS
 # Capitalised words of an English question that are not names: question words, titles, function words.
 ENGLISH_NOT_NAMES = frozenset({
     "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "the", "a", "an", "according", "did",
@@ -2390,16 +2389,17 @@ STRICT_NAMED_KINDS = (AnswerType.ORGANIZATION, AnswerType.NAME)
 
 # A question for the cause of something, and the words after a cause in the text (テロを受け, 侵略を契機に).
 # A question for when something began, and what joins the two ends of a stretch of days.
+START_ASKED = re.compile(r"始ま|開始|開幕|初日|いつから"
+                         r"|\b(?:open|opened|begin|began|begun|start|started|commence[d]?)\b", re.I)
+DATE_RANGE_JOINERS = ("から", "～", "〜", "~")
 # A question for when something ended, and the predicates that say it began or took place instead.
 # (the end verb right after the interrogative: 2月10日に始まった演習はいつ終わる予定)
 END_ASKED = re.compile(r"(?:いつ|何月|何日|何年)[^、。？?]{0,10}(?:終わ|終了|終結|終え)|"
                        r"\bwhen\b(?!.*\b(?:begin|began|begun|start|started|open|opened)\b).*"
                        r"\b(?:end|ended|ends|finish(?:ed)?|concluded?)\b", re.I)
+# …and a date said of an end or a halt, which answers no start
 END_OR_HALT = re.compile(r"終了|終わ|終結|閉館|閉鎖|閉幕|停止|中断|中止|撤退|休止")
 START_OR_ACT = re.compile(r"開始|始ま|始め|実施|開催|行わ|行っ|行う|着手|発生")
-START_ASKED = re.compile(r"始ま|開始|開幕|初日|いつから"
-                         r"|\b(?:open|opened|begin|began|begun|start|started|commence[d]?)\b", re.I)
-DATE_RANGE_JOINERS = ("から", "～", "〜", "~")
 
 
 def _range_start(span: TypedSpan) -> TypedSpan:
