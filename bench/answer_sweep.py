@@ -36,6 +36,13 @@ def parse_value(name: str, text: str) -> Any:
     field_type = {f.name: f.type for f in dataclasses.fields(AnswerParams)}[name]
     if "frozenset" in str(field_type):
         return frozenset(t for t in text.split("+") if t)
+    if str(field_type) == "bool":
+        # place_role=true,false: a switch is toggled like any other setting
+        if text.lower() in ("true", "1", "yes", "on"):
+            return True
+        if text.lower() in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"{name} is a switch: give true or false, not {text!r}")
     if "int" in str(field_type):
         return int(text)
     return float(text)
