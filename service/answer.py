@@ -58,7 +58,6 @@ from service.constraints import (
     english_figures,
     english_stages,
     figures,
-    mentions,
     named_things,
     names_an_asked_country,
     other_country_topic,
@@ -282,10 +281,10 @@ class ExtractiveAnswerer:
         asked_parties = parties(question) if language == "ja" and question_type.wants_span else {}
         # An English question's countries, as the retrieved text writes them (Uzbekistan → ウズベキスタン).
         finder = SpanFinder(question, question_type, language, place_role=params.place_role)
+        retrieved_countries = countries_in(retrieved) if language != "ja" else []
         asked_countries = None if language == "ja" else frozenset(
-            w.surface for w in countries_in(retrieved) if finder.names_of(w))
-        surely_asked = frozenset() if language == "ja" else frozenset(
-            w.surface for w in countries_in(retrieved) if finder.names_country_surely(w))
+            w.surface for w in retrieved_countries if finder.names_of(w))
+        surely_asked = frozenset(w.surface for w in retrieved_countries if finder.names_country_surely(w))
         if language != "ja":
             finder.read_english_venues(retrieved)
             if question_type.wants_span and surely_asked - {"日本"} and ENGLISH_INSTANCE.search(question):
@@ -686,7 +685,7 @@ def english_country_elsewhere(sentence: str, asked: frozenset[str] | None) -> bo
     """Whether `sentence` names countries, none of them the ones an English question names (as the text writes
     them; Japan left out, which most sentences imply)."""
     asked = (asked or frozenset()) - {"日本"}
-    if not asked or any(mentions(country, sentence) for country in asked) or names_an_asked_country(asked, sentence):
+    if not asked or names_an_asked_country(asked, sentence):  # (written anywhere, as the name or its abbreviation)
         return False
     # the sentence's topic: a country opening it (ケニアは、…; また、ケニアでは), not one named in passing
     opening = SENTENCE_TOPIC.match(sentence)
@@ -772,14 +771,14 @@ class SpanFinder:
                             if VENUE_ROLE.match(question, p.end)}
             # 総理に手渡したのは誰: an office the question gives another part in (…に, …と, …から) is not the one asked
             self._other_offices = frozenset(
-                run for run, r in ((question[r[0].start:r[-1].end], r) for r in noun_runs(words))
+                run for run, r, rest in ((question[r[0].start:r[-1].end], r, question[r[-1].end:])
+                                         for r in noun_runs(words))
                 # an office alone (総理, 韓国大統領), not a person titled (バイデン大統領 is one holder, not the post)
                 if not any(w.pos3 == "人名" or is_katakana(w.surface) and w.pos3 != "地名" for w in r)
                 and len(run) >= 2 and run.endswith(TITLE_ENDINGS) and not run.endswith(("氏", "候補"))
-                and re.match(r"(?:に|と|から|へ)(?!は|して|いう)", question[question.index(run) + len(run):])
+                and re.match(r"(?:に|と|から|へ)(?!は|して|いう)", rest)
                 # …大統領に就任した / 選ばれた: the post someone took is the post asked
-                and not re.match(r"に(?:新たに|新しく)?(?:就|選|当選|任命|指名|再選|昇格|なっ|な[るれり])",
-                                 question[question.index(run) + len(run):])
+                and not re.match(r"に(?:新たに|新しく)?(?:就|選|当選|任命|指名|再選|昇格|なっ|な[るれり])", rest)
             ) if not self._asked_office and question_type.answer_type == AnswerType.PERSON else frozenset()
         else:
             self._wh_governor = None
@@ -971,18 +970,14 @@ class SpanFinder:
         """Whether the people a Japanese question makes its subject (ライースィ大統領は…どう答えた) are named in the
         sentence only in other roles (…ライースィ大統領と首脳会談を行い, …に謝意を伝えた): what the sentence says
         is someone else's doing."""
-        words = tagged_words(sentence)
+        named = {p.text for p in person_spans(tagged_words(sentence), sentence)}
         if self._english_speaker:
             # "What did Stoltenberg tell Kishida": not one where he is only met (ストルテンベルグ事務総長との会談)
-            speaker = self._english_speaker
-            subjects = {p.text for p in person_spans(words, sentence)
-                        if (reading := katakana_to_latin(p.text) if is_katakana(p.text) else None)
-                        and sounds_alike(speaker, reading)}
+            subjects = {name for name in named if is_katakana(name)
+                        and sounds_alike(self._english_speaker, katakana_to_latin(name))}
         else:
-            subjects = self._acting_subjects
+            subjects = self._acting_subjects & named
         if not subjects:
-            return False
-        if not any(p.text in subjects for p in person_spans(words, sentence)):
             return False
         return not acting_people(sentence) & subjects
 
